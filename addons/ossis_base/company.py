@@ -1,0 +1,154 @@
+# This file is part of OSSIS.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+from trytond.i18n import gettext
+from trytond.model import Unique, fields
+from trytond.pool import Pool, PoolMeta
+from trytond.pyson import Eval
+
+from . import identifier
+from .exceptions import InvalidIdentifier
+from .model import LGUOwnedMixin
+
+OSSIS_STATUSES = [
+    ('planned', "Planned"),
+    ('pilot', "Pilot"),
+    ('live', "Live"),
+    ('suspended', "Suspended"),
+    ]
+
+
+class Company(metaclass=PoolMeta):
+    "A municipality (local government unit, LGU)"
+    __name__ = 'company.company'
+
+    code = fields.Char(
+        "Code", required=True, strip=True,
+        help="The short unique name of the municipality, "
+        "as used in module names and addresses (e.g. \"elbasan\").")
+    number_prefix = fields.Char(
+        "Number Prefix", required=True, size=5, strip=True,
+        help="The prefix of the numbers given to the records of the "
+        "municipality (e.g. \"ELB\" in ELB-2026-000123).")
+    official_name = fields.Char(
+        "Official Name", translate=True,
+        help="The official name of the municipality.")
+    county = fields.Many2One(
+        'country.subdivision', "County", ondelete='RESTRICT',
+        domain=[
+            ('country.code', '=', 'AL'),
+            ('type', '=', 'county'),
+            ],
+        help="The county (qark) the municipality belongs to.")
+    instat_code = fields.Char(
+        "INSTAT Code", strip=True,
+        help="The code of the municipality in the statistics of INSTAT.")
+    seat = fields.Char("Seat", help="The town where the municipality sits.")
+    nipt = fields.Char(
+        "NIPT", size=10,
+        help="The tax identification number of the municipality.")
+    population = fields.Integer(
+        "Population",
+        domain=['OR',
+            ('population', '=', None),
+            ('population', '>=', 0),
+            ],
+        help="The population at the last census; empty when unknown.")
+    ossis_status = fields.Selection(
+        OSSIS_STATUSES, "OSSIS Status", required=True,
+        help="How far the municipality is in using OSSIS.")
+    go_live_date = fields.Date(
+        "Go-Live Date",
+        states={
+            'required': Eval('ossis_status') == 'live',
+            },
+        help="The day the municipality started to serve citizens "
+        "with OSSIS.")
+    administrative_units = fields.One2Many(
+        'ossis.administrative_unit', 'company', "Administrative Units")
+    org_units = fields.One2Many('ossis.org_unit', 'company', "Org Units")
+    closures = fields.One2Many(
+        'ossis.calendar.closure', 'company', "Closures",
+        help="The days the municipality is closed "
+        "besides the public holidays.")
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_constraints += [
+            ('ossis_code_unique', Unique(t, t.code),
+                'ossis_base.msg_lgu_code_unique'),
+            ('ossis_number_prefix_unique', Unique(t, t.number_prefix),
+                'ossis_base.msg_lgu_number_prefix_unique'),
+            ]
+
+    @classmethod
+    def default_ossis_status(cls):
+        return 'planned'
+
+    @fields.depends('nipt')
+    def on_change_nipt(self):
+        if self.nipt:
+            self.nipt = identifier.compact(self.nipt)
+
+    @classmethod
+    def preprocess_values(cls, mode, values):
+        values = super().preprocess_values(mode, values)
+        if values.get('nipt'):
+            values['nipt'] = identifier.compact(values['nipt'])
+        if values.get('number_prefix'):
+            values['number_prefix'] = values['number_prefix'].upper()
+        return values
+
+    @classmethod
+    def validate_fields(cls, companies, field_names):
+        super().validate_fields(companies, field_names)
+        cls.check_nipt(companies, field_names)
+
+    @classmethod
+    def check_nipt(cls, companies, field_names=None):
+        if field_names and 'nipt' not in field_names:
+            return
+        for company in companies:
+            if company.nipt and not identifier.is_valid(company.nipt):
+                raise InvalidIdentifier(gettext(
+                        'ossis_base.msg_lgu_invalid_nipt',
+                        nipt=company.nipt,
+                        lgu=company.rec_name))
+
+    @classmethod
+    def search_rec_name(cls, name, clause):
+        domain = super().search_rec_name(name, clause)
+        return ['OR', domain,
+            ('code',) + tuple(clause[1:]),
+            ]
+
+    @classmethod
+    def on_modification(cls, mode, companies, field_names=None):
+        pool = Pool()
+        User = pool.get('res.user')
+        super().on_modification(mode, companies, field_names=field_names)
+        if mode in {'create', 'delete'}:
+            # National administrators see every municipality
+            User._get_companies_cache.clear()
+
+    @classmethod
+    def get_by_code(cls, code):
+        "Return the municipality with the code or None"
+        companies = cls.search([('code', '=', code)], limit=1)
+        return companies[0] if companies else None
+
+
+class Employee(LGUOwnedMixin, metaclass=PoolMeta):
+    __name__ = 'company.employee'
+    _lgu_links = ('org_units',)
+
+    position = fields.Char(
+        "Position", help="The job title of the employee.")
+    org_units = fields.Many2Many(
+        'ossis.org_unit-company.employee', 'employee', 'org_unit',
+        "Org Units",
+        domain=[
+            ('company', '=', Eval('company', -1)),
+            ],
+        help="The org units the employee works in.")

@@ -1,0 +1,21 @@
+# This file is part of OSSIS.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+from trytond.exceptions import UserError
+from trytond.model.exceptions import ValidationError
+
+
+class InvalidIdentifier(ValidationError):
+    pass
+
+
+class LGUMismatchError(ValidationError):
+    "A record links records of two different municipalities"
+    pass
+
+
+class CalendarError(UserError):
+    pass
+
+
+class ClosureValidationError(ValidationError):
+    pass

@@ -1,0 +1,38 @@
+# This file is part of OSSIS.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""Albanian personal numbers (NID) and business numbers (NIPT).
+
+Both share one 10-character format: a decade letter, a year digit, the
+month (plus 50 for women in a NID), the day, a 3-digit serial and a check
+letter.  python-stdnum's ``stdnum.al.nipt`` only checks the pattern, so the
+check letter is computed here.
+"""
+import re
+
+from stdnum.al import nipt as stdnum_nipt
+
+CHECK_ALPHABET = 'WABCDEFGHIJKLMNOPQRSTUV'
+WEIGHTS = (1, 1, 2, 3, 4, 5, 6, 7, 8)
+_PATTERN = re.compile(r'^[A-T][0-9]{8}[A-Z]$')
+
+
+def compact(number):
+    "Return the number without separators, in upper case"
+    return stdnum_nipt.compact(number or '')
+
+
+def check_letter(body):
+    "Return the check letter of the first 9 characters of a number"
+    total = 0
+    for char, weight in zip(body, WEIGHTS):
+        value = int(char) if char.isdigit() else CHECK_ALPHABET.index(char)
+        total += value * weight
+    return CHECK_ALPHABET[total % len(CHECK_ALPHABET)]
+
+
+def is_valid(number):
+    "Return whether number is a well-formed NID or NIPT"
+    number = compact(number)
+    if not _PATTERN.match(number):
+        return False
+    return check_letter(number[:9]) == number[9]
