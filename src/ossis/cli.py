@@ -1,0 +1,234 @@
+# This file is part of OSSIS.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""The ``ossis`` command: a thin layer over trytond's own tools
+
+It creates or updates databases with OSSIS modules, loads the demo data and
+starts the server, the cron and the queue workers, with clear errors for
+the mistakes an administrator makes most.
+"""
+import argparse
+import os
+import subprocess
+import sys
+
+OSSIS_PREFIX = 'ossis_'
+LANGUAGES = ['sq']
+
+
+class CommandError(Exception):
+    pass
+
+
+def main(argv=None):
+    parser = build_parser()
+    options = parser.parse_args(argv)
+    if not getattr(options, 'func', None):
+        parser.print_help()
+        return 2
+    try:
+        configure(options)
+        return options.func(options) or 0
+    except CommandError as exception:
+        print(f"ossis: error: {exception}", file=sys.stderr)
+        return 1
+
+
+def build_parser():
+    parser = argparse.ArgumentParser(
+        prog='ossis',
+        description="Administer OSSIS databases and services.")
+    parser.add_argument(
+        '-c', '--config', metavar='FILE',
+        default=os.environ.get('TRYTOND_CONFIG'),
+        help="trytond configuration file (default: $TRYTOND_CONFIG)")
+    commands = parser.add_subparsers(title="commands", metavar='COMMAND')
+
+    init = commands.add_parser(
+        'init', help="create or update a database with OSSIS modules")
+    add_database(init)
+    init.add_argument(
+        '-m', '--module', dest='modules', action='append', default=[],
+        metavar='MODULE',
+        help="module to activate (repeatable; default: every OSSIS module)")
+    init.add_argument(
+        '--admin-password-file', metavar='FILE',
+        help="file holding the password of the admin user "
+        "(asked for when the database is created and this is not given)")
+    init.add_argument(
+        '--admin-email', default='admin@localhost',
+        help="email address of the admin user (default: %(default)s)")
+    init.set_defaults(func=command_init)
+
+    demo = commands.add_parser(
+        'demo', help="load the demo data (idempotent)")
+    add_database(demo)
+    demo.set_defaults(func=command_demo)
+
+    serve = commands.add_parser('serve', help="start the web server")
+    add_database(serve)
+    serve.add_argument(
+        '--listen', metavar='HOST:PORT',
+        help="address to listen on (default: [web] listen of the config)")
+    serve.add_argument('--dev', action='store_true',
+        help="reload on code changes")
+    serve.set_defaults(func=command_serve)
+
+    cron = commands.add_parser('cron', help="run the scheduled jobs")
+    add_database(cron)
+    cron.set_defaults(func=command_cron)
+
+    worker = commands.add_parser('worker', help="run the task queue worker")
+    add_database(worker)
+    worker.set_defaults(func=command_worker)
+
+    modules = commands.add_parser('modules', help="list the OSSIS modules")
+    modules.set_defaults(func=command_modules)
+    return parser
+
+
+def add_database(parser):
+    parser.add_argument(
+        '-d', '--database', required=True, metavar='NAME',
+        help="database name")
+
+
+def configure(options):
+    from trytond import config
+    if options.config and not os.path.isfile(options.config):
+        raise CommandError(f"configuration file {options.config} not found")
+    config.update_etc(options.config)
+
+
+def ossis_modules():
+    "Return the names of the installed OSSIS modules"
+    from trytond.modules import get_modules
+    return sorted(m for m in get_modules() if m.startswith(OSSIS_PREFIX))
+
+
+def check_modules(names):
+    from trytond.modules import get_modules
+    known = get_modules()
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise CommandError(
+            "unknown module(s) %s; the OSSIS modules are: %s" % (
+                ', '.join(unknown), ', '.join(ossis_modules())))
+
+
+def ensure_database(name):
+    """Check that the database server is reachable and create the database
+    when it does not exist yet.  Return whether it was created."""
+    from trytond.config import config
+    uri = config.get('database', 'uri')
+    try:
+        from trytond import backend
+        if backend.name == 'postgresql':
+            return _ensure_postgresql_database(name)
+        return _ensure_sqlite_database(name)
+    except Exception as exception:
+        raise CommandError(
+            f"cannot reach the database {name!r} at {safe_uri(uri)}: "
+            f"{exception}".strip()) from exception
+
+
+def _ensure_sqlite_database(name):
+    from trytond import backend
+    from trytond.config import config
+    path = config.get('database', 'path')
+    os.makedirs(path, exist_ok=True)
+    if not os.path.exists(os.path.join(path, name + '.sqlite')):
+        backend.Database.create(None, name)
+        return True
+    return not backend.Database(name).connect().test()
+
+
+def _ensure_postgresql_database(name):
+    from trytond import backend
+    template = backend.Database('template1').connect()
+    if name not in template.list():
+        connection = template.get_connection(autocommit=True)
+        try:
+            template.create(connection, name)
+        finally:
+            template.put_connection(connection)
+        return True
+    return not backend.Database(name).connect().test()
+
+
+def safe_uri(uri):
+    "Return the URI without its password"
+    from urllib.parse import urlsplit, urlunsplit
+    parts = urlsplit(uri)
+    if parts.password:
+        netloc = parts.netloc.replace(':' + parts.password + '@', ':***@')
+        parts = parts._replace(netloc=netloc)
+    return urlunsplit(parts)
+
+
+def trytond_command(module, *args, options, env=None):
+    "Run one of trytond's commands with the same configuration"
+    command = [sys.executable, '-m', module]
+    if options.config:
+        command += ['-c', options.config]
+    command += list(args)
+    return subprocess.call(command, env=env)
+
+
+def command_init(options):
+    modules = options.modules or ossis_modules()
+    check_modules(modules)
+    created = ensure_database(options.database)
+    env = os.environ.copy()
+    if options.admin_password_file:
+        if not os.path.isfile(options.admin_password_file):
+            raise CommandError(
+                f"password file {options.admin_password_file} not found")
+        env['TRYTONPASSFILE'] = os.path.abspath(options.admin_password_file)
+    elif created and not sys.stdin.isatty():
+        raise CommandError(
+            "a new database needs an admin password: "
+            "give --admin-password-file")
+    args = ['-d', options.database, '--activate-dependencies',
+        '-u', *modules, '-l', *LANGUAGES]
+    if created:
+        args += ['--email', options.admin_email]
+    status = trytond_command(
+        'trytond.cli.admin', *args, options=options, env=env)
+    if status:
+        raise CommandError(f"trytond-admin failed with status {status}")
+    print(f"Database {options.database!r} has modules: {', '.join(modules)}")
+
+
+def command_demo(options):
+    from . import demo
+    ensure_database(options.database)
+    demo.load(options.database)
+
+
+def command_serve(options):
+    args = ['-d', options.database]
+    if options.dev:
+        args.append('--dev')
+    env = os.environ.copy()
+    if options.listen:
+        env['TRYTOND_WEB__LISTEN'] = options.listen
+    return trytond_command('trytond.cli', *args, options=options, env=env)
+
+
+def command_cron(options):
+    return trytond_command(
+        'trytond.cli.cron', '-d', options.database, options=options)
+
+
+def command_worker(options):
+    return trytond_command(
+        'trytond.cli.worker', '-d', options.database, options=options)
+
+
+def command_modules(options):
+    for name in ossis_modules():
+        print(name)
+
+
+if __name__ == '__main__':
+    sys.exit(main())
