@@ -115,42 +115,50 @@ def check_modules(names):
                 ', '.join(unknown), ', '.join(ossis_modules())))
 
 
-def ensure_database(name):
+def ensure_database(name, create=True):
     """Check that the database server is reachable and create the database
-    when it does not exist yet.  Return whether it was created."""
+    when it does not exist yet.  Return whether it is new (not initialised
+    by Tryton)."""
     from trytond.config import config
     uri = config.get('database', 'uri')
     try:
         from trytond import backend
         if backend.name == 'postgresql':
-            return _ensure_postgresql_database(name)
-        return _ensure_sqlite_database(name)
+            return _ensure_postgresql_database(name, create)
+        return _ensure_sqlite_database(name, create)
     except Exception as exception:
         raise CommandError(
             f"cannot reach the database {name!r} at {safe_uri(uri)}: "
             f"{exception}".strip()) from exception
 
 
-def _ensure_sqlite_database(name):
+def _ensure_sqlite_database(name, create):
     from trytond import backend
     from trytond.config import config
     path = config.get('database', 'path')
-    os.makedirs(path, exist_ok=True)
     if not os.path.exists(os.path.join(path, name + '.sqlite')):
+        if not create:
+            return True
+        os.makedirs(path, exist_ok=True)
         backend.Database.create(None, name)
         return True
     return not backend.Database(name).connect().test()
 
 
-def _ensure_postgresql_database(name):
+def _ensure_postgresql_database(name, create):
     from trytond import backend
     template = backend.Database('template1').connect()
-    if name not in template.list():
-        connection = template.get_connection(autocommit=True)
-        try:
+    connection = template.get_connection(autocommit=True)
+    try:
+        cursor = connection.cursor()
+        cursor.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", (name,))
+        exists = bool(cursor.fetchone())
+        if not exists and create:
             template.create(connection, name)
-        finally:
-            template.put_connection(connection)
+    finally:
+        template.put_connection(connection)
+    if not exists:
         return True
     return not backend.Database(name).connect().test()
 
@@ -201,7 +209,10 @@ def command_init(options):
 
 def command_demo(options):
     from . import demo
-    ensure_database(options.database)
+    if ensure_database(options.database, create=False):
+        raise CommandError(
+            f"{options.database!r} is not an OSSIS database yet: "
+            f"run 'ossis init -d {options.database}' first")
     demo.load(options.database)
 
 
