@@ -11,6 +11,7 @@ class AdministrativeUnit(
         LGUOwnedMixin, DeactivableMixin, tree(), ModelSQL, ModelView):
     "Administrative Unit"
     __name__ = 'ossis.administrative_unit'
+    __string__ = "Administrative Unit"
     _lgu_links = ('parent',)
 
     company = fields.Many2One(

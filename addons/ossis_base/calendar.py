@@ -30,6 +30,7 @@ def public_holidays(year):
 class Closure(LGUOwnedMixin, ModelSQL, ModelView):
     "Closure Day"
     __name__ = 'ossis.calendar.closure'
+    __string__ = "Closure Day"
 
     company = fields.Many2One(
         'company.company', "Municipality", required=True,
@@ -80,6 +81,7 @@ class Calendar(Model):
     of the municipality.
     """
     __name__ = 'ossis.calendar'
+    __string__ = "Working-Day Calendar"
 
     _closures_cache = Cache('ossis_calendar.closures', context=False)
 

@@ -16,6 +16,7 @@ class Numbering(LGUOwnedMixin, ModelSQL, ModelView):
     ELB-2026-000123; the counter starts again every year.
     """
     __name__ = 'ossis.numbering'
+    __string__ = "Yearly Numbering"
 
     company = fields.Many2One(
         'company.company', "Municipality", required=True,

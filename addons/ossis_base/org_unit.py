@@ -19,6 +19,7 @@ class OrgUnit(
         ModelSQL, ModelView):
     "Org Unit"
     __name__ = 'ossis.org_unit'
+    __string__ = "Org Unit"
     _lgu_links = ('parent', 'administrative_unit', 'head', 'employees')
 
     company = fields.Many2One(
@@ -72,6 +73,7 @@ class OrgUnit(
 class OrgUnitEmployee(ModelSQL):
     "Org Unit - Employee"
     __name__ = 'ossis.org_unit-company.employee'
+    __string__ = "Org Unit - Employee"
     __access__ = {'org_unit'}
 
     org_unit = fields.Many2One(

@@ -1,0 +1,125 @@
+# This file is part of OSSIS.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"Test helpers shared by the OSSIS modules"
+import os
+
+import polib
+
+from trytond.model import ModelStorage, ModelView
+from trytond.modules.company.tests import CompanyTestMixin
+from trytond.pool import Pool
+from trytond.tests.test_tryton import with_transaction
+from trytond.tools import file_open
+
+from ..model import LGUOwnedMixin
+
+
+class LGUTestMixin(CompanyTestMixin):
+    """Structural checks of LGU isolation
+
+    Every model with a municipality (company) field must have a global
+    record rule "company in companies" (checked by CompanyTestMixin, here
+    without exception for employees), deny access by default and check the
+    links between the records of one municipality."""
+
+    @property
+    def _skip_company_rule(self):
+        return {('res.user', 'company')}
+
+    def _lgu_models(self):
+        "Yield the models of the module that belong to a municipality"
+        pool = Pool()
+        Company = pool.get('company.company')
+        IrModel = pool.get('ir.model')
+        own_models = {m.name for m in IrModel.search([
+                    ('module', '=', self.module),
+                    ])}
+        for name, model in pool.iterobject():
+            if (name not in own_models
+                    or model.__access__
+                    or issubclass(model, Company)
+                    or not (issubclass(model, ModelView)
+                        and issubclass(model, ModelStorage))):
+                continue
+            field = model._fields.get('company')
+            if (field and field._type == 'many2one'
+                    and issubclass(field.get_target(), Company)):
+                yield name, model
+
+    @with_transaction()
+    def test_lgu_access_denied_by_default(self):
+        "Test LGU models deny access by default"
+        pool = Pool()
+        ModelAccess = pool.get('ir.model.access')
+        for name, model in self._lgu_models():
+            with self.subTest(model=name):
+                defaults = ModelAccess.search([
+                        ('model', '=', name),
+                        ('group', '=', None),
+                        ])
+                self.assertTrue(defaults, msg=(
+                        f'"{name}" has no default access'))
+                for access in defaults:
+                    self.assertFalse(
+                        access.perm_read or access.perm_write
+                        or access.perm_create or access.perm_delete,
+                        msg=f'"{name}" is not denied by default')
+
+    @with_transaction()
+    def test_lgu_links_checked(self):
+        "Test LGU models check the municipality of their links"
+        for name, model in self._lgu_models():
+            with self.subTest(model=name):
+                self.assertTrue(issubclass(model, LGUOwnedMixin), msg=(
+                        f'"{name}" does not use LGUOwnedMixin'))
+                for field_name in model._lgu_links:
+                    self.assertIn(field_name, model._fields)
+
+
+class TranslationTestMixin:
+    "Check that the Albanian translation of the module is complete"
+    translation_language = 'sq'
+
+    @with_transaction()
+    def test_translation_complete(self):
+        "Test every string of the module has an Albanian translation"
+        pool = Pool()
+        Translation = pool.get('ir.translation')
+        Lang = pool.get('ir.lang')
+
+        set_ = pool.get('ir.translation.set', type='wizard')
+        session_id, _, _ = set_.create()
+        set_.execute(session_id, {}, 'set_')
+        set_.delete(session_id)
+
+        language, = Lang.search([('code', '=', self.translation_language)])
+        update = pool.get('ir.translation.update', type='wizard')
+        session_id, _, _ = update.create()
+        update.execute(session_id, {
+                'start': {'language': language.id},
+                }, 'update')
+        update.delete(session_id)
+
+        source = polib.pofile(Translation.translation_export(
+                self.translation_language, self.module).decode('utf-8'))
+        translated = self._load_po()
+        missing = [
+            f'{entry.msgctxt} {entry.msgid!r}' for entry in source
+            if not translated.get((entry.msgctxt, entry.msgid))]
+        if missing:
+            self.fail(
+                f'{len(missing)} strings of {self.module} lack an '
+                f'Albanian translation in locale/'
+                f'{self.translation_language}.po:\n' + '\n'.join(missing))
+
+    def _load_po(self):
+        path = os.path.join(
+            self.module, 'locale', self.translation_language + '.po')
+        try:
+            with file_open(path) as fp:
+                po = polib.pofile(fp.read())
+        except FileNotFoundError:
+            return {}
+        return {
+            (e.msgctxt, e.msgid): e.msgstr for e in po
+            if e.msgstr and 'fuzzy' not in e.flags}
