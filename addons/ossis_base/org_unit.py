@@ -15,7 +15,8 @@ ORG_UNIT_TYPES = [
 
 
 class OrgUnit(
-        LGUOwnedMixin, DeactivableMixin, sequence_ordered(), tree(),
+        LGUOwnedMixin, DeactivableMixin, sequence_ordered(),
+        tree(separator=' / '),
         ModelSQL, ModelView):
     "Org Unit"
     __name__ = 'ossis.org_unit'

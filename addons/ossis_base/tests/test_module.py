@@ -1,13 +1,555 @@
 # This file is part of OSSIS.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
-from trytond.tests.test_tryton import ModuleTestCase
+import datetime as dt
+
+from trytond.exceptions import UserError
+from trytond.model.exceptions import AccessError, SQLConstraintError
+from trytond.modules.ossis_base import identifier
+from trytond.modules.ossis_base.exceptions import (
+    CalendarError, ClosureValidationError, InvalidIdentifier,
+    LGUMismatchError)
+from trytond.pool import Pool
+from trytond.tests.test_tryton import ModuleTestCase, with_transaction
+from trytond.transaction import Transaction, check_access
 
 from .tools import LGUTestMixin, TranslationTestMixin
+
+
+def lgu(code):
+    "Return the municipality of the code"
+    pool = Pool()
+    Company = pool.get('company.company')
+    return Company.get_by_code(code)
+
+
+def create_lgu_user(login, company, group='group_lgu_admin'):
+    "Create a user of the municipality in an OSSIS role"
+    pool = Pool()
+    User = pool.get('res.user')
+    ModelData = pool.get('ir.model.data')
+    user, = User.create([{
+                'login': login,
+                'name': login,
+                'companies': [('add', [company.id])],
+                'company': company.id,
+                'groups': [('add', [ModelData.get_id('ossis_base', group)])],
+                }])
+    return user
+
+
+def as_user(user):
+    "Act as the user, with access rights and record rules enforced"
+    transaction = Transaction()
+    context = {'company': user.company.id if user.company else None}
+    return _Stack(
+        transaction.set_user(user.id),
+        transaction.set_context(context),
+        check_access())
+
+
+class _Stack:
+    def __init__(self, *managers):
+        self.managers = managers
+
+    def __enter__(self):
+        for manager in self.managers:
+            manager.__enter__()
+
+    def __exit__(self, *exc):
+        for manager in reversed(self.managers):
+            manager.__exit__(*exc)
 
 
 class OssisBaseTestCase(LGUTestMixin, TranslationTestMixin, ModuleTestCase):
     "Test OSSIS Base module"
     module = 'ossis_base'
+
+    # Reference data
+
+    @with_transaction()
+    def test_reference_data(self):
+        "Test the 61 municipalities, 12 counties and 373 units are loaded"
+        pool = Pool()
+        Company = pool.get('company.company')
+        Subdivision = pool.get('country.subdivision')
+        AdministrativeUnit = pool.get('ossis.administrative_unit')
+
+        self.assertEqual(Company.search_count([('code', '!=', None)]), 61)
+        self.assertEqual(Subdivision.search_count([
+                    ('country.code', '=', 'AL'),
+                    ('type', '=', 'county'),
+                    ]), 12)
+        self.assertEqual(AdministrativeUnit.search_count([
+                    ('kind', '=', 'statutory'),
+                    ]), 373)
+        # The sources name no seat unit for Dropull (seat Bulo) and Finiq
+        self.assertEqual(AdministrativeUnit.search_count([
+                    ('seat', '=', True),
+                    ]), 59)
+        elbasan = lgu('elbasan')
+        self.assertEqual(elbasan.county.code, 'AL-03')
+        self.assertEqual(elbasan.number_prefix, 'ELB')
+        self.assertEqual(len(elbasan.administrative_units), 13)
+        tirane = lgu('tirane')
+        operational = [
+            u for u in tirane.administrative_units
+            if u.kind == 'operational']
+        self.assertEqual(len(operational), 11)
+        self.assertTrue(all(u.parent.code == 'tirane.tirane'
+                for u in operational))
+        self.assertIsNone(lgu('has').population)
+
+    # Identifiers
+
+    def test_identifier_valid(self):
+        "Test the published NID and NIPT examples are valid"
+        for number in ['J91402501L', 'K22218003V', ' j91402501l ']:
+            with self.subTest(number=number):
+                self.assertTrue(identifier.is_valid(number))
+
+    def test_identifier_invalid(self):
+        "Test malformed numbers and wrong check letters are refused"
+        for number in [
+                'J91402501M', 'K22218003A', 'J9140250L', '191402501L',
+                'J9140250XL', '', None]:
+            with self.subTest(number=number):
+                self.assertFalse(identifier.is_valid(number))
+
+    @with_transaction()
+    def test_lgu_nipt_valid(self):
+        "Test a valid NIPT is stored compact"
+        elbasan = lgu('elbasan')
+        elbasan.nipt = 'k 22218003v'
+        elbasan.save()
+        self.assertEqual(elbasan.nipt, 'K22218003V')
+
+    @with_transaction()
+    def test_lgu_nipt_invalid(self):
+        "Test a bad NIPT is refused and nothing is stored"
+        pool = Pool()
+        Company = pool.get('company.company')
+        transaction = Transaction()
+        elbasan = lgu('elbasan')
+
+        with self.assertRaises(InvalidIdentifier) as cm:
+            Company.write([elbasan], {'nipt': 'K22218003A'})
+        self.assertIn('K22218003A', cm.exception.message)
+        transaction.rollback()
+
+        self.assertIsNone(Company(elbasan.id).nipt)
+
+    @with_transaction()
+    def test_lgu_code_unique(self):
+        "Test a duplicate municipality code is refused and nothing is stored"
+        pool = Pool()
+        Company = pool.get('company.company')
+        Party = pool.get('party.party')
+        transaction = Transaction()
+        elbasan = lgu('elbasan')
+        count = Company.search_count([])
+
+        party, = Party.create([{'name': "Another Elbasan"}])
+        with self.assertRaises(SQLConstraintError) as cm:
+            Company.create([{
+                        'party': party.id,
+                        'currency': elbasan.currency.id,
+                        'code': 'elbasan',
+                        'number_prefix': 'XEL',
+                        }])
+        self.assertIn('code', cm.exception.message)
+        transaction.rollback()
+
+        self.assertEqual(Company.search_count([]), count)
+        self.assertFalse(Party.search([('name', '=', "Another Elbasan")]))
+
+    # Organisation
+
+    @with_transaction()
+    def test_org_unit_tree(self):
+        "Test an org unit tree inside a municipality"
+        pool = Pool()
+        OrgUnit = pool.get('ossis.org_unit')
+        elbasan = lgu('elbasan')
+        seat, = [u for u in elbasan.administrative_units if u.seat]
+
+        directorate, = OrgUnit.create([{
+                    'company': elbasan.id,
+                    'name': "Directorate",
+                    'type': 'management',
+                    }])
+        desk, = OrgUnit.create([{
+                    'company': elbasan.id,
+                    'name': "Desk",
+                    'type': 'front_office',
+                    'parent': directorate.id,
+                    'administrative_unit': seat.id,
+                    }])
+        self.assertEqual(desk.rec_name, "Directorate / Desk")
+        self.assertEqual(directorate.children, (desk,))
+
+    @with_transaction()
+    def test_org_unit_parent_other_lgu(self):
+        "Test an org unit under another municipality's unit is refused"
+        pool = Pool()
+        OrgUnit = pool.get('ossis.org_unit')
+        transaction = Transaction()
+        elbasan, pogradec = lgu('elbasan'), lgu('pogradec')
+        parent, = OrgUnit.create([{
+                    'company': pogradec.id,
+                    'name': "Pogradec Directorate",
+                    'type': 'management',
+                    }])
+
+        with self.assertRaises(LGUMismatchError) as cm:
+            OrgUnit.create([{
+                        'company': elbasan.id,
+                        'name': "Elbasan Sector",
+                        'type': 'back_office',
+                        'parent': parent.id,
+                        }])
+        self.assertIn("Pogradec Directorate", cm.exception.message)
+        self.assertIn("Parent", cm.exception.message)
+        transaction.rollback()
+
+        self.assertFalse(OrgUnit.search([('name', '=', "Elbasan Sector")]))
+
+    @with_transaction()
+    def test_org_unit_administrative_unit_other_lgu(self):
+        "Test a desk in another municipality's administrative unit is refused"
+        pool = Pool()
+        OrgUnit = pool.get('ossis.org_unit')
+        AdministrativeUnit = pool.get('ossis.administrative_unit')
+        unit, = AdministrativeUnit.search([('code', '=', 'pogradec.udenisht')])
+
+        with self.assertRaises(LGUMismatchError):
+            OrgUnit.create([{
+                        'company': lgu('elbasan').id,
+                        'name': "Desk",
+                        'type': 'front_office',
+                        'administrative_unit': unit.id,
+                        }])
+
+    @with_transaction()
+    def test_front_office_needs_administrative_unit(self):
+        "Test a front office desk must stand in an administrative unit"
+        pool = Pool()
+        OrgUnit = pool.get('ossis.org_unit')
+
+        with self.assertRaises(UserError):
+            OrgUnit.create([{
+                        'company': lgu('elbasan').id,
+                        'name': "Desk",
+                        'type': 'front_office',
+                        }])
+
+    @with_transaction()
+    def test_employee_org_unit(self):
+        "Test staff work in org units of their own municipality only"
+        pool = Pool()
+        OrgUnit = pool.get('ossis.org_unit')
+        Employee = pool.get('company.employee')
+        Party = pool.get('party.party')
+        elbasan, pogradec = lgu('elbasan'), lgu('pogradec')
+        unit_elbasan, unit_pogradec = OrgUnit.create([{
+                    'company': elbasan.id,
+                    'name': "Taxes",
+                    }, {
+                    'company': pogradec.id,
+                    'name': "Taxes",
+                    }])
+        party, = Party.create([{'name': "Arta"}])
+
+        employee, = Employee.create([{
+                    'company': elbasan.id,
+                    'party': party.id,
+                    'position': "Tax inspector",
+                    'org_units': [('add', [unit_elbasan.id])],
+                    }])
+        self.assertEqual(unit_elbasan.employees, (employee,))
+        with self.assertRaises(LGUMismatchError):
+            Employee.write([employee], {
+                    'org_units': [('add', [unit_pogradec.id])],
+                    })
+
+    # Working-day calendar
+
+    def assertWorkingDays(self, company, expected):
+        pool = Pool()
+        Calendar = pool.get('ossis.calendar')
+        for date, working in expected.items():
+            with self.subTest(date=date):
+                self.assertEqual(
+                    Calendar.is_working_day(company, date), working)
+
+    @with_transaction()
+    def test_calendar_easter(self):
+        "Test Catholic and Orthodox Easter are observed on Monday"
+        self.assertWorkingDays(lgu('elbasan'), {
+                dt.date(2026, 4, 3): True,  # Friday
+                dt.date(2026, 4, 6): False,  # Catholic Easter observed
+                dt.date(2026, 4, 7): True,
+                dt.date(2026, 4, 13): False,  # Orthodox Easter observed
+                dt.date(2027, 3, 29): False,  # Catholic Easter 2027
+                dt.date(2027, 5, 4): False,  # Orthodox Easter 2027 observed
+                })
+
+    @with_transaction()
+    def test_calendar_eid_and_new_year(self):
+        "Test Eid and New Year"
+        self.assertWorkingDays(lgu('elbasan'), {
+                dt.date(2026, 3, 20): False,  # Eid al-Fitr
+                dt.date(2026, 5, 27): False,  # Eid al-Adha
+                dt.date(2026, 1, 1): False,
+                dt.date(2026, 1, 2): False,
+                dt.date(2026, 1, 5): True,
+                dt.date(2027, 1, 4): False,  # 2 January on a Saturday
+                dt.date(2027, 1, 5): True,
+                })
+
+    @with_transaction()
+    def test_calendar_weekend_holiday_moved_to_monday(self):
+        "Test a holiday on a Saturday makes the Monday a holiday"
+        self.assertWorkingDays(lgu('elbasan'), {
+                dt.date(2026, 3, 13): True,  # Friday
+                dt.date(2026, 3, 14): False,  # Summer Day, Saturday
+                dt.date(2026, 3, 16): False,  # observed on Monday
+                dt.date(2026, 3, 17): True,
+                })
+
+    @with_transaction()
+    def test_calendar_add_working_days_over_year_boundary(self):
+        "Test adding working days over Christmas and New Year"
+        pool = Pool()
+        Calendar = pool.get('ossis.calendar')
+        elbasan = lgu('elbasan')
+
+        # 25 December is a Friday, 1 and 2 January 2027 a Friday and a
+        # Saturday, so Monday 4 January is off too
+        self.assertEqual(Calendar.add_working_days(
+                elbasan, dt.date(2026, 12, 24), 3), dt.date(2026, 12, 30))
+        self.assertEqual(Calendar.add_working_days(
+                elbasan, dt.date(2026, 12, 30), 3), dt.date(2027, 1, 6))
+        self.assertEqual(Calendar.add_working_days(
+                elbasan, dt.date(2027, 1, 6), -3), dt.date(2026, 12, 30))
+        self.assertEqual(Calendar.add_working_days(
+                elbasan, dt.date(2027, 1, 2), 0), dt.date(2027, 1, 5))
+        self.assertEqual(Calendar.working_days_between(
+                elbasan, dt.date(2026, 12, 24), dt.date(2027, 1, 6)), 6)
+        self.assertEqual(Calendar.working_days_between(
+                elbasan, dt.date(2027, 1, 6), dt.date(2026, 12, 24)), -6)
+
+    @with_transaction()
+    def test_calendar_add_and_count_agree(self):
+        "Test counting the working days gives back the number added"
+        pool = Pool()
+        Calendar = pool.get('ossis.calendar')
+        elbasan = lgu('elbasan')
+        start = dt.date(2026, 3, 2)  # a Monday
+        for days in range(0, 90, 7):
+            with self.subTest(days=days):
+                end = Calendar.add_working_days(elbasan, start, days)
+                self.assertEqual(
+                    Calendar.working_days_between(elbasan, start, end),
+                    days)
+
+    @with_transaction()
+    def test_calendar_lgu_closure(self):
+        "Test a closure day counts only for its municipality"
+        pool = Pool()
+        Calendar = pool.get('ossis.calendar')
+        Closure = pool.get('ossis.calendar.closure')
+        elbasan, pogradec = lgu('elbasan'), lgu('pogradec')
+        day = dt.date(2026, 12, 17)  # a Thursday
+
+        self.assertTrue(Calendar.is_working_day(elbasan, day))
+        closure, = Closure.create([{
+                    'company': elbasan.id,
+                    'date': day,
+                    'name': "City day",
+                    }])
+        self.assertFalse(Calendar.is_working_day(elbasan, day))
+        self.assertTrue(Calendar.is_working_day(pogradec, day))
+        self.assertEqual(Calendar.add_working_days(
+                elbasan, dt.date(2026, 12, 16), 1), dt.date(2026, 12, 18))
+
+        Closure.delete([closure])
+        self.assertTrue(Calendar.is_working_day(elbasan, day))
+
+    @with_transaction()
+    def test_calendar_unknown_year(self):
+        "Test a date outside the known years is refused"
+        pool = Pool()
+        Calendar = pool.get('ossis.calendar')
+
+        with self.assertRaises(CalendarError):
+            Calendar.add_working_days(
+                lgu('elbasan'), dt.date(2100, 12, 20), 30)
+
+    @with_transaction()
+    def test_closure_unknown_year(self):
+        "Test a closure outside the known years is refused, nothing stored"
+        pool = Pool()
+        Closure = pool.get('ossis.calendar.closure')
+        transaction = Transaction()
+
+        with self.assertRaises(ClosureValidationError) as cm:
+            Closure.create([{
+                        'company': lgu('elbasan').id,
+                        'date': dt.date(2150, 1, 4),
+                        'name': "Far away",
+                        }])
+        self.assertIn('2150', cm.exception.message)
+        transaction.rollback()
+
+        self.assertFalse(Closure.search([('name', '=', "Far away")]))
+
+    @with_transaction()
+    def test_closure_unique(self):
+        "Test a municipality cannot be closed twice the same day"
+        pool = Pool()
+        Closure = pool.get('ossis.calendar.closure')
+        values = {
+            'company': lgu('elbasan').id,
+            'date': dt.date(2026, 12, 17),
+            'name': "City day",
+            }
+        Closure.create([values])
+
+        with self.assertRaises(SQLConstraintError):
+            Closure.create([values])
+
+    # Numbering
+
+    @with_transaction()
+    def test_numbering_per_lgu_and_year(self):
+        "Test numbers run per municipality and start again each year"
+        pool = Pool()
+        Numbering = pool.get('ossis.numbering')
+        elbasan, pogradec = lgu('elbasan'), lgu('pogradec')
+        day_2026, day_2027 = dt.date(2026, 5, 4), dt.date(2027, 1, 5)
+
+        self.assertEqual(
+            Numbering.next_number(elbasan, 'protocol', day_2026),
+            'ELB-2026-000001')
+        self.assertEqual(
+            Numbering.next_number(elbasan, 'protocol', day_2026),
+            'ELB-2026-000002')
+        self.assertEqual(
+            Numbering.next_number(pogradec, 'protocol', day_2026),
+            'POG-2026-000001')
+        self.assertEqual(
+            Numbering.next_number(elbasan, 'protocol', day_2027),
+            'ELB-2027-000001')
+        self.assertEqual(
+            Numbering.next_number(elbasan, 'protocol', day_2026),
+            'ELB-2026-000003')
+        self.assertEqual(Numbering.search_count([]), 3)
+
+    @with_transaction()
+    def test_numbering_by_clerk(self):
+        "Test a clerk without access to sequences gets numbers"
+        pool = Pool()
+        Numbering = pool.get('ossis.numbering')
+        elbasan = lgu('elbasan')
+        clerk = create_lgu_user('clerk', elbasan, 'group_front_office')
+
+        with as_user(clerk):
+            number = Numbering.next_number(
+                elbasan, 'protocol', dt.date(2026, 5, 4))
+        self.assertEqual(number, 'ELB-2026-000001')
+
+    # Isolation
+
+    @with_transaction()
+    def test_isolation_between_lgus(self):
+        "Test staff of one municipality cannot touch another's records"
+        pool = Pool()
+        OrgUnit = pool.get('ossis.org_unit')
+        Closure = pool.get('ossis.calendar.closure')
+        AdministrativeUnit = pool.get('ossis.administrative_unit')
+        transaction = Transaction()
+        elbasan, pogradec = lgu('elbasan'), lgu('pogradec')
+        admin_elbasan = create_lgu_user('admin.elbasan', elbasan)
+        admin_pogradec = create_lgu_user('admin.pogradec', pogradec)
+        unit, = OrgUnit.create([{
+                    'company': elbasan.id,
+                    'name': "Elbasan Taxes",
+                    }])
+        closure, = Closure.create([{
+                    'company': elbasan.id,
+                    'date': dt.date(2026, 12, 17),
+                    'name': "City day",
+                    }])
+        elbasan_unit, = AdministrativeUnit.search([
+                ('code', '=', 'elbasan.shirgjan'),
+                ])
+
+        with as_user(admin_elbasan):
+            self.assertEqual(
+                OrgUnit.search([('name', '=', "Elbasan Taxes")]), [unit])
+
+        for Model, record in [
+                (OrgUnit, unit),
+                (Closure, closure),
+                (AdministrativeUnit, elbasan_unit),
+                ]:
+            with self.subTest(model=Model.__name__), as_user(admin_pogradec):
+                self.assertNotIn(record, Model.search([]))
+                with self.assertRaises(AccessError):
+                    Model.read([record.id], ['company'])
+                with self.assertRaises(AccessError):
+                    Model.write([Model(record.id)], {'company': pogradec.id})
+                with self.assertRaises(AccessError):
+                    Model.delete([Model(record.id)])
+            self.assertEqual(Model(record.id).company, elbasan)
+        self.assertEqual(OrgUnit(unit.id).name, "Elbasan Taxes")
+
+        with self.assertRaises(AccessError), as_user(admin_pogradec):
+            OrgUnit.create([{'company': elbasan.id, 'name': "Intruder"}])
+        transaction.rollback()
+        self.assertFalse(OrgUnit.search([('name', '=', "Intruder")]))
+
+    @with_transaction()
+    def test_isolation_of_municipality_record(self):
+        "Test an LGU administrator changes only their own municipality"
+        pool = Pool()
+        Company = pool.get('company.company')
+        elbasan, pogradec = lgu('elbasan'), lgu('pogradec')
+        admin_elbasan = create_lgu_user('admin.elbasan', elbasan)
+
+        with as_user(admin_elbasan):
+            # every municipality is listed
+            self.assertEqual(Company.search_count([]), 61)
+            Company.write([Company(elbasan.id)], {'population': 141714})
+            with self.assertRaises(AccessError):
+                Company.write([Company(pogradec.id)], {'population': 1})
+
+        self.assertEqual(Company(pogradec.id).population, 46070)
+
+    @with_transaction()
+    def test_national_admin_sees_all(self):
+        "Test a national administrator sees the records of every LGU"
+        pool = Pool()
+        OrgUnit = pool.get('ossis.org_unit')
+        User = pool.get('res.user')
+        elbasan, pogradec = lgu('elbasan'), lgu('pogradec')
+        national = create_lgu_user(
+            'national', elbasan, 'group_national_admin')
+        User.write([national], {'company_filter': 'all'})
+        units = OrgUnit.create([{
+                    'company': elbasan.id,
+                    'name': "Elbasan Taxes",
+                    }, {
+                    'company': pogradec.id,
+                    'name': "Pogradec Taxes",
+                    }])
+
+        with as_user(national):
+            self.assertEqual(
+                sorted(OrgUnit.search([('name', 'like', '% Taxes')])),
+                sorted(units))
+            OrgUnit.write(
+                [OrgUnit(units[1].id)], {'name': "Pogradec Local Taxes"})
 
 
 del ModuleTestCase
