@@ -7,9 +7,11 @@ starts the server, the cron and the queue workers, with clear errors for
 the mistakes an administrator makes most.
 """
 import argparse
+import configparser
 import os
 import subprocess
 import sys
+import tempfile
 
 OSSIS_PREFIX = 'ossis_'
 LANGUAGES = ['sq']
@@ -173,13 +175,25 @@ def safe_uri(uri):
     return urlunsplit(parts)
 
 
-def trytond_command(module, *args, options, env=None):
-    "Run one of trytond's commands with the same configuration"
+def trytond_command(module, *args, options, env=None, overrides=None):
+    """Run one of trytond's commands with the same configuration
+
+    The overrides, {section: {option: value}}, win over the configuration
+    file (trytond reads the files in order, the environment first)."""
     command = [sys.executable, '-m', module]
-    if options.config:
-        command += ['-c', options.config]
-    command += list(args)
-    return subprocess.call(command, env=env)
+    configs = [options.config] if options.config else []
+    with tempfile.NamedTemporaryFile(
+            'w', prefix='ossis-', suffix='.conf') as overlay:
+        if overrides:
+            parser = configparser.ConfigParser(interpolation=None)
+            parser.read_dict(overrides)
+            parser.write(overlay)
+            overlay.flush()
+            configs.append(overlay.name)
+        if configs:
+            command += ['-c', *configs]
+        command += list(args)
+        return subprocess.call(command, env=env)
 
 
 def command_init(options):
@@ -220,10 +234,11 @@ def command_serve(options):
     args = ['-d', options.database]
     if options.dev:
         args.append('--dev')
-    env = os.environ.copy()
+    overrides = {}
     if options.listen:
-        env['TRYTOND_WEB__LISTEN'] = options.listen
-    return trytond_command('trytond.cli', *args, options=options, env=env)
+        overrides['web'] = {'listen': options.listen}
+    return trytond_command(
+        'trytond.cli', *args, options=options, overrides=overrides)
 
 
 def command_cron(options):
