@@ -8,11 +8,11 @@ from trytond.modules.ossis_base import identifier
 from trytond.modules.ossis_base.exceptions import (
     CalendarError, ClosureValidationError, InvalidIdentifier,
     LGUMismatchError)
+from trytond.modules.ossis_base.tests.tools import (
+    LGUTestMixin, TranslationTestMixin)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction, check_access
-
-from .tools import LGUTestMixin, TranslationTestMixin
 
 
 def lgu(code):

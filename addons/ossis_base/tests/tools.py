@@ -11,7 +11,7 @@ from trytond.pool import Pool
 from trytond.tests.test_tryton import with_transaction
 from trytond.tools import file_open
 
-from ..model import LGUOwnedMixin
+from trytond.modules.ossis_base.model import LGUOwnedMixin
 
 
 class LGUTestMixin(CompanyTestMixin):
