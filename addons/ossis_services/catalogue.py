@@ -156,7 +156,8 @@ class Importer:
         pool = Pool()
         Service = pool.get('ossis.service')
         with Transaction().set_context(language='sq'):
-            for service in Service.browse(services):
+            services = Service.browse(services)
+            for service in services:
                 row = rows[service.code]
                 service.name = row['name_sq']
                 service.output_document = row['output_document']
@@ -188,9 +189,10 @@ class Importer:
             for code, v in by_code.items() if code not in found]
         UnitType.save(missing)
         with Transaction().set_context(language='sq'):
-            for unit_type in UnitType.browse(missing):
+            albanian = UnitType.browse(missing)
+            for unit_type in albanian:
                 unit_type.name = by_code[unit_type.code]['name_sq']
-            UnitType.save(UnitType.browse(missing))
+            UnitType.save(albanian)
         found.update({u.code: u for u in missing})
         return found
 

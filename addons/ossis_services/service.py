@@ -297,10 +297,9 @@ class Service(Workflow, ModelSQL, ModelView):
 
     @classmethod
     @ModelView.button
-    @Workflow.transition('published')
     def publish(cls, services):
+        "Publish the versions, retire those they replace, move the offers"
         pool = Pool()
-        Date = pool.get('ir.date')
         Offer = pool.get('ossis.lgu.service')
         previous = cls.search([
                 ('code', 'in', [s.code for s in services]),
@@ -308,8 +307,15 @@ class Service(Workflow, ModelSQL, ModelView):
                 ('id', 'not in', [s.id for s in services]),
                 ])
         cls.retire(previous)
-        cls.write(services, {'published_date': Date.today()})
+        cls._publish(services)
         Offer.follow_new_versions(services)
+
+    @classmethod
+    @Workflow.transition('published')
+    def _publish(cls, services):
+        pool = Pool()
+        Date = pool.get('ir.date')
+        cls.write(services, {'published_date': Date.today()})
 
     @classmethod
     @ModelView.button
