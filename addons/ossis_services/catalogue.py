@@ -1,8 +1,6 @@
 # This file is part of OSSIS.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
 import datetime as dt
-import hashlib
-import json
 
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Unique, fields
@@ -11,8 +9,11 @@ from trytond.tools import file_open
 from trytond.transaction import Transaction
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
-from .csv_import import CatalogueReader, slug
+from .csv_import import CatalogueReader
 from .exceptions import CatalogueImportError
+from .exchange import CatalogueFileReader, Exporter
+from .importer import (
+    LANGUAGES, SOURCE_LANGUAGE, Importer, fiche_of_row, references_of_rows)
 
 
 class Catalogue(ModelSQL, ModelView):
@@ -54,6 +55,7 @@ class Catalogue(ModelSQL, ModelView):
         """Import the services of a CSV file; nothing is stored when a row
         is invalid.  Return the numbers of created, updated and unchanged
         services."""
+        self.check_import_access()
         reader = CatalogueReader(content)
         rows = reader.read()
         if reader.errors:
@@ -61,154 +63,89 @@ class Catalogue(ModelSQL, ModelView):
                     'ossis_services.msg_import_errors',
                     count=len(reader.errors),
                     errors='\n'.join(reader.errors)))
-        counts = Importer().apply(rows)
+        categories, unit_types, document_types = references_of_rows(rows)
+        counts = Importer().store(
+            [fiche_of_row(r) for r in rows],
+            categories, unit_types, document_types)
+        self.imported(counts)
+        return counts
+
+    def imported(self, counts):
+        "Record the report of an import"
         self.imported_at = dt.datetime.now()
         self.report = gettext('ossis_services.msg_import_report', **counts)
         self.save()
+
+    @classmethod
+    def export_json(cls, catalogue=None, all_versions=False):
+        """Return the catalogue in the OSSIS exchange format (see
+        doc/catalogue_format.md) as a dictionary ready for JSON
+
+        It holds the published services, or every version if asked, with
+        the categories, unit types and document types they need."""
+        if catalogue is None:
+            catalogue = cls.national()
+        return Exporter().export(catalogue, all_versions=all_versions)
+
+    @classmethod
+    def import_json(cls, data):
+        """Import a catalogue in the OSSIS exchange format, given as JSON
+        text, bytes or an already decoded dictionary
+
+        The whole file is checked first: nothing is stored when it has an
+        error, and every error is listed with its path in the file.  A
+        service whose fiche is unchanged keeps its version; a changed one
+        gets a new published version.  Return the numbers of created,
+        updated and unchanged services."""
+        cls.check_import_access()
+        reader = CatalogueFileReader(data)
+        content = reader.read()
+        if reader.errors:
+            raise CatalogueImportError(gettext(
+                    'ossis_services.msg_import_errors',
+                    count=len(reader.errors),
+                    errors='\n'.join(reader.errors)))
+        counts = Importer(update=True).store(
+            [s['fiche'] for s in content['services']
+                if s['state'] == 'published'],
+            content['categories'], content['unit_types'],
+            content['document_types'])
+        catalogue = cls.get_or_create(content['catalogue'])
+        catalogue.imported(counts)
         return counts
 
-
-class Importer:
-    "Store the rows read from a catalogue as versions of services"
-
-    def apply(self, rows):
+    @classmethod
+    def check_import_access(cls):
+        """Refuse an import to those who may not change the catalogues,
+        before it changes any service"""
         pool = Pool()
-        Service = pool.get('ossis.service')
-        categories = self.categories({r['category'] for r in rows})
-        unit_types = self.unit_types([r['unit_type'] for r in rows])
-        document_types = self.document_types(
-            [d for r in rows for d in r['documents']])
+        ModelAccess = pool.get('ir.model.access')
+        ModelAccess.check(cls.__name__, 'write')
 
-        codes = [r['code'] for r in rows]
-        published = Service.get_published(codes)
-        drafts = {s.code: s for s in Service.search([
-                    ('code', 'in', codes),
-                    ('state', '=', 'draft'),
-                    ])}
-        latest = Service._latest_versions(codes)
-        counts = {'created': 0, 'updated': 0, 'unchanged': 0}
-        to_save, albanian = [], {}
-        for row in rows:
-            fingerprint = self.fingerprint(row)
-            current = published.get(row['code'])
-            if current and current.import_fingerprint == fingerprint:
-                counts['unchanged'] += 1
-                continue
-            service = drafts.get(row['code']) or Service(
-                code=row['code'],
-                version=latest.get(row['code'], 0) + 1)
-            counts['updated' if current else 'created'] += 1
-            self.fill(
-                service, row, categories, unit_types, document_types)
-            service.import_fingerprint = fingerprint
-            to_save.append(service)
-            albanian[row['code']] = row
-        Service.save(to_save)
-        self.translate(to_save, albanian)
-        Service.publish(to_save)
-        return counts
-
-    @staticmethod
-    def fingerprint(row):
-        values = {k: v for k, v in row.items() if k != 'row'}
-        data = json.dumps(values, sort_keys=True, default=str)
-        return hashlib.sha256(data.encode()).hexdigest()
-
-    def fill(self, service, row, categories, unit_types, document_types):
+    @classmethod
+    def national(cls):
+        "Return the national catalogue shipped with OSSIS"
         pool = Pool()
-        LegalBasis = pool.get('ossis.service.legal_basis')
-        Document = pool.get('ossis.service.document')
-        service.name = row['name_en']
-        service.category = categories[row['category']]
-        service.applicant_type = row['applicant_type']
-        service.legal_bases = [
-            LegalBasis(act=act) for act in row['legal_bases']]
-        service.documents = [
-            Document(
-                document_type=document_types[d['code']],
-                requirement=d['requirement'],
-                condition=d['condition'],
-                form=d['form'],
-                once_only=False)
-            for d in self._unique_documents(row['documents'])]
-        service.fee = row['fee']
-        service.fee_note = row['fee_note']
-        service.legal_days = row['legal_days']
-        service.promise_days = row['legal_days']
-        service.days_kind = row['days_kind']
-        service.unit_type = unit_types[row['unit_type']['code']]
-        service.output_document = row['output_document']
-        service.channel_desk = row['channel_desk']
-        service.channel_online = row['channel_online']
-        service.source = row['source']
-        service.estimated_fields = row['estimated_fields']
+        ModelData = pool.get('ir.model.data')
+        return cls(ModelData.get_id('ossis_services', 'catalogue_national'))
 
-    @staticmethod
-    def _unique_documents(documents):
-        seen = set()
-        for document in documents:
-            if document['code'] not in seen:
-                seen.add(document['code'])
-                yield document
-
-    def translate(self, services, rows):
-        "Store the Albanian names given by the catalogue"
-        pool = Pool()
-        Service = pool.get('ossis.service')
-        with Transaction().set_context(language='sq'):
-            services = Service.browse(services)
-            for service in services:
-                row = rows[service.code]
-                service.name = row['name_sq']
-                service.output_document = row['output_document']
-            Service.save(services)
-
-    def categories(self, names):
-        pool = Pool()
-        Category = pool.get('ossis.service.category')
-        codes = {name: slug(name) for name in names}
-        found = {c.code: c for c in Category.search([
-                    ('code', 'in', list(codes.values())),
-                    ])}
-        missing = [
-            Category(code=code, name=name) for name, code in codes.items()
-            if code not in found]
-        Category.save(missing)
-        found.update({c.code: c for c in missing})
-        return {name: found[code] for name, code in codes.items()}
-
-    def unit_types(self, values):
-        pool = Pool()
-        UnitType = pool.get('ossis.unit_type')
-        by_code = {v['code']: v for v in values}
-        found = {u.code: u for u in UnitType.search([
-                    ('code', 'in', list(by_code)),
-                    ])}
-        missing = [
-            UnitType(code=code, name=v['name_en'])
-            for code, v in by_code.items() if code not in found]
-        UnitType.save(missing)
-        with Transaction().set_context(language='sq'):
-            albanian = UnitType.browse(missing)
-            for unit_type in albanian:
-                unit_type.name = by_code[unit_type.code]['name_sq']
-            UnitType.save(albanian)
-        found.update({u.code: u for u in missing})
-        return found
-
-    def document_types(self, values):
-        pool = Pool()
-        DocumentType = pool.get('ossis.document.type')
-        by_code = {v['code']: v for v in values}
-        found = {d.code: d for d in DocumentType.search([
-                    ('code', 'in', list(by_code)),
-                    ])}
-        missing = [
-            DocumentType(code=code, name=v['name'], registry=v['registry'])
-            for code, v in by_code.items() if code not in found]
-        DocumentType.save(missing)
-        found.update({d.code: d for d in missing})
-        return found
+    @classmethod
+    def get_or_create(cls, values):
+        "Return the catalogue of the code, created with the name if missing"
+        catalogues = cls.search([('code', '=', values['code'])], limit=1)
+        if catalogues:
+            return catalogues[0]
+        name = values['name']
+        with Transaction().set_context(language=SOURCE_LANGUAGE):
+            catalogue = cls(code=values['code'], name=name[SOURCE_LANGUAGE])
+            catalogue.save()
+        for language in LANGUAGES[1:]:
+            if name[language] != name[SOURCE_LANGUAGE]:
+                with Transaction().set_context(language=language):
+                    catalogue = cls(catalogue.id)
+                    catalogue.name = name[language]
+                    catalogue.save()
+        return cls(catalogue.id)
 
 
 class ImportCSVStart(ModelView):

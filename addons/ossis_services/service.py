@@ -136,8 +136,8 @@ class Service(Workflow, ModelSQL, ModelView):
         help="The fields whose values are estimates to be confirmed.")
     import_fingerprint = fields.Char(
         "Import Fingerprint", readonly=True,
-        help="The digest of the catalogue row the version was imported "
-        "from.")
+        help="The digest of the fiche the version was imported with, to "
+        "import the same fiche only once.")
     published_date = fields.Date("Published", readonly=True)
     retired_date = fields.Date("Retired", readonly=True)
 
@@ -346,6 +346,8 @@ class Service(Workflow, ModelSQL, ModelView):
     @classmethod
     def _latest_versions(cls, codes):
         "Return the highest version of each code"
+        if not codes:
+            return {}
         table = cls.__table__()
         cursor = Transaction().connection.cursor()
         cursor.execute(*table.select(

@@ -8,6 +8,7 @@ the mistakes an administrator makes most.
 """
 import argparse
 import configparser
+import datetime as dt
 import os
 import subprocess
 import sys
@@ -85,7 +86,99 @@ def build_parser():
 
     modules = commands.add_parser('modules', help="list the OSSIS modules")
     modules.set_defaults(func=command_modules)
+
+    lgu = commands.add_parser(
+        'lgu', help="manage the modules of the municipalities")
+    lgu.set_defaults(func=lambda options: lgu.print_help() or 2)
+    lgu_commands = lgu.add_subparsers(title="commands", metavar='COMMAND')
+    lgu_new = lgu_commands.add_parser(
+        'new', help="write the module ossis_lgu_<code> of a municipality "
+        "from the national defaults")
+    lgu_new.add_argument('code', help="code of the municipality, e.g. elbasan")
+    lgu_new.add_argument(
+        '--addons', metavar='DIR',
+        help="folder to write the module into (default: addons/ of the "
+        "checkout)")
+    lgu_new.add_argument(
+        '--force', action='store_true',
+        help="overwrite the generated files of an existing module")
+    lgu_new.add_argument(
+        '--no-pyproject', dest='pyproject', action='store_false',
+        help="do not add the module to pyproject.toml")
+    lgu_new.set_defaults(func=command_lgu_new)
+
+    add_catalogue_commands(commands)
     return parser
+
+
+def add_catalogue_commands(commands):
+    "Add the commands that exchange catalogues and export the offer"
+    catalogue = commands.add_parser(
+        'catalogue', help="import and export the catalogue of services")
+    catalogue.set_defaults(func=lambda options: catalogue.print_help() or 2)
+    actions = catalogue.add_subparsers(title="commands", metavar='COMMAND')
+
+    import_csv = actions.add_parser(
+        'import-csv', help="import services from a CSV file")
+    import_csv.add_argument(
+        'file', nargs='?', metavar='FILE',
+        help="CSV file with the columns of the national catalogue "
+        "(default: the national catalogue shipped with OSSIS)")
+    add_catalogue_code(import_csv)
+
+    export = actions.add_parser(
+        'export', help="export the catalogue to a JSON file")
+    export.add_argument(
+        'file', metavar='FILE.json', help="file to write, - for stdout")
+    add_catalogue_code(export)
+    export.add_argument(
+        '--all-versions', action='store_true',
+        help="export the retired and draft versions too")
+
+    import_json = actions.add_parser(
+        'import', help="import a catalogue exported to JSON by OSSIS")
+    import_json.add_argument(
+        'file', metavar='FILE.json', help="file to read, - for stdin")
+
+    for parser, action in [
+            (import_csv, 'import_csv'),
+            (export, 'export'),
+            (import_json, 'import_'),
+            ]:
+        add_database(parser)
+        add_language(parser)
+        parser.set_defaults(func=command_catalogue, action=action)
+
+    cpsv = commands.add_parser(
+        'cpsv', help="export the offer of a municipality in CPSV-AP 3 "
+        "(JSON-LD)")
+    add_database(cpsv)
+    cpsv.add_argument(
+        '--lgu', required=True, metavar='CODE',
+        help="code of the municipality, e.g. elbasan")
+    cpsv.add_argument(
+        'file', nargs='?', default='-', metavar='FILE',
+        help="file to write (default: stdout)")
+    cpsv.add_argument(
+        '--date', type=dt.date.fromisoformat, metavar='YYYY-MM-DD',
+        help="day of the offer (default: today)")
+    cpsv.add_argument(
+        '--base-iri', default='urn:ossis:', metavar='IRI',
+        help="start of the identifiers of the nodes (default: %(default)s)")
+    add_language(cpsv)
+    cpsv.set_defaults(func=command_catalogue, action='cpsv')
+
+
+def add_catalogue_code(parser):
+    parser.add_argument(
+        '--catalogue', default='national', metavar='CODE',
+        help="code of the catalogue (default: %(default)s)")
+
+
+def add_language(parser):
+    parser.add_argument(
+        '-l', '--language', default='en', choices=['en', 'sq'],
+        help="language of the messages (default: %(default)s)")
 
 
 def add_database(parser):
@@ -254,6 +347,32 @@ def command_worker(options):
 def command_modules(options):
     for name in ossis_modules():
         print(name)
+
+
+def command_lgu_new(options):
+    from . import lgu
+    try:
+        folder = lgu.new(
+            options.code, addons=options.addons, force=options.force,
+            pyproject=None if options.pyproject else False)
+    except lgu.ScaffoldError as exception:
+        raise CommandError(str(exception)) from exception
+    print(f"Wrote {folder}")
+    if options.pyproject:
+        print("Install it with 'pip install -e .' in the checkout, then "
+            f"activate it with 'ossis init -d <database> -m {folder.name}'")
+
+
+def command_catalogue(options):
+    from . import catalogue
+    if ensure_database(options.database, create=False):
+        raise CommandError(
+            f"{options.database!r} is not an OSSIS database yet: "
+            f"run 'ossis init -d {options.database}' first")
+    try:
+        getattr(catalogue, options.action)(options)
+    except catalogue.CatalogueError as exception:
+        raise CommandError(str(exception)) from exception
 
 
 if __name__ == '__main__':
