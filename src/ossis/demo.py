@@ -1,55 +1,23 @@
 # This file is part of OSSIS.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
-"""Demo data: Elbasan fully set up, Pogradec beside it, a user per role
+"""Demo data: a user per role in Elbasan, Pogradec beside it
+
+The organisation of the municipalities (org units, desks, offer) comes from
+their modules ossis_lgu_<code>; the demo adds the people: users and their
+employees in those org units, and the pilot statuses and closure days.
 
 Loading is idempotent: records are found by their natural keys (codes,
-names, logins) and updated, so the demo can be loaded again after an update.
-The demo users have known passwords: never load this into production.
+names, logins, XML ids) and updated, so the demo can be loaded again after
+an update.  The demo users have known passwords: never load this into
+production.
 """
 import datetime as dt
 
 DEMO_PASSWORD = 'ossis-demo'
 
-# key, name, type, parent key, administrative unit code
-ORGANISATION = {
-    'elbasan': [
-        ('mayor', "Kabineti i Kryetarit - Elbasan", 'management', None,
-            'elbasan.elbasan'),
-        ('oss', "Drejtoria e Shërbimeve me Një Ndalesë - Elbasan",
-            'management', None, 'elbasan.elbasan'),
-        ('desk_center', "Sporteli OSS Elbasan Qendër", 'front_office', 'oss',
-            'elbasan.elbasan'),
-        ('desk_shirgjan', "Sporteli OSS Shirgjan - Elbasan", 'front_office',
-            'oss', 'elbasan.shirgjan'),
-        ('desk_gjinar', "Sporteli OSS Gjinar - Elbasan", 'front_office',
-            'oss', 'elbasan.gjinar'),
-        ('desk_bradashesh', "Sporteli OSS Bradashesh - Elbasan",
-            'front_office', 'oss', 'elbasan.bradashesh'),
-        ('territory', "Drejtoria e Planifikimit të Territorit - Elbasan",
-            'back_office', None, 'elbasan.elbasan'),
-        ('permits', "Sektori i Lejeve të Ndërtimit - Elbasan", 'back_office',
-            'territory', 'elbasan.elbasan'),
-        ('taxes', "Drejtoria e Taksave Vendore - Elbasan", 'back_office',
-            None, 'elbasan.elbasan'),
-        ('social', "Drejtoria e Shërbimeve Sociale - Elbasan",
-            'back_office', None, 'elbasan.elbasan'),
-        ('registry', "Sektori i Protokoll-Arkivës - Elbasan", 'other', None,
-            'elbasan.elbasan'),
-        ],
-    'pogradec': [
-        ('oss', "Drejtoria e Shërbimeve me Një Ndalesë - Pogradec",
-            'management', None, 'pogradec.pogradec'),
-        ('desk_center', "Sporteli OSS Pogradec Qendër", 'front_office',
-            'oss', 'pogradec.pogradec'),
-        ('desk_udenisht', "Sporteli OSS Udenisht - Pogradec",
-            'front_office', 'oss', 'pogradec.udenisht'),
-        ('taxes', "Drejtoria e Taksave Vendore - Pogradec", 'back_office',
-            None, 'pogradec.pogradec'),
-        ],
-    }
-
 # login, name, municipality (None: all), groups, language, position,
-# org unit key, heads the unit
+# org unit (XML id org_<key> of the module ossis_lgu_<municipality>),
+# heads the unit
 USERS = [
     ('elbasan.front', "Arta Hoxha", 'elbasan', ['group_front_office'], 'en',
         "Front office operator", 'desk_center', False),
@@ -99,7 +67,7 @@ def load(database_name):
     with Transaction().start(
             database_name, 0, context={'active_test': False}):
         companies = _setup_companies(pool)
-        units = _setup_organisation(pool, companies)
+        units = _find_organisation(pool, database_name)
         _setup_closures(pool, companies)
         _setup_users(pool, companies, units)
         _setup_admin(pool, companies)
@@ -117,31 +85,22 @@ def _setup_companies(pool):
     return companies
 
 
-def _setup_organisation(pool, companies):
+def _find_organisation(pool, database_name):
+    "Return the org units of the demo users by municipality and key"
+    from .cli import CommandError
+    ModelData = pool.get('ir.model.data')
     OrgUnit = pool.get('ossis.org_unit')
-    AdministrativeUnit = pool.get('ossis.administrative_unit')
-    administrative_units = {
-        u.code: u for u in AdministrativeUnit.search([
-                ('company.code', 'in', list(ORGANISATION)),
-                ])}
     units = {}
-    for code, rows in ORGANISATION.items():
-        company = companies[code]
-        for sequence, (key, name, type_, parent, unit_code) in enumerate(
-                rows, 1):
-            org_units = OrgUnit.search([
-                    ('company', '=', company.id),
-                    ('name', '=', name),
-                    ], limit=1)
-            org_unit = org_units[0] if org_units else OrgUnit(
-                company=company, name=name)
-            org_unit.type = type_
-            org_unit.sequence = sequence
-            org_unit.parent = units[code, parent] if parent else None
-            org_unit.administrative_unit = administrative_units[unit_code]
-            org_unit.active = True
-            org_unit.save()
-            units[code, key] = org_unit
+    for _, _, code, _, _, _, key, _ in USERS:
+        if not code:
+            continue
+        module = f'ossis_lgu_{code}'
+        try:
+            units[code, key] = OrgUnit(ModelData.get_id(module, f'org_{key}'))
+        except KeyError:
+            raise CommandError(
+                f"the org unit org_{key} of {module} is missing: run "
+                f"'ossis init -d {database_name} -m {module}'")
     return units
 
 
