@@ -78,10 +78,19 @@ def page(browser, request):
 
 def login(page, server, user, password=DEMO_PASSWORD):
     "Log in through sao's dialogs; the URL names the database"
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
     page.goto(f'{server.url}/#{server.database}')
     page.locator('#login').fill(user)
-    page.locator('.login-dialog button[type=submit]').click()
     password_entry = page.locator('.ask-dialog #ask-dialog-entry')
+    # A click while sao still starts up is lost: click again until the
+    # password is asked, within the step's time
+    for attempt in range(TIMEOUT // 5_000):
+        page.locator('.login-dialog button[type=submit]').click()
+        try:
+            password_entry.wait_for(timeout=5_000)
+            break
+        except PlaywrightTimeoutError:
+            continue
     password_entry.fill(password)
     page.locator('.ask-dialog button.btn-primary').click()
     page.locator('#menu div.column-char[title="OSSIS"]').wait_for()
