@@ -134,7 +134,7 @@ demo-db: setup var/demo-admin-password
 
 demo: demo-db
 	@echo
-	@echo "OSSIS demo: http://$(DEMO_HOST):$(PORT)/  (database" \
+	@echo "OSSIS demo: http://$(DEMO_HOST):$(PORT)/#$(DEMO_DB)  (database" \
 		"$(DEMO_DB); admin password in var/demo-admin-password;" \
 		"Ctrl-C stops the server)"
 	@echo

@@ -68,6 +68,11 @@ if [ "$missing" -ne 0 ]; then
     exit 1
 fi
 
+# sao loads these two files for the customisation of an installation;
+# empty ones spare every page an error in the browser console.
+: > "$client/custom.js"
+: > "$client/custom.css"
+
 if [ -e "$dest" ]; then
     mv "$dest" "$work/previous"
 fi

@@ -19,3 +19,8 @@ class CalendarError(UserError):
 
 class ClosureValidationError(ValidationError):
     pass
+
+
+class UserCompanyError(ValidationError):
+    "A user may only work for the municipalities of their account"
+    pass

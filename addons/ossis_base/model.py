@@ -41,10 +41,8 @@ class LGUOwnedMixin:
 
     @classmethod
     def _raise_lgu_mismatch(cls, record, field_name, target):
+        # Neither the target nor the record (whose name may include the
+        # target, as in a tree) is named: the user may not read the target
         raise LGUMismatchError(gettext(
                 'ossis_base.msg_lgu_link_mismatch',
-                record=record.rec_name,
-                field=cls.__names__(field_name)['field'],
-                target=target.rec_name,
-                target_lgu=target.company.rec_name,
-                lgu=record.company.rec_name if record.company else ''))
+                **cls.__names__(field_name)))

@@ -1,7 +1,10 @@
 # This file is part of OSSIS.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
+from trytond.i18n import gettext
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
+
+from .exceptions import UserCompanyError
 
 
 class User(metaclass=PoolMeta):
@@ -9,30 +12,93 @@ class User(metaclass=PoolMeta):
 
     @classmethod
     def get_companies(cls):
-        """National administrators work for every municipality
+        """Return the municipalities whose records the user works on
 
-        With the company filter on "All", they see the records of all the
-        municipalities, including those added after their account."""
-        pool = Pool()
-        ModelData = pool.get('ir.model.data')
-        Company = pool.get('company.company')
+        A user works only for the municipalities of their account, whatever
+        current company is stored or sent in the context.  National
+        administrators with the company filter on "All" work for every
+        municipality, including those added after their account."""
         companies = super().get_companies()
         transaction = Transaction()
-        if ('_companies' in transaction.context
-                or not transaction.user):
+        if '_companies' in transaction.context or not transaction.user:
             return companies
-        national = ModelData.get_id('ossis_base', 'group_national_admin')
-        if national not in cls.get_groups():
+        if cls._is_national_admin():
+            user = cls(transaction.user)
+            if user.company_filter == 'all':
+                return cls._all_companies()
             return companies
-        user = cls(transaction.user)
-        if user.company_filter != 'all':
-            return companies
-        key = ('national', transaction.user)
-        all_companies = cls._get_companies_cache.get(key)
-        if all_companies is None:
+        allowed = cls._account_companies(transaction.user)
+        return tuple(c for c in companies if c in allowed)
+
+    @classmethod
+    def _is_national_admin(cls):
+        pool = Pool()
+        ModelData = pool.get('ir.model.data')
+        return (ModelData.get_id('ossis_base', 'group_national_admin')
+            in cls.get_groups())
+
+    @classmethod
+    def _all_companies(cls):
+        pool = Pool()
+        Company = pool.get('company.company')
+        key = ('ossis_all',)
+        companies = cls._get_companies_cache.get(key)
+        if companies is None:
             table = Company.__table__()
-            cursor = transaction.connection.cursor()
+            cursor = Transaction().connection.cursor()
             cursor.execute(*table.select(table.id, order_by=table.id))
-            all_companies = cls._get_companies_cache.set(
+            companies = cls._get_companies_cache.set(
                 key, tuple(i for i, in cursor))
-        return all_companies
+        return companies
+
+    @classmethod
+    def _account_companies(cls, user_id):
+        "Return the ids of the companies of the user's account"
+        pool = Pool()
+        UserCompany = pool.get('res.user-company.company')
+        key = ('ossis_account', user_id)
+        companies = cls._get_companies_cache.get(key)
+        if companies is None:
+            table = UserCompany.__table__()
+            cursor = Transaction().connection.cursor()
+            # Read the table: the ORM hides companies of other rules
+            cursor.execute(*table.select(
+                    table.company, where=table.user == user_id))
+            companies = cls._get_companies_cache.set(
+                key, frozenset(i for i, in cursor))
+        return companies
+
+    @classmethod
+    def set_preferences(cls, values):
+        # Refuse before the write: during it, the new company in the context
+        # hides the user's own companies from the domain check
+        if values.get('company'):
+            cls.check_account_company(Transaction().user, values['company'])
+        super().set_preferences(values)
+
+    @classmethod
+    def validate_fields(cls, users, field_names):
+        super().validate_fields(users, field_names)
+        if field_names and not (field_names & {'company', 'companies'}):
+            return
+        for user in users:
+            company_id = cls._stored_company(user.id)
+            if company_id:
+                cls.check_account_company(user.id, company_id)
+
+    @classmethod
+    def _stored_company(cls, user_id):
+        table = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*table.select(
+                table.company, where=table.id == user_id))
+        company_id, = cursor.fetchone()
+        return company_id
+
+    @classmethod
+    def check_account_company(cls, user_id, company_id):
+        "Refuse a current company outside the user's account"
+        cls._get_companies_cache.clear()
+        if company_id not in cls._account_companies(user_id):
+            raise UserCompanyError(gettext(
+                    'ossis_base.msg_user_company_not_allowed'))

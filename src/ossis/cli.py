@@ -10,6 +10,7 @@ import argparse
 import configparser
 import datetime as dt
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -286,7 +287,24 @@ def trytond_command(module, *args, options, env=None, overrides=None):
         if configs:
             command += ['-c', *configs]
         command += list(args)
-        return subprocess.call(command, env=env)
+        return run_forwarding_signals(command, env)
+
+
+def run_forwarding_signals(command, env=None):
+    """Run the command and pass it the signals that stop this one, so that
+    stopping "ossis serve" stops the server and cleans up"""
+    process = subprocess.Popen(command, env=env)
+
+    def forward(signum, frame):
+        process.send_signal(signum)
+
+    previous = {
+        s: signal.signal(s, forward) for s in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        return process.wait()
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 def command_init(options):

@@ -100,8 +100,10 @@ class TranslationTestMixin:
                 }, 'update')
         update.delete(session_id)
 
-        source = polib.pofile(Translation.translation_export(
-                self.translation_language, self.module).decode('utf-8'))
+        # Nothing is exported for a module without translatable strings
+        exported = Translation.translation_export(
+            self.translation_language, self.module) or b''
+        source = polib.pofile(exported.decode('utf-8'))
         translated = self._load_po()
         missing = [
             f'{entry.msgctxt} {entry.msgid!r}' for entry in source

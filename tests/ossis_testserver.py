@@ -1,0 +1,276 @@
+# This file is part of OSSIS.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""A real OSSIS server for the tests that go through HTTP
+
+It creates a fresh database with ``ossis init`` and ``ossis demo`` on the
+backend of TRYTOND_DATABASE_URI (an SQLite file in a temporary folder, or a
+PostgreSQL database that is dropped at the end), then runs ``ossis serve``
+on a free local port.  Every wait is bounded; the server log is kept in the
+temporary folder and shown when something fails.
+"""
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+import xmlrpc.client
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CONFIG = ROOT / 'config' / 'ossis.conf'
+DEFAULT_SAO_DIR = ROOT / '.web' / 'sao'
+DEMO_PASSWORD = 'ossis-demo'
+
+INIT_TIMEOUT = 600
+DEMO_TIMEOUT = 300
+START_TIMEOUT = 60
+STOP_TIMEOUT = 15
+
+# Variables of the caller that must not reach the server: the tests of the
+# modules set some of them for their own in-memory databases.
+DROPPED_ENVIRON = {
+    'TRYTOND_CONFIG', 'TRYTOND_DATABASE__PATH', 'TRYTOND_WEB__LISTEN',
+    'TRYTOND_WEB__ROOT', 'DB_NAME', 'DB_CACHE', 'DB_CACHE_JOBS',
+    }
+
+
+class HarnessError(Exception):
+    "The test server could not be set up"
+
+
+def database_uri():
+    return os.environ.get('TRYTOND_DATABASE_URI') or 'sqlite://'
+
+
+def backend_name(uri=None):
+    scheme = urllib.parse.urlsplit(uri or database_uri()).scheme
+    return 'postgresql' if scheme.startswith('postgresql') else scheme
+
+
+def free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(('127.0.0.1', 0))
+        return sock.getsockname()[1]
+
+
+def tail(path, lines=80):
+    try:
+        text = Path(path).read_text(errors='replace')
+    except OSError:
+        return ''
+    return '\n'.join(text.splitlines()[-lines:])
+
+
+def _group_alive(pgid):
+    "Return whether a process of the group is running (zombies are not)"
+    proc = Path('/proc')
+    if not proc.is_dir():
+        try:
+            os.killpg(pgid, 0)
+        except ProcessLookupError:
+            return False
+        return True
+    for stat in proc.glob('[0-9]*/stat'):
+        try:
+            fields = stat.read_text().rsplit(')', 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        # fields: state, ppid, pgrp...
+        if int(fields[2]) == pgid and fields[0] not in {'Z', 'X'}:
+            return True
+    return False
+
+
+class OssisServer:
+    """An OSSIS database with the demo data and a server answering on it
+
+    ``url`` is the root of the server (the web client is served there),
+    ``database`` the name of the database."""
+
+    def __init__(self, workdir, sao_dir=None):
+        self.workdir = Path(workdir)
+        self.uri = database_uri()
+        self.backend = backend_name(self.uri)
+        self.database = 'ossis_test_rpc_%s_%s' % (
+            os.getpid(), secrets.token_hex(3))
+        self.sao_dir = Path(sao_dir) if sao_dir else None
+        self.admin_password = secrets.token_urlsafe(12)
+        self.password_file = self.workdir / 'admin-password'
+        self.log_path = self.workdir / 'server.log'
+        self.port = None
+        self.process = None
+        self.created = False
+        self.timings = {}
+
+    @property
+    def url(self):
+        return f'http://127.0.0.1:{self.port}'
+
+    @property
+    def rpc_url(self):
+        return f'{self.url}/{self.database}/rpc/'
+
+    def environ(self):
+        env = {k: v for k, v in os.environ.items()
+            if k not in DROPPED_ENVIRON}
+        env['TRYTOND_DATABASE_URI'] = self.uri
+        env['TRYTOND_DATABASE__PATH'] = str(self.workdir / 'db')
+        if self.sao_dir:
+            env['TRYTOND_WEB__ROOT'] = str(self.sao_dir)
+        env['PYTHONUNBUFFERED'] = '1'
+        return env
+
+    def ossis(self, *args, timeout):
+        "Run an ossis command and return its output"
+        command = [sys.executable, '-m', 'ossis.cli', '-c', str(CONFIG), *args]
+        try:
+            result = subprocess.run(
+                command, env=self.environ(), cwd=ROOT, timeout=timeout,
+                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT, text=True)
+        except subprocess.TimeoutExpired as exception:
+            raise HarnessError(
+                f"{' '.join(args[:1])} did not finish within {timeout}s:\n"
+                f"{exception.output or ''}") from exception
+        if result.returncode:
+            raise HarnessError(
+                f"'ossis {' '.join(args)}' failed with status "
+                f"{result.returncode}:\n{result.stdout[-6000:]}")
+        return result.stdout
+
+    def create_database(self):
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        (self.workdir / 'db').mkdir(exist_ok=True)
+        self.password_file.write_text(self.admin_password + '\n')
+        self.password_file.chmod(0o600)
+        started = time.monotonic()
+        self.created = True
+        self.ossis('init', '-d', self.database,
+            '--admin-password-file', str(self.password_file),
+            timeout=INIT_TIMEOUT)
+        self.timings['init'] = time.monotonic() - started
+        started = time.monotonic()
+        self.ossis('demo', '-d', self.database, timeout=DEMO_TIMEOUT)
+        self.timings['demo'] = time.monotonic() - started
+
+    def start(self, attempts=3):
+        for attempt in range(attempts):
+            self.port = free_port()
+            started = time.monotonic()
+            self._spawn()
+            try:
+                self.wait_ready()
+            except HarnessError:
+                log = tail(self.log_path)
+                self.stop()
+                if 'Address already in use' in log and attempt + 1 < attempts:
+                    continue
+                raise
+            self.timings['start'] = time.monotonic() - started
+            return
+        raise HarnessError("no free port for the server")
+
+    def _spawn(self):
+        log = open(self.log_path, 'ab')
+        try:
+            # A session of its own, so that stop() ends "ossis serve" and
+            # the trytond it runs, and nothing else.
+            self.process = subprocess.Popen(
+                [sys.executable, '-m', 'ossis.cli', '-c', str(CONFIG), 'serve',
+                    '-d', self.database, '--listen', f'127.0.0.1:{self.port}'],
+                env=self.environ(), cwd=ROOT, stdin=subprocess.DEVNULL,
+                stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        finally:
+            log.close()
+
+    def wait_ready(self, timeout=START_TIMEOUT):
+        "Wait until the server answers XML-RPC calls"
+        deadline = time.monotonic() + timeout
+        while True:
+            if self.process.poll() is not None:
+                raise HarnessError(
+                    f"the server stopped with status "
+                    f"{self.process.returncode}:\n{tail(self.log_path)}")
+            # The log tells that this server, not another one, got the port
+            if f'Running on http://127.0.0.1:{self.port}' in tail(
+                    self.log_path, 200):
+                try:
+                    self.version()
+                    return
+                except (OSError, xmlrpc.client.Error):
+                    pass
+            if time.monotonic() > deadline:
+                raise HarnessError(
+                    f"the server did not answer within {timeout}s:\n"
+                    f"{tail(self.log_path)}")
+            time.sleep(0.2)
+
+    def version(self, timeout=5):
+        "Return the version of the server (an XML-RPC call without login)"
+        request = urllib.request.Request(
+            f'{self.url}/rpc/',
+            data=xmlrpc.client.dumps((), 'common.server.version').encode(),
+            headers={'Content-Type': 'text/xml'})
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            (version,), _ = xmlrpc.client.loads(response.read())
+        return version
+
+    def stop(self):
+        """Stop the server as Ctrl-C does (so that "ossis serve" cleans up),
+        then with SIGTERM and SIGKILL after bounded waits"""
+        process, self.process = self.process, None
+        if process is None:
+            return
+        pgid = process.pid
+        for sig, wait in [
+                (signal.SIGINT, STOP_TIMEOUT), (signal.SIGTERM, 5),
+                (signal.SIGKILL, 5)]:
+            if not _group_alive(pgid):
+                break
+            try:
+                os.killpg(pgid, sig)
+            except ProcessLookupError:
+                break
+            deadline = time.monotonic() + wait
+            while _group_alive(pgid) and time.monotonic() < deadline:
+                time.sleep(0.1)
+        try:
+            process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            pass
+
+    def drop_database(self):
+        if not self.created:
+            return
+        if self.backend == 'postgresql':
+            import psycopg
+            with psycopg.connect(
+                    self.uri, dbname='postgres', autocommit=True,
+                    connect_timeout=10) as connection:
+                connection.execute(
+                    'DROP DATABASE IF EXISTS "%s" WITH (FORCE)'
+                    % self.database)
+        # The SQLite file goes with the temporary folder
+        self.created = False
+
+    def log_size(self):
+        try:
+            return self.log_path.stat().st_size
+        except OSError:
+            return 0
+
+    def log_since(self, offset, limit=20000):
+        try:
+            with open(self.log_path, 'rb') as file:
+                file.seek(offset)
+                data = file.read()
+        except OSError:
+            return ''
+        text = data.decode('utf-8', 'replace')
+        if len(text) > limit:
+            text = '[...]\n' + text[-limit:]
+        return text
