@@ -6,6 +6,8 @@
 backend of TRYTOND_DATABASE_URI, served by ``ossis serve`` on a free port.
 ``users``: a client per demo login, shared by the session.
 ``connect``: a fresh client, logged out at the end of the test.
+``browser`` (session) and ``page``: Debian's chromium driven by Playwright,
+with a screenshot of the page when a test fails.
 
 When a test that uses the server fails, the lines the server logged during
 the test are added to the report.
@@ -18,6 +20,7 @@ from pathlib import Path
 import pytest
 from ossis_testserver import (
     DEFAULT_SAO_DIR, DEMO_PASSWORD, HarnessError, OssisServer, tail)
+from sao import CHROMIUM, CHROMIUM_ARGS, TIMEOUT
 
 from ossis_client import Client
 
@@ -155,3 +158,58 @@ def pytest_terminal_summary(terminalreporter):
     if _STATE.get('kept'):
         terminalreporter.write_line(
             f"OSSIS test server files kept in {_STATE['kept']}")
+
+
+# The web client in a browser
+
+@pytest.fixture(scope='session')
+def browser(ossis_server):
+    if ossis_server.sao_dir is None:
+        pytest.fail(
+            "the web client (sao) is not installed: run \"make setup\" or "
+            "set OSSIS_SAO_DIR to a folder with sao's index.html",
+            pytrace=False)
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.fail(
+            f"{CHROMIUM} is missing: run \"make chromium\" "
+            "(apt-get install chromium) or set OSSIS_CHROMIUM",
+            pytrace=False)
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.fail(
+            "the Playwright package is missing: run \"make setup-test\"",
+            pytrace=False)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, timeout=TIMEOUT)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def page(browser, request):
+    context = browser.new_context(
+        viewport={'width': 1400, 'height': 900}, locale='en-US')
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT)
+    errors = []
+    page.on('pageerror', lambda error: errors.append(str(error)))
+    yield page
+    failed = any(
+        getattr(request.node, f'rep_{when}', None) is not None
+        and getattr(request.node, f'rep_{when}').failed
+        for when in ['setup', 'call'])
+    if failed:
+        folder = Path(tempfile.mkdtemp(prefix='ossis-web-test-'))
+        path = folder / f'{request.node.name}.png'
+        try:
+            page.screenshot(path=str(path), full_page=True)
+            print(f"screenshot of the failure: {path}")
+        except Exception as exception:
+            print(f"no screenshot: {exception}")
+        if errors:
+            print("JavaScript errors:\n" + '\n'.join(errors))
+    context.close()

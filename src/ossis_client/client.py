@@ -281,6 +281,19 @@ class Client:
         ctx.update(context or {})
         return self._request(f'model.{model}.{method}', [*args, ctx])
 
+    def report(self, name, ids, data=None, context=None):
+        """Run the report of the records and return its file type, its
+        content (bytes) and its name, e.g.
+        ``report('ossis.service.fiche', [offer_id], {'language': 'sq'})``"""
+        ctx = dict(self.context)
+        ctx.update(context or {})
+        data = dict(data or {})
+        file_type, content, _, name = self._request(
+            f'report.{name}.execute', [list(ids), data, ctx])
+        if isinstance(content, xmlrpc.client.Binary):
+            content = content.data
+        return file_type, content, name
+
     @staticmethod
     def _order(order):
         return [list(o) for o in order] if order else None
