@@ -123,5 +123,13 @@ class TranslationTestMixin:
         except FileNotFoundError:
             return {}
         return {
-            (e.msgctxt, e.msgid): e.msgstr for e in po
-            if e.msgstr and 'fuzzy' not in e.flags}
+            (e.msgctxt, e.msgid): self._translated(e) for e in po
+            if self._translated(e) and 'fuzzy' not in e.flags}
+
+    @staticmethod
+    def _translated(entry):
+        "Return the translation of the entry, all plural forms included"
+        if entry.msgid_plural:
+            forms = entry.msgstr_plural
+            return forms if forms and all(forms.values()) else None
+        return entry.msgstr
