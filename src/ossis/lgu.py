@@ -307,7 +307,8 @@ def _link(model, xml_id, fields, indent=8):
 def _document(comment, lines):
     return (XML_HEADER + '<tryton>\n'
         + '\n'.join(_comment(comment, indent=4)) + '\n'
-        + '    <data noupdate="1">\n' + '\n'.join(lines) + '\n    </data>\n</tryton>\n')
+        + '    <data noupdate="1">\n' + '\n'.join(lines)
+        + '\n    </data>\n</tryton>\n')
 
 
 def render_org_units(municipality, org_units):
@@ -406,6 +407,7 @@ msgstr "Content-Type: text/plain; charset=utf-8\\n"
 TEST_MODULE = HEADER + '''\
 from trytond.modules.ossis_base.tests.tools import (
     LGUTestMixin, TranslationTestMixin)
+from trytond.modules.ossis_services.tests.tools import LGUDocumentsTestMixin
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 
@@ -433,9 +435,11 @@ def module_records():
 
 
 class {class_name}TestCase(
-        LGUTestMixin, TranslationTestMixin, ModuleTestCase):
+        LGUTestMixin, TranslationTestMixin, LGUDocumentsTestMixin,
+        ModuleTestCase):
     "Test the module of the Municipality of {name}"
     module = MODULE
+    lgu_code = '{code}'
 
     def test_translation_complete(self):
         "Test every string of the module has an Albanian translation"

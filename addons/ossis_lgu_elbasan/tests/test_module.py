@@ -4,6 +4,7 @@ from trytond.modules.ossis_base.tests.test_module import (
     as_user, create_lgu_user)
 from trytond.modules.ossis_base.tests.tools import (
     LGUTestMixin, TranslationTestMixin)
+from trytond.modules.ossis_services.tests.tools import LGUDocumentsTestMixin
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 
@@ -39,9 +40,11 @@ def offers():
 
 
 class OssisLguElbasanTestCase(
-        LGUTestMixin, TranslationTestMixin, ModuleTestCase):
+        LGUTestMixin, TranslationTestMixin, LGUDocumentsTestMixin,
+        ModuleTestCase):
     "Test the module of the Municipality of Elbasan"
     module = MODULE
+    lgu_code = 'elbasan'
 
     def test_translation_complete(self):
         "Test every string of the module has an Albanian translation"

@@ -2,6 +2,7 @@
 # this repository contains the full copyright notices and license terms.
 from trytond.modules.ossis_base.tests.tools import (
     LGUTestMixin, TranslationTestMixin)
+from trytond.modules.ossis_services.tests.tools import LGUDocumentsTestMixin
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 
@@ -37,9 +38,11 @@ def offers():
 
 
 class OssisLguPolicanTestCase(
-        LGUTestMixin, TranslationTestMixin, ModuleTestCase):
+        LGUTestMixin, TranslationTestMixin, LGUDocumentsTestMixin,
+        ModuleTestCase):
     "Test the module of the Municipality of Poliçan"
     module = MODULE
+    lgu_code = 'polican'
 
     def test_translation_complete(self):
         "Test every string of the module has an Albanian translation"
