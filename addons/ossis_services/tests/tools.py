@@ -27,9 +27,101 @@ def load_albanian(modules=('ossis_base', 'ossis_services')):
         Translation.translation_import('sq', module, [path])
 
 
-class LGUDocumentsTestMixin:
-    "Check the fiches and the manual of the municipality of the module"
+MODULE_MODELS = {
+    'ossis.org_unit', 'ossis.org_unit-ossis.unit_type', 'ossis.lgu.service',
+    'ossis.lgu.service-ossis.org_unit'}
+
+
+def lgu(code):
+    "Return the municipality of the code"
+    Company = Pool().get('company.company')
+    return Company.get_by_code(code)
+
+
+def offers(code):
+    "Return the offer of the municipality by service code"
+    Offer = Pool().get('ossis.lgu.service')
+    return {o.service_code: o for o in Offer.search([
+                ('company', '=', lgu(code).id),
+                ])}
+
+
+def module_records(module):
+    "Return the records that the module created, by model"
+    pool = Pool()
+    ModelData = pool.get('ir.model.data')
+    records = {}
+    for data in ModelData.search([('module', '=', module)]):
+        Model = pool.get(data.model)
+        records.setdefault(data.model, []).append(Model(data.db_id))
+    return records
+
+
+class LGUModuleTestMixin:
+    """Check the module of a municipality (ossis_lgu_<code>): its records
+    belong to it, its organisation and offer are complete, and it prints
+    its fiches and its manual"""
     lgu_code = None
+
+    @with_transaction()
+    def test_records_of_the_municipality_only(self):
+        "Test every record of the module belongs to its municipality"
+        records = module_records(self.module)
+        municipality = lgu(self.lgu_code)
+
+        self.assertLessEqual(set(records), MODULE_MODELS)
+        for org_unit in records.get('ossis.org_unit', []):
+            self.assertEqual(org_unit.company, municipality)
+        for link in records.get('ossis.org_unit-ossis.unit_type', []):
+            self.assertEqual(link.org_unit.company, municipality)
+        for offer in records.get('ossis.lgu.service', []):
+            self.assertEqual(offer.company, municipality)
+        for link in records.get('ossis.lgu.service-ossis.org_unit', []):
+            self.assertEqual(link.lgu_service.company, municipality)
+            self.assertEqual(link.desk.company, municipality)
+
+    @with_transaction()
+    def test_organisation(self):
+        "Test the One Stop Shop directorate and its desks"
+        pool = Pool()
+        OrgUnit = pool.get('ossis.org_unit')
+        municipality = lgu(self.lgu_code)
+
+        directorate, = OrgUnit.search([
+                ('company', '=', municipality.id),
+                ('type', '=', 'management'),
+                ('name', 'ilike', '%Një Ndalesë%'),
+                ])
+        desks = OrgUnit.search([
+                ('company', '=', municipality.id),
+                ('type', '=', 'front_office'),
+                ])
+        self.assertTrue(desks)
+        for desk in desks:
+            with self.subTest(desk=desk.name):
+                self.assertEqual(desk.parent, directorate)
+                self.assertEqual(
+                    desk.administrative_unit.company, municipality)
+
+    @with_transaction()
+    def test_offer(self):
+        "Test each service offered has its unit and a way to apply"
+        for code, offer in offers(self.lgu_code).items():
+            service = offer.service
+            with self.subTest(service=code):
+                self.assertEqual(service.state, 'published')
+                # The unit of the service's kind or one of its sectors
+                unit = offer.responsible_unit
+                while unit and service.unit_type not in unit.unit_types:
+                    unit = unit.parent
+                self.assertTrue(unit, msg=(
+                        f"{offer.responsible_unit.rec_name} does not "
+                        f"handle {service.unit_type.rec_name}"))
+                self.assertTrue(service.fee_allowed(offer.fee))
+                self.assertTrue(service.days_allowed(offer.days))
+                self.assertTrue(offer.online or offer.desks)
+                if not service.channel_desk:
+                    self.assertFalse(offer.desks)
 
     @with_transaction()
     def test_lgu_fiches_and_manual(self):
