@@ -9,7 +9,8 @@ from trytond.model.exceptions import AccessError
 from trytond.modules.ossis_base.tests.test_module import (
     as_user, create_lgu_user, lgu)
 from trytond.modules.ossis_services.exceptions import CatalogueImportError
-from trytond.modules.ossis_services.tests.test_module import national_csv
+from trytond.modules.ossis_services.tests.test_module import (
+    national_csv, published)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import activate_module, with_transaction
 from trytond.transaction import Transaction
@@ -31,12 +32,6 @@ def import_(data):
 def service_of(data, code):
     service, = [s for s in data['services'] if s['code'] == code]
     return service
-
-
-def published(code):
-    pool = Pool()
-    Service = pool.get('ossis.service')
-    return Service.get_published([code])[code]
 
 
 def new_service(code='TST-01'):

@@ -6,6 +6,7 @@ import os
 
 from pypdf import PdfReader
 
+from trytond.modules.ossis_base.tests.test_module import lgu
 from trytond.pool import Pool
 from trytond.tests.test_tryton import with_transaction
 from trytond.tools import find_path
@@ -30,12 +31,6 @@ def load_albanian(modules=('ossis_base', 'ossis_services')):
 MODULE_MODELS = {
     'ossis.org_unit', 'ossis.org_unit-ossis.unit_type', 'ossis.lgu.service',
     'ossis.lgu.service-ossis.org_unit'}
-
-
-def lgu(code):
-    "Return the municipality of the code"
-    Company = Pool().get('company.company')
-    return Company.get_by_code(code)
 
 
 def offers(code):
