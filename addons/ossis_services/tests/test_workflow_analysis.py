@@ -1,12 +1,29 @@
 # This file is part of OSSIS.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
-"""Checks and simulation of workflow graphs (no database)"""
+"""Checks, simulation and BPMN exchange of workflow graphs (no database)"""
+import importlib.util
+import os
+import time
 from collections import Counter
 
+import pytest
+from lxml import etree
+
+from trytond.modules.ossis_services.bpmn import (
+    BPMN_NS, OSSIS_NS, BPMNError, export_bpmn, import_bpmn)
 from trytond.modules.ossis_services.workflow_analysis import (
     PROBLEM_CODES, Problem, lint, simulate, step_levels)
 from trytond.modules.ossis_services.workflow_graph import (
     Step, Transition, WorkflowGraph)
+
+NS = {
+    'bpmn': BPMN_NS,
+    'bpmndi': 'http://www.omg.org/spec/BPMN/20100524/DI',
+    'dc': 'http://www.omg.org/spec/DD/20100524/DC',
+    'di': 'http://www.omg.org/spec/DD/20100524/DI',
+    'ossis': OSSIS_NS,
+    }
+
 
 def default_steps():
     return [
@@ -428,3 +445,238 @@ def test_simulate_nothing():
     assert result.paths == []
     assert result.shortest is result.worst is None
     assert result.longest_days is None
+
+
+# BPMN
+
+def schema():
+    "The BPMN 2.0 XSD of the OMG, as shipped by SpiffWorkflow"
+    spec = importlib.util.find_spec('SpiffWorkflow')
+    folder, = spec.submodule_search_locations
+    path = os.path.join(folder, 'bpmn', 'parser', 'schema', 'BPMN20.xsd')
+    return etree.XMLSchema(etree.parse(path))
+
+
+def rich_graph():
+    "A graph with every feature of the export"
+    steps = default_steps()
+    steps[1] = Step('review', "Review", 'review', 'back_office', 5,
+        'unit_type', 'urbanism')
+    steps[2] = Step('approval', "Approval", 'approval', 'unit_head', 2,
+        'org_unit', 42)
+    steps.insert(3, Step('opinion', "", 'third_party', 'back_office', 10,
+            'service'))
+    transitions = default_transitions()
+    transitions[2:2] = [
+        Transition('review', 'ask_opinion', 'opinion', role='back_office',
+            condition='[["applicant_kind", "=", "business"]]'),
+        Transition('review', 'withdraw', None, 'withdrawn'),
+        Transition('approval', 'withdraw', None, 'withdrawn'),
+        ]
+    transitions.append(Transition('opinion', 'forward', 'review'))
+    return WorkflowGraph(steps, transitions, 30, "Building permit — ndërtim")
+
+
+LANES = {
+    'desk': "Front desk", 'service': "Responsible unit",
+    'urbanism': "Urbanism", 42: "Mayor's office"}
+
+
+def parse(data):
+    return etree.fromstring(data)
+
+
+@pytest.mark.parametrize('graph', [default_graph(), rich_graph()])
+def test_export_is_valid_bpmn(graph):
+    xsd = schema()
+    document = parse(export_bpmn(graph, LANES))
+    assert xsd.validate(document), xsd.error_log
+
+
+@pytest.mark.parametrize('graph', [
+        default_graph(), rich_graph(), default_graph(None),
+        WorkflowGraph([Step('only', kind='delivery')], [], 0)])
+def test_export_import_round_trip(graph):
+    assert import_bpmn(export_bpmn(graph, LANES)) == graph
+
+
+def test_export_structure():
+    graph = rich_graph()
+    document = parse(export_bpmn(graph, LANES, labels={
+                'forward': "Përcill", 'approved': "Miratuar"}))
+    process, = document.findall('bpmn:process', NS)
+    assert process.get('name') == "Building permit — ndërtim"
+    lanes = process.findall('bpmn:laneSet/bpmn:lane', NS)
+    assert [lane.get('name') for lane in lanes] == [
+        "Front desk", "Urbanism", "Mayor's office", "Responsible unit"]
+    tasks = process.findall('bpmn:userTask', NS)
+    assert [t.get(f'{{{OSSIS_NS}}}code') for t in tasks] == [
+        s.code for s in graph.steps]
+    by_id = {t.get('id'): t.get(f'{{{OSSIS_NS}}}code') for t in tasks}
+    lane_of = {ref.text: lane.get('name') for lane in lanes
+        for ref in lane.findall('bpmn:flowNodeRef', NS)}
+    assert {by_id[i]: lane_of[i] for i in by_id} == {
+        'intake': "Front desk", 'review': "Urbanism",
+        'approval': "Mayor's office", 'opinion': "Responsible unit",
+        'decision': "Responsible unit", 'delivery': "Front desk"}
+    flow_nodes = [e for e in process
+        if etree.QName(e).localname not in {'laneSet', 'sequenceFlow'}]
+    assert set(lane_of) == {e.get('id') for e in flow_nodes}
+
+    # a gateway after review, approval and decision (several ways out)
+    gateways = process.findall('bpmn:exclusiveGateway', NS)
+    assert len(gateways) == 3
+    assert len(process.findall('bpmn:startEvent', NS)) == 1
+    ends = process.findall('bpmn:endEvent', NS)
+    outcome_ends = [e for e in ends if e.get(f'{{{OSSIS_NS}}}outcome')]
+    assert [e.get('name') for e in outcome_ends] == ['withdrawn']
+    assert len(ends) == 2  # and one after the delivery step
+
+    flows = process.findall('bpmn:sequenceFlow', NS)
+    actions = [f for f in flows if f.get(f'{{{OSSIS_NS}}}action')]
+    assert len(actions) == len(graph.transitions)
+    assert {f.get('name') for f in actions} == {
+        "Përcill", 'request_info', 'ask_opinion', 'withdraw', 'return',
+        'approve', 'reject'}
+    condition, = process.findall('.//bpmn:conditionExpression', NS)
+    assert condition.text == '[["applicant_kind", "=", "business"]]'
+    wait, = [f for f in flows if f.get(f'{{{OSSIS_NS}}}waits') == 'true']
+    assert wait.get('name') == 'request_info'
+
+    # every element is drawn, and edges join their nodes
+    plane = document.find('bpmndi:BPMNDiagram/bpmndi:BPMNPlane', NS)
+    shapes = {s.get('bpmnElement'): s.find('dc:Bounds', NS)
+        for s in plane.findall('bpmndi:BPMNShape', NS)}
+    assert set(shapes) == (
+        {e.get('id') for e in flow_nodes} | {l.get('id') for l in lanes}
+        | {'Participant_1'})
+    edges = {e.get('bpmnElement'): e.findall('di:waypoint', NS)
+        for e in plane.findall('bpmndi:BPMNEdge', NS)}
+    assert set(edges) == {f.get('id') for f in flows}
+    assert all(len(points) >= 2 for points in edges.values())
+    bounds = {key: tuple(float(box.get(a))
+            for a in ('x', 'y', 'width', 'height'))
+        for key, box in shapes.items()}
+    lane_ids = {lane.get('name'): lane.get('id') for lane in lanes}
+    for node_id, name in lane_of.items():
+        x, y, w, h = bounds[node_id]
+        lx, ly, lw, lh = bounds[lane_ids[name]]
+        assert lx <= x and x + w <= lx + lw, node_id
+        assert ly <= y and y + h <= ly + lh, node_id
+    # left to right: each step's column is its distance from the start
+    x_of = {by_id[i]: bounds[i][0] for i in by_id}
+    assert (x_of['intake'] < x_of['review'] < x_of['opinion']
+        == x_of['approval'] < x_of['decision'] < x_of['delivery'])
+
+
+def test_import_other_tools_file():
+    "A file drawn elsewhere: tasks and gateways without OSSIS attributes"
+    data = f'''<?xml version="1.0" encoding="UTF-8"?>
+<definitions xmlns="{BPMN_NS}" id="d" targetNamespace="urn:x">
+  <process id="p" name="Drawn">
+    <startEvent id="start"/>
+    <task id="check" name="Check"/>
+    <exclusiveGateway id="ok"/>
+    <userTask id="sign" name="Sign"/>
+    <endEvent id="no"/>
+    <sequenceFlow id="f1" sourceRef="start" targetRef="check"/>
+    <sequenceFlow id="f2" sourceRef="check" targetRef="ok"/>
+    <sequenceFlow id="f3" sourceRef="ok" targetRef="sign"/>
+    <sequenceFlow id="f4" sourceRef="ok" targetRef="no"/>
+    <sequenceFlow id="f5" sourceRef="sign" targetRef="no"/>
+  </process>
+</definitions>'''.encode()
+    assert import_bpmn(data) == WorkflowGraph(
+        [Step('check', "Check"), Step('sign', "Sign")],
+        [Transition('check', 'forward', 'sign')], None, "Drawn")
+
+
+def test_import_refuses_entity_expansion():
+    "Billion laughs: refused at once, nothing expanded"
+    data = b'''<?xml version="1.0"?>
+<!DOCTYPE lolz [
+ <!ENTITY lol "lol">
+ <!ENTITY lol1 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+ <!ENTITY lol2 "&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;">
+ <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
+ <!ENTITY lol4 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">
+ <!ENTITY lol5 "&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;">
+ <!ENTITY lol6 "&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;">
+ <!ENTITY lol7 "&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;">
+ <!ENTITY lol8 "&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;">
+ <!ENTITY lol9 "&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;">
+]>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL">
+<bpmn:process id="p" name="&lol9;"><bpmn:task id="t"/></bpmn:process>
+</bpmn:definitions>'''
+    started = time.perf_counter()
+    with pytest.raises(BPMNError) as info:
+        import_bpmn(data)
+    assert info.value.key == 'bpmn_doctype'
+    assert time.perf_counter() - started < 1
+
+
+@pytest.mark.parametrize('declaration', [
+        '<!DOCTYPE d [<!ENTITY secret SYSTEM "file://{path}">]>',
+        '<!DOCTYPE d SYSTEM "file://{path}">',
+        '<!DOCTYPE d SYSTEM "http://127.0.0.1:9/evil.dtd">',
+        ])
+def test_import_refuses_external_entities(declaration, tmp_path):
+    secret = tmp_path / 'secret.txt'
+    secret.write_text('s3cr3t-value')
+    data = f'''<?xml version="1.0"?>
+{declaration.format(path=secret)}
+<bpmn:definitions xmlns:bpmn="{BPMN_NS}">
+<bpmn:process id="p" name="&secret;"><bpmn:task id="t"/></bpmn:process>
+</bpmn:definitions>'''.encode()
+    with pytest.raises(BPMNError) as info:
+        import_bpmn(data)
+    assert info.value.key == 'bpmn_doctype'
+    assert 's3cr3t' not in str(info.value)
+
+
+def minimal(process):
+    return f'''<?xml version="1.0"?>
+<bpmn:definitions xmlns:bpmn="{BPMN_NS}" xmlns:ossis="{OSSIS_NS}">
+{process}
+</bpmn:definitions>'''.encode()
+
+
+@pytest.mark.parametrize('data,key', [
+        (b'', 'bpmn_malformed'),
+        (b'<bpmn:definitions xmlns:bpmn="x">', 'bpmn_malformed'),
+        (b'not xml at all', 'bpmn_malformed'),
+        (b'<html><body/></html>', 'bpmn_not_bpmn'),
+        (minimal(''), 'bpmn_no_process'),
+        (minimal('<bpmn:process id="a"><bpmn:task id="t"/></bpmn:process>'
+                '<bpmn:process id="b"><bpmn:task id="u"/></bpmn:process>'),
+            'bpmn_several_processes'),
+        (minimal('<bpmn:process id="a"><bpmn:task id="t" ossis:days="-1"/>'
+                '</bpmn:process>'), 'bpmn_invalid_value'),
+        (minimal('<bpmn:process id="a"><bpmn:task id="t" ossis:kind="x"/>'
+                '</bpmn:process>'), 'bpmn_invalid_value'),
+        (minimal('<bpmn:process id="a" ossis:legalDays="many">'
+                '<bpmn:task id="t"/></bpmn:process>'), 'bpmn_invalid_value'),
+        (minimal('<bpmn:process id="a"><bpmn:task id="t"/>'
+                '<bpmn:sequenceFlow id="f" sourceRef="t" targetRef="z"/>'
+                '</bpmn:process>'), 'bpmn_unknown_reference'),
+        (minimal('<bpmn:process id="a"><bpmn:task id="t"/>'
+                '<bpmn:task id="t"/></bpmn:process>'), 'bpmn_duplicate_id'),
+        (minimal('<bpmn:process id="a"><bpmn:task id="t" ossis:code="c"/>'
+                '<bpmn:task id="u" ossis:code="c"/></bpmn:process>'),
+            'bpmn_duplicate_step'),
+        (b'<a>' * 5000 + b'</a>' * 5000, 'bpmn_malformed'),
+        ])
+def test_import_refuses_bad_files(data, key):
+    with pytest.raises(BPMNError) as info:
+        import_bpmn(data)
+    assert info.value.key == key
+    assert isinstance(info.value, ValueError)
+
+
+def test_import_refuses_too_large_files():
+    data = export_bpmn(default_graph())
+    with pytest.raises(BPMNError) as info:
+        import_bpmn(data, max_bytes=len(data) - 1)
+    assert info.value.key == 'bpmn_too_large'
+    assert import_bpmn(data, max_bytes=len(data)) == default_graph()
