@@ -72,6 +72,7 @@ def load(database_name):
         _setup_users(pool, companies, units)
         _setup_admin(pool, companies)
     print_logins()
+    _setup_external_system(pool, database_name)
 
 
 def _setup_companies(pool):
@@ -185,3 +186,35 @@ def print_logins():
         role = ', '.join(g.replace('group_', '') for g in groups)
         print(f"  {login:18} {role:15} {code or 'all municipalities':20}"
             f" {language}")
+
+
+# The technical user of another system (e.g. a national portal) that files
+# applications to Elbasan over XML-RPC/JSON-RPC
+EXTERNAL_SYSTEM_LOGIN = 'elbasan.system'
+
+
+def _setup_external_system(pool, database_name):
+    "Create the technical user that files applications from another system"
+    from trytond.transaction import Transaction
+    with Transaction().start(
+            database_name, 0, context={'active_test': False}):
+        User = pool.get('res.user')
+        Company = pool.get('company.company')
+        Group = pool.get('res.group')
+        ModelData = pool.get('ir.model.data')
+        Lang = pool.get('ir.lang')
+        elbasan, = Company.search([('code', '=', 'elbasan')])
+        users = User.search([('login', '=', EXTERNAL_SYSTEM_LOGIN)], limit=1)
+        user = users[0] if users else User(login=EXTERNAL_SYSTEM_LOGIN)
+        user.name = "Elbasan external system"
+        user.password = DEMO_PASSWORD
+        user.language, = Lang.search([('code', '=', 'en')])
+        user.companies = [elbasan]
+        user.company = elbasan
+        user.company_filter = 'one'
+        user.groups = [Group(ModelData.get_id(
+                    'ossis_services', 'group_external_system'))]
+        user.active = True
+        user.save()
+    print(f"  {EXTERNAL_SYSTEM_LOGIN:18} {'external_system':15} "
+        f"{'elbasan':20} en")
