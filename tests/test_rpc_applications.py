@@ -434,21 +434,27 @@ def test_known_applicant_is_found_by_identifier(
         second['number'], first['number']]
 
 
-def test_json_rpc(ossis_server, system):
+def test_json_rpc(ossis_server, system, checklists):
     "The same methods answer over JSON-RPC"
-    number = system.search_read(APP, [], ['number'], limit=1)[0]['number']
-    url = f'{ossis_server.url}/{ossis_server.database}/'
+    url = f'{ossis_server.url}/{ossis_server.database}/rpc/'
     user_id, token = json_rpc(url, None, 'common.db.login', [
             'elbasan.system', {'password': DEMO_PASSWORD}, 'en'])[:2]
     session = 'Session ' + base64.b64encode(
         f'elbasan.system:{user_id}:{token}'.encode()).decode()
+    context = {'company': system.context['company'], 'language': 'en'}
     try:
+        filed = json_rpc(url, session, f'model.{APP}.submit_external',
+            [filing(checklists), context])
         status, = json_rpc(url, session, f'model.{APP}.get_status',
-            [[number], {'company': system.context['company']}])
+            [[filed['number']], context])
     finally:
         json_rpc(url, session, 'common.db.logout', [])
-    assert status['number'] == number
-    assert status['history'][0]['action'] == 'submit'
+    assert status['number'] == filed['number']
+    assert status['state'] == 'submitted'
+    assert status['due_date'] == {'__class__': 'date',
+        **{k: getattr(system.call(APP, 'get_status', [filed['number']])[0][
+                    'due_date'], k) for k in ['year', 'month', 'day']}}
+    assert [h['action'] for h in status['history']] == ['submit', 'forward']
 
 
 def json_rpc(url, session, method, params):

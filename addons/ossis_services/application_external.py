@@ -101,8 +101,9 @@ class Application(metaclass=PoolMeta):
         documents = cls._external_documents(
             lgu_service, values.get('documents'), attachments)
         applicant = cls._external_applicant(company, values.get('applicant'))
+        # The municipality comes from the context, as for a clerk: the
+        # field is protected from every user
         application, = cls.create([{
-                    'company': company.id,
                     'channel': 'system',
                     'lgu_service': lgu_service.id,
                     'applicant': applicant.id,
