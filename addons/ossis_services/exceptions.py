@@ -18,3 +18,31 @@ class OfferValidationError(ValidationError):
 
 class CatalogueImportError(UserError):
     pass
+
+
+class ApplicantValidationError(ValidationError):
+    pass
+
+
+class WorkflowValidationError(ValidationError):
+    pass
+
+
+class WorkflowActivationError(UserError):
+    pass
+
+
+class ApplicationValidationError(ValidationError):
+    pass
+
+
+class ApplicationActionError(UserError):
+    pass
+
+
+class ApplicationAccessError(AccessError):
+    pass
+
+
+class HistoryModificationError(AccessError):
+    pass

@@ -1,0 +1,84 @@
+# This file is part of OSSIS.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+from trytond.model import ModelSQL, ModelView, fields, sequence_ordered
+from trytond.pool import Pool
+from trytond.pyson import Eval
+
+STATUSES = [
+    ('missing', "Missing"),
+    ('received', "Received"),
+    ('fetched', "Fetched from a Registry"),
+    ]
+
+
+class ApplicationDocument(sequence_ordered(), ModelSQL, ModelView):
+    """Application Document
+
+    An item of the checklist of the service and whether the applicant
+    brought it or the municipality fetched it from a registry.
+    """
+    __name__ = 'ossis.application.document'
+    __string__ = "Application Document"
+    __access__ = {'application'}
+
+    application = fields.Many2One(
+        'ossis.application', "Application", required=True,
+        ondelete='CASCADE')
+    document_type = fields.Many2One(
+        'ossis.document.type', "Document", required=True,
+        ondelete='RESTRICT')
+    mandatory = fields.Boolean(
+        "Mandatory", help="Check if the service cannot be given without it.")
+    status = fields.Selection(STATUSES, "Status", required=True)
+    registry = fields.Function(
+        fields.Selection('get_registries', "Registry"),
+        'on_change_with_registry')
+    received_date = fields.Date(
+        "Received On",
+        states={
+            'invisible': Eval('status') == 'missing',
+            })
+    note = fields.Char("Note")
+
+    @classmethod
+    def default_status(cls):
+        return 'missing'
+
+    @classmethod
+    def default_mandatory(cls):
+        return True
+
+    @classmethod
+    def get_registries(cls):
+        pool = Pool()
+        DocumentType = pool.get('ossis.document.type')
+        return DocumentType.fields_get(['registry'])['registry']['selection']
+
+    @fields.depends('document_type')
+    def on_change_with_registry(self, name=None):
+        if self.document_type and self.document_type.registry:
+            return self.document_type.registry
+
+    @fields.depends('status', 'received_date')
+    def on_change_status(self):
+        pool = Pool()
+        Date = pool.get('ir.date')
+        if self.status != 'missing' and not self.received_date:
+            self.received_date = Date.today()
+
+    def get_rec_name(self, name):
+        return self.document_type.rec_name
+
+    @property
+    def complete(self):
+        return not self.mandatory or self.status != 'missing'
+
+    @classmethod
+    def checklist(cls, service):
+        "Return the values of the checklist lines of the service"
+        return [{
+                'sequence': d.sequence,
+                'document_type': d.document_type.id,
+                'mandatory': d.requirement == 'mandatory',
+                'status': 'missing',
+                } for d in service.documents]
