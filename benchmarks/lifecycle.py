@@ -87,6 +87,11 @@ def main():
         help="profile the ORM intake and lifecycle with cProfile, save the "
         "statistics in FILE.<backend> and print the top functions")
     parser.add_argument(
+        '--cache', metavar='DIRECTORY',
+        help="keep a copy of the activated database in a folder of "
+        "DIRECTORY named after the content of addons/ and of the pins, "
+        "and start from it when it exists")
+    parser.add_argument(
         '--keep', action='store_true',
         help="keep the database bench_lifecycle at the end")
     parser.add_argument('--child', choices=BACKENDS, help=argparse.SUPPRESS)
@@ -117,6 +122,9 @@ def run_backend(backend, options):
         else:
             env['TRYTOND_DATABASE_URI'] = options.postgresql
         env['DB_NAME'] = DB_NAME
+        if options.cache:
+            env['DB_CACHE'] = os.path.join(
+                os.path.abspath(options.cache), source_key())
         result_file = os.path.join(tmp, 'result.json')
         command = [sys.executable]
         if sys.flags.optimize:
@@ -138,6 +146,27 @@ def run_backend(backend, options):
             return None
         with open(result_file) as file:
             return json.load(file)
+
+
+def source_key():
+    """Return a key of the content of addons/ and of the pins: a database
+    cache must never outlive a change of a module or of its data"""
+    import hashlib
+    root = os.path.dirname(HERE)
+    digest = hashlib.sha256()
+    paths = []
+    for folder, dirs, files in os.walk(os.path.join(root, 'addons')):
+        dirs[:] = [d for d in dirs if d != '__pycache__']
+        paths.extend(os.path.join(folder, f) for f in files
+            if not f.endswith('.pyc'))
+    paths.sort()
+    paths += [os.path.join(root, f)
+        for f in ['requirements.txt', 'pyproject.toml']]
+    for path in paths:
+        digest.update(os.path.relpath(path, root).encode())
+        with open(path, 'rb') as file:
+            digest.update(hashlib.sha256(file.read()).digest())
+    return digest.hexdigest()[:16]
 
 
 def print_table(options, results):
@@ -243,11 +272,362 @@ def run_child(options):
     results.add(
         'setup', "database activated", time.perf_counter() - start, 's')
     try:
+        setup = setup_municipality(options)
+        bench_orm(options, results, setup)
+        bench_sql(options, results, setup)
         bench_spiff(options, results)
+        bench_lint(results)
+        bench_migration(options, results, setup)
     finally:
         if not options.keep:
             drop_db()
     results.save(options.result)
+
+
+# --- the municipality, its staff and its applicants -------------------------
+
+ROLES = {
+    # login: group, works in the responsible unit and/or at the desk,
+    # heads the unit
+    'bench.clerk': ('group_front_office', False, True, False),
+    'bench.specialist': ('group_back_office', True, False, False),
+    'bench.head': ('group_unit_head', True, False, True),
+    # The Issue button is for the back office, and the output is issued at
+    # the delivery step, which is the desk's: an officer of both issues it
+    'bench.issuer': ('group_back_office', True, True, False),
+    }
+
+
+def setup_municipality(options):
+    """Create the staff of a service of Elbasan and the applicants; return
+    the ids the benchmarks need"""
+    from trytond.pool import Pool
+    from trytond.tests.test_tryton import DB_NAME as db_name
+    from trytond.transaction import Transaction
+
+    with Transaction().start(db_name, 0, context={
+                'active_test': False}) as transaction:
+        pool = Pool()
+        Company = pool.get('company.company')
+        Date = pool.get('ir.date')
+        company = Company.get_by_code('elbasan')
+        offer = choose_offer(company)
+        desk = offer.desks[0]
+        unit = offer.responsible_unit
+        users = {login: create_user(
+                company, login, group,
+                [u for u, works in [(unit, in_unit), (desk, at_desk)]
+                    if works], head)
+            for login, (group, in_unit, at_desk, head) in ROLES.items()}
+        count = options.count + options.single + options.migrate
+        applicants = create_applicants(company, count)
+        with transaction.set_context(company=company.id):
+            today = Date.today()
+        setup = {
+            'company': company.id,
+            'offer': offer.id,
+            'service': offer.service.id,
+            'desk': desk.id,
+            'administrative_unit': desk.administrative_unit.id,
+            'unit': unit.id,
+            'fee': float(offer.fee or 0),
+            'documents': [{
+                    'sequence': d.sequence,
+                    'document_type': d.document_type.id,
+                    'mandatory': d.requirement == 'mandatory',
+                    } for d in offer.service.documents],
+            'users': users,
+            'applicants': applicants,
+            'today': today.isoformat(),
+            'description': f"service {offer.service_code} at {desk.name}, "
+            f"handled by {unit.name}: {len(offer.service.documents)} "
+            f"documents, fee {offer.fee}",
+            }
+        transaction.commit()
+    for login, user in users.items():
+        user['context'] = user_context(user['id'])
+    print(f"  {setup['description']}", flush=True)
+    return setup
+
+
+def choose_offer(company):
+    """Return the offer of the municipality with a fee, mandatory documents,
+    a desk and a responsible unit: the longest checks of the intake"""
+    from trytond.pool import Pool
+    Offer = Pool().get('ossis.lgu.service')
+    offers = Offer.search([
+            ('company', '=', company.id),
+            ('responsible_unit', '!=', None),
+            ], order=[('service_code', 'ASC')])
+    for offer in offers:
+        if (offer.desks and offer.fee
+                and any(d.requirement == 'mandatory'
+                    for d in offer.service.documents)):
+            return offer
+    raise RuntimeError("Elbasan offers no service with a fee, documents, "
+        "a desk and a responsible unit")
+
+
+def create_user(company, login, group, org_units, head):
+    """Create a user of the group, employee of the org units and head of
+    the first one if head; return its ids"""
+    from trytond.pool import Pool
+    pool = Pool()
+    User = pool.get('res.user')
+    Employee = pool.get('company.employee')
+    Party = pool.get('party.party')
+    ModelData = pool.get('ir.model.data')
+    party = Party(name=login)
+    party.save()
+    employee = Employee(company=company, party=party)
+    employee.org_units = org_units
+    employee.save()
+    if head:
+        org_units[0].head = employee
+        org_units[0].save()
+    user = User(
+        login=login, name=login, companies=[company], company=company,
+        company_filter='one', employees=[employee], employee=employee,
+        groups=[ModelData.get_id('ossis_base', group)])
+    user.save()
+    return {'id': user.id, 'employee': employee.id}
+
+
+def user_context(user_id):
+    "Return the context that the client of the user sends with each call"
+    from trytond.pool import Pool
+    from trytond.tests.test_tryton import DB_NAME as db_name
+    from trytond.transaction import Transaction
+    with Transaction().start(db_name, user_id, readonly=True):
+        User = Pool().get('res.user')
+        context = User.get_preferences(context_only=True)
+    return {k: v for k, v in context.items() if not isinstance(v, dt.date)}
+
+
+def create_applicants(company, count):
+    "Create count citizens with valid personal numbers; return their ids"
+    from trytond.modules.ossis_base import identifier
+    from trytond.pool import Pool
+    Applicant = Pool().get('ossis.applicant')
+    values = []
+    for i in range(count):
+        # Born on a day of 1950-1999, serial number i
+        year, day = divmod(i // 1000, 28)
+        body = f'{"EFGHI"[year // 10 % 5]}{year % 10}01{day + 1:02d}' \
+            f'{i % 1000:03d}'
+        values.append({
+                'company': company.id,
+                'kind': 'person',
+                'name': f"Qytetar {i}",
+                'identifier': body + identifier.check_letter(body),
+                })
+    return [a.id for a in Applicant.create(values)]
+
+
+def call(setup, login, function, **context):
+    """Call the function in a transaction of the user as trytond's
+    dispatcher does for an RPC call: the user's preferences as context,
+    access rights checked, started again when it must lock a table, then
+    committed; return its result"""
+    from trytond.pool import Pool
+    from trytond.tests.test_tryton import DB_NAME as db_name
+    from trytond.transaction import Transaction, TransactionError
+    user = setup['users'][login]
+    context = dict(user['context'], **{'_check_access': True, **context})
+    extras = {}
+    while True:
+        with Transaction().start(
+                db_name, user['id'], context=context,
+                **extras) as transaction:
+            try:
+                result = function(Pool())
+            except TransactionError as error:
+                transaction.rollback()
+                error.fix(extras)
+                continue
+            transaction.commit()
+            return result
+
+
+# --- 1. and 2. the ORM ------------------------------------------------------
+
+# The lifecycle after the intake: the call, who makes it, the state reached
+LIFECYCLE = [
+    ('forward', 'bench.specialist', 'in_progress'),
+    ('forward', 'bench.head', 'in_progress'),
+    ('approve', 'bench.head', 'decided'),
+    ('issue', 'bench.issuer', 'ready'),
+    ('deliver', 'bench.clerk', 'delivered'),
+    ]
+
+
+def bench_orm(options, results, setup):
+    """Intake then lifecycle of the applications in batches, then of others
+    one per call"""
+    import cProfile
+    import pstats
+
+    applicants = setup['applicants']
+    profile = cProfile.Profile() if options.profile else None
+    if profile:
+        profile.enable()
+    intake, steps = orm_run(
+        setup, applicants[:options.count], options.batch)
+    if profile:
+        profile.disable()
+        profile.dump_stats(options.profile)
+        for sort in ['tottime', 'cumulative']:
+            print(f"--- profile of the ORM intake and lifecycle, by {sort}")
+            pstats.Stats(profile).sort_stats(sort).print_stats(30)
+    single_intake, single_steps = orm_run(
+        setup, applicants[options.count:options.count + options.single], 1)
+
+    n, transitions = options.count, options.count * len(LIFECYCLE)
+    results.add(
+        'orm_intake', f"ORM intake (create + submit), batch "
+        f"{options.batch}: applications", rate(n, intake), '/s')
+    results.add(
+        'orm_steps', f"ORM lifecycle (5 steps), batch {options.batch}: "
+        "lifecycles", rate(n, steps), '/s')
+    results.add(
+        'orm_transitions', f"ORM lifecycle, batch {options.batch}: "
+        "transitions", rate(transitions, steps), '/s')
+    results.add(
+        'orm', f"ORM intake + lifecycle, batch {options.batch}: lifecycles",
+        rate(n, intake + steps), '/s',
+        f">= {TARGET_LIFECYCLES} /s on PostgreSQL")
+    n = options.single
+    results.add(
+        'orm_single_intake', "ORM intake, batch 1: applications",
+        rate(n, single_intake), '/s')
+    results.add(
+        'orm_single_transitions', "ORM lifecycle, batch 1: transitions",
+        rate(n * len(LIFECYCLE), single_steps), '/s')
+    results.add(
+        'orm_single', "ORM intake + lifecycle, batch 1: lifecycles",
+        rate(n, single_intake + single_steps), '/s')
+    results.orm_rate = rate(options.count, intake + steps)
+
+
+def orm_run(setup, applicants, batch_size):
+    """Register the applications of the applicants and drive them to the
+    delivery; return the seconds of the intake and of the lifecycle"""
+    intake, steps = Timer(), Timer()
+    ids = []
+    with intake:
+        for batch in batches(applicants, batch_size):
+            ids.extend(orm_intake(setup, batch))
+    with steps:
+        for action, login, state in LIFECYCLE:
+            for batch in batches(ids, batch_size):
+                orm_step(setup, batch, action, login)
+    check_delivered(ids)
+    return intake.seconds, steps.seconds
+
+
+def orm_intake(setup, applicants):
+    """Create the applications of the applicants as the clerk then submit
+    them: two calls, as the client makes them"""
+    today = dt.date.fromisoformat(setup['today'])
+
+    def create(pool):
+        Application = pool.get('ossis.application')
+        return [a.id for a in Application.create([{
+                        'channel': 'desk',
+                        'desk': setup['desk'],
+                        'administrative_unit': setup['administrative_unit'],
+                        'lgu_service': setup['offer'],
+                        'applicant': applicant,
+                        'fee_state': 'paid',
+                        'fee_receipt': f'BKT-{applicant}',
+                        'fee_paid_date': today,
+                        'documents': [('create', [dict(
+                                        document, status='received',
+                                        received_date=today)
+                                    for document in setup['documents']])],
+                        } for applicant in applicants])]
+
+    def submit(pool):
+        Application = pool.get('ossis.application')
+        Application.submit(Application.browse(ids))
+
+    ids = call(setup, 'bench.clerk', create)
+    call(setup, 'bench.clerk', submit)
+    return ids
+
+
+def orm_step(setup, ids, action, login):
+    "Take the action on the applications as the user, as the client does"
+    if action == 'deliver':
+        orm_deliver(setup, ids)
+        return
+
+    def step(pool):
+        Application = pool.get('ossis.application')
+        applications = Application.browse(ids)
+        if action == 'issue':
+            Application.issue(applications)
+        else:
+            Application.act(applications, action, None)
+
+    call(setup, login, step)
+
+
+def orm_deliver(setup, ids):
+    """Run the Deliver wizard on the applications at the desk as the clerk:
+    create, the form, deliver and delete, one call each"""
+    context = {
+        'active_model': 'ossis.application',
+        'active_id': ids[0],
+        'active_ids': ids,
+        }
+
+    def wizard(pool):
+        return pool.get('ossis.application.deliver', type='wizard')
+
+    session_id, _, _ = call(
+        setup, 'bench.clerk', lambda pool: wizard(pool).create(), **context)
+    form = call(
+        setup, 'bench.clerk',
+        lambda pool: wizard(pool).execute(session_id, {}, 'start'),
+        **context)
+    start = form['view']['defaults']
+    data = {'start': {
+            'company': start['company'],
+            'desk': start['desk'],
+            'recipient': start['recipient'],
+            }}
+    # The transition writes the process fields as the clerk, whose access
+    # to them is read-only: run it without access rights, as a button runs
+    call(
+        setup, 'bench.clerk',
+        lambda pool: wizard(pool).execute(session_id, data, 'deliver'),
+        **context, _check_access=False)
+    call(
+        setup, 'bench.clerk',
+        lambda pool: wizard(pool).delete(session_id), **context)
+
+
+def check_delivered(ids):
+    "Fail unless every application is delivered with its whole history"
+    from trytond.pool import Pool
+    from trytond.tests.test_tryton import DB_NAME as db_name
+    from trytond.transaction import Transaction
+    with Transaction().start(db_name, 0, readonly=True):
+        pool = Pool()
+        Application = pool.get('ossis.application')
+        History = pool.get('ossis.application.history')
+        delivered = Application.search_count([
+                ('id', 'in', ids),
+                ('state', '=', 'delivered'),
+                ])
+        history = History.search_count([('application', 'in', ids)])
+    # submit, the forward of the intake and the lifecycle
+    expected = len(ids) * (2 + len(LIFECYCLE))
+    if delivered != len(ids) or history != expected:
+        raise RuntimeError(
+            f"{delivered} of {len(ids)} applications delivered with "
+            f"{history} history rows instead of {expected}")
 
 
 def plain_connection(backend):
@@ -299,6 +679,18 @@ class PlainConnection:
 
     def close(self):
         self.connection.close()
+
+
+def bench_sql(options, results, setup):
+    pass
+
+
+def bench_lint(results):
+    pass
+
+
+def bench_migration(options, results, setup):
+    pass
 
 
 # --- 4. SpiffWorkflow -------------------------------------------------------
