@@ -310,8 +310,11 @@ def setup_municipality(options):
         pool = Pool()
         Company = pool.get('company.company')
         Date = pool.get('ir.date')
+        Workflow = pool.get('ossis.workflow')
         company = Company.get_by_code('elbasan')
         offer = choose_offer(company)
+        workflow = Workflow.get_active(
+            company, [offer.service_code])[offer.service_code]
         desk = offer.desks[0]
         unit = offer.responsible_unit
         users = {login: create_user(
@@ -319,7 +322,9 @@ def setup_municipality(options):
                 [u for u, works in [(unit, in_unit), (desk, at_desk)]
                     if works], head)
             for login, (group, in_unit, at_desk, head) in ROLES.items()}
-        count = options.count + options.single + options.migrate
+        count = options.count + options.single
+        if migration_wizard():
+            count += options.migrate
         applicants = create_applicants(company, count)
         with transaction.set_context(company=company.id):
             today = Date.today()
@@ -330,7 +335,12 @@ def setup_municipality(options):
             'desk': desk.id,
             'administrative_unit': desk.administrative_unit.id,
             'unit': unit.id,
-            'fee': float(offer.fee or 0),
+            'fee': str(offer.fee),
+            'days': (offer.days if offer.days is not None
+                else offer.service.legal_days),
+            'workflow': workflow.id,
+            'steps': {s.code: {'id': s.id, 'days': s.days}
+                for s in workflow.steps},
             'documents': [{
                     'sequence': d.sequence,
                     'document_type': d.document_type.id,
@@ -681,16 +691,234 @@ class PlainConnection:
         self.connection.close()
 
 
-def bench_sql(options, results, setup):
-    pass
+# --- 3. the plain SQL floor -------------------------------------------------
 
+# The lifecycle after the intake in plain SQL: who, the step reached, the
+# values written besides the step, the history action
+SQL_LIFECYCLE = [
+    ('bench.specialist', 'approval', {'state': 'in_progress'}, 'forward'),
+    ('bench.head', 'decision', {'state': 'in_progress'}, 'forward'),
+    ('bench.head', 'delivery', {'state': 'decided', 'decision': 'approved',
+            'decided_date': 'now', 'decided_by': 'employee'}, 'approve'),
+    ('bench.issuer', None, {'state': 'ready', 'verification_code': 'code',
+            'issued_date': 'now'}, 'issue'),
+    ('bench.clerk', None, {'state': 'delivered', 'delivered_date': 'now',
+            'delivery_desk': 'desk', 'delivered_to': 'recipient',
+            'delivered_by': 'employee'}, 'deliver'),
+    ]
+HISTORY_COLUMNS = [
+    'application', 'company', 'date', '"user"', 'employee', 'action',
+    'from_state', 'to_state', 'from_step', 'to_step', 'public',
+    'create_uid', 'create_date']
+
+
+def bench_sql(options, results, setup):
+    """Write the rows of the ORM run with the database driver alone: the
+    applications with their documents, their numbers from the register and
+    two history rows at the intake; at each step the applications read, then
+    updated with their history row"""
+    from decimal import Decimal
+
+    from trytond.modules.ossis_services.verification import (
+        new_tracking_code, new_verification_code)
+
+    db = plain_connection(options.child)
+    users = setup['users']
+    steps = setup['steps']
+    today = dt.date.fromisoformat(setup['today'])
+    applicants = setup['applicants'][:options.count]
+    sequence_id, prefix, padding = db.execute(
+        "SELECT s.id, s.prefix, s.padding FROM ossis_numbering n "
+        "JOIN ir_sequence_strict s ON s.id = n.sequence "
+        "WHERE n.company = %s AND n.kind = 'application' AND n.year = %s",
+        (setup['company'], today.year)).fetchone()
+    clerk = users['bench.clerk']
+    review = steps['review']
+    timer = Timer()
+    ids = []
+    with timer:
+        for batch in batches(applicants, options.batch):
+            now = dt.datetime.now()
+            db.execute(
+                "UPDATE ir_sequence_strict "
+                "SET number_next_internal = number_next_internal + %s "
+                "WHERE id = %s",
+                (len(batch), sequence_id))
+            last, = db.execute(
+                "SELECT number_next_internal FROM ir_sequence_strict "
+                "WHERE id = %s",
+                (sequence_id,)).fetchone()
+            numbers = [f'{prefix}{n:0{padding}d}'
+                for n in range(last - len(batch), last)]
+            rows = [(
+                    setup['company'], 'desk', setup['desk'],
+                    setup['administrative_unit'], setup['offer'],
+                    setup['service'], setup['workflow'], applicant,
+                    Decimal(setup['fee']), 'paid', f'BKT-{applicant}', today,
+                    'submitted', review['id'], setup['unit'], now, now,
+                    today + dt.timedelta(days=review['days']),
+                    today + dt.timedelta(days=setup['days'] or 0), 0, False,
+                    number, new_tracking_code(), clerk['id'], now)
+                for applicant, number in zip(batch, numbers)]
+            values = ', '.join(['(' + ', '.join(['%s'] * len(rows[0])) + ')']
+                * len(rows))
+            inserted = dict(db.execute(
+                    "INSERT INTO ossis_application (company, channel, desk, "
+                    "administrative_unit, lgu_service, service, workflow, "
+                    "applicant, fee, fee_state, fee_receipt, fee_paid_date, "
+                    "state, step, step_unit, submitted_date, step_date, "
+                    "step_due_date, due_date, suspended_days, overdue, "
+                    "number, tracking_code, create_uid, create_date) "
+                    f"VALUES {values} RETURNING number, id",
+                    [v for row in rows for v in row]).fetchall())
+            batch_ids = [inserted[n] for n in numbers]
+            db.executemany(
+                "INSERT INTO ossis_application_document (application, "
+                "sequence, document_type, mandatory, status, received_date, "
+                "create_uid, create_date) "
+                "VALUES (%s, %s, %s, %s, %s, %s, %s, %s)", [(
+                        application, d['sequence'], d['document_type'],
+                        d['mandatory'], 'received', today, clerk['id'], now)
+                    for application in batch_ids
+                    for d in setup['documents']])
+            db.executemany(
+                f"INSERT INTO ossis_application_history "
+                f"({', '.join(HISTORY_COLUMNS)}) "
+                f"VALUES ({', '.join(['%s'] * len(HISTORY_COLUMNS))})",
+                [(application, setup['company'], now, clerk['id'],
+                        clerk['employee'], action, from_state, 'submitted',
+                        from_step, to_step, True, clerk['id'], now)
+                    for application in batch_ids
+                    for action, from_state, from_step, to_step in [
+                        ('submit', 'draft', None, steps['intake']['id']),
+                        ('forward', 'submitted', steps['intake']['id'],
+                            review['id']),
+                        ]])
+            db.commit()
+            ids.extend(batch_ids)
+
+        for login, step_code, values, action in SQL_LIFECYCLE:
+            user = users[login]
+            for batch in batches(ids, options.batch):
+                sql_step(db, setup, batch, user, step_code, values, action,
+                    new_verification_code)
+    delivered, = db.execute(
+        "SELECT COUNT(*) FROM ossis_application "
+        "WHERE state = 'delivered' AND id " + db.in_(ids)[0],
+        db.in_(ids)[1]).fetchone()
+    db.close()
+    if delivered != len(ids):
+        raise RuntimeError(f"{delivered} of {len(ids)} delivered in SQL")
+    sql_rate = rate(options.count, timer.seconds)
+    results.add(
+        'sql', f"plain SQL intake + lifecycle, batch {options.batch}: "
+        "lifecycles", sql_rate, '/s')
+    orm_rate = getattr(results, 'orm_rate', None)
+    results.add(
+        'sql_ratio', "ORM slower than plain SQL by",
+        sql_rate / orm_rate if orm_rate else None, 'x',
+        f"<= {TARGET_SQL_RATIO}x")
+
+
+def sql_step(db, setup, ids, user, step_code, values, action, new_code):
+    "Move the applications to the step in one transaction"
+    now = dt.datetime.now()
+    today = dt.date.fromisoformat(setup['today'])
+    in_, params = db.in_(ids)
+    rows = db.execute(
+        "SELECT a.id, a.state, a.step, p.name, p.identifier "
+        "FROM ossis_application a "
+        "JOIN ossis_applicant p ON p.id = a.applicant "
+        f"WHERE a.id {in_}", params).fetchall()
+    step = setup['steps'][step_code] if step_code else None
+    columns = list(values) + ['write_uid', 'write_date']
+    if step:
+        columns += ['step', 'step_unit', 'step_date', 'step_due_date']
+    updates, history = [], []
+    for application, state, from_step, name, identifier in rows:
+        row = []
+        for column, value in values.items():
+            row.append({
+                    'now': now,
+                    'employee': user['employee'],
+                    'code': new_code() if value == 'code' else None,
+                    'desk': setup['desk'],
+                    'recipient': f'{name} ({identifier})',
+                    }.get(value, value))
+        row += [user['id'], now]
+        if step:
+            unit = setup['desk'] if step_code == 'delivery' else setup['unit']
+            row += [step['id'], unit, now,
+                today + dt.timedelta(days=step['days'])]
+        updates.append(row + [application])
+        history.append((
+                application, setup['company'], now, user['id'],
+                user['employee'], action, state, values['state'],
+                from_step, step['id'] if step else from_step, True,
+                user['id'], now))
+    db.executemany(
+        "UPDATE ossis_application SET "
+        + ', '.join(f'{c} = %s' for c in columns) + " WHERE id = %s",
+        updates)
+    db.executemany(
+        f"INSERT INTO ossis_application_history "
+        f"({', '.join(HISTORY_COLUMNS)}) "
+        f"VALUES ({', '.join(['%s'] * len(HISTORY_COLUMNS))})", history)
+    db.commit()
+
+
+# --- workflow lint and migration -------------------------------------------
 
 def bench_lint(results):
-    pass
+    """Lint the workflow of every published service as it applies in each
+    municipality, as the national administrator does before a release"""
+    from trytond.pool import Pool
+    from trytond.tests.test_tryton import DB_NAME as db_name
+    from trytond.transaction import Transaction
+
+    with Transaction().start(db_name, 0, readonly=True):
+        pool = Pool()
+        Company = pool.get('company.company')
+        Service = pool.get('ossis.service')
+        Workflow = pool.get('ossis.workflow')
+        companies = Company.search([])
+        codes = [s.code for s in Service.search([
+                    ('state', '=', 'published'),
+                    ])]
+        problems = linted = 0
+        with Timer() as timer:
+            for company in companies:
+                workflows = Workflow.get_active(company, codes)
+                for workflow in workflows.values():
+                    problems += len(workflow.lint(company))
+                    linted += 1
+    print(f"  {linted} workflows linted, {problems} problems", flush=True)
+    results.add(
+        'lint', f"workflow lint, {len(companies)} municipalities x "
+        f"{len(codes)} services", timer.seconds, 's')
+
+
+def migration_wizard():
+    "Return the name of the wizard that migrates applications, if any"
+    from trytond.pool import Pool
+    from trytond.tests.test_tryton import DB_NAME as db_name
+    pool = Pool(db_name)
+    for name, _ in pool.iterobject(type='wizard'):
+        if name.startswith('ossis.') and 'migrate' in name:
+            return name
 
 
 def bench_migration(options, results, setup):
-    pass
+    """Move running applications to a new version of their workflow
+
+    Measured only when ossis_services has the Migrate Applications wizard
+    of its design; this version of the module does not."""
+    name = migration_wizard()
+    label = f"migration of {options.migrate} running applications"
+    if not name:
+        results.add('migrate', label, None, 's')
+        return
+    results.add('migrate', label, f"{name} exists, not measured", '')
 
 
 # --- 4. SpiffWorkflow -------------------------------------------------------
