@@ -84,8 +84,10 @@ def main():
         "(default: %(default)s)")
     parser.add_argument(
         '--profile', metavar='FILE',
-        help="profile the ORM intake and lifecycle with cProfile, save the "
-        "statistics in FILE.<backend> and print the top functions")
+        help="profile the ORM intake and lifecycle in batches with "
+        "cProfile, save the statistics in FILE.<backend> and print the top "
+        "functions (the profiler slows the ORM figures down: profile in a "
+        "run of its own)")
     parser.add_argument(
         '--cache', metavar='DIRECTORY',
         help="keep a copy of the activated database in a folder of "
@@ -240,17 +242,21 @@ def batches(items, size):
 
 
 class Timer:
-    "Add up the wall-clock time of the blocks it runs"
+    """Add up the wall-clock time of the blocks it runs, and the CPU time
+    of this process (which the other processes of a busy machine do not
+    change, but which leaves out the PostgreSQL server)"""
 
     def __init__(self):
-        self.seconds = 0.
+        self.seconds = self.cpu_seconds = 0.
 
     def __enter__(self):
         self._start = time.perf_counter()
+        self._cpu_start = time.process_time()
         return self
 
     def __exit__(self, *exc):
         self.seconds += time.perf_counter() - self._start
+        self.cpu_seconds += time.process_time() - self._cpu_start
 
 
 def rate(count, seconds):
@@ -489,6 +495,8 @@ def bench_orm(options, results, setup):
         profile.enable()
     intake, steps = orm_run(
         setup, applicants[:options.count], options.batch)
+    cpu = intake.cpu_seconds + steps.cpu_seconds
+    intake, steps = intake.seconds, steps.seconds
     if profile:
         profile.disable()
         profile.dump_stats(options.profile)
@@ -499,8 +507,9 @@ def bench_orm(options, results, setup):
         print("--- the functions of the OSSIS modules by cumulative time")
         pstats.Stats(profile).sort_stats('cumulative').print_stats(
             r'[/\\]ossis_[a-z]+[/\\]', 30)
-    single_intake, single_steps = orm_run(
-        setup, applicants[options.count:options.count + options.single], 1)
+    single_intake, single_steps = (t.seconds for t in orm_run(
+            setup, applicants[options.count:options.count + options.single],
+            1))
 
     n, transitions = options.count, options.count * len(LIFECYCLE)
     results.add(
@@ -516,6 +525,9 @@ def bench_orm(options, results, setup):
         'orm', f"ORM intake + lifecycle, batch {options.batch}: lifecycles",
         rate(n, intake + steps), '/s',
         f">= {TARGET_LIFECYCLES} /s on PostgreSQL")
+    results.add(
+        'orm_cpu', f"ORM intake + lifecycle, batch {options.batch}: CPU of "
+        "this process", f"{1000 * cpu / n:.1f} ms/lifecycle", '')
     n = options.single
     results.add(
         'orm_single_intake', "ORM intake, batch 1: applications",
@@ -531,7 +543,7 @@ def bench_orm(options, results, setup):
 
 def orm_run(setup, applicants, batch_size):
     """Register the applications of the applicants and drive them to the
-    delivery; return the seconds of the intake and of the lifecycle"""
+    delivery; return the timers of the intake and of the lifecycle"""
     intake, steps = Timer(), Timer()
     ids = []
     with intake:
@@ -542,7 +554,7 @@ def orm_run(setup, applicants, batch_size):
             for batch in batches(ids, batch_size):
                 orm_step(setup, batch, action, login)
     check_delivered(ids)
-    return intake.seconds, steps.seconds
+    return intake, steps
 
 
 def orm_intake(setup, applicants):
@@ -819,6 +831,9 @@ def bench_sql(options, results, setup):
     db.close()
     if delivered != len(ids):
         raise RuntimeError(f"{delivered} of {len(ids)} delivered in SQL")
+    print(f"  plain SQL: CPU of this process "
+        f"{1000 * timer.cpu_seconds / options.count:.2f} ms/lifecycle",
+        flush=True)
     sql_rate = rate(options.count, timer.seconds)
     results.add(
         'sql', f"plain SQL intake + lifecycle, batch {options.batch}: "
@@ -1054,6 +1069,9 @@ def bench_spiff(options, results):
     results.add(
         'spiff_transitions', "SpiffWorkflow: steps",
         rate(history_count, total.seconds), '/s')
+    results.add(
+        'spiff_cpu', "SpiffWorkflow: CPU of this process",
+        f"{1000 * total.cpu_seconds / options.count:.1f} ms/lifecycle", '')
     results.add(
         'spiff_engine', "SpiffWorkflow: share in engine and serializer",
         f"{100 * engine.seconds / total.seconds:.0f} %", '')
