@@ -7,7 +7,7 @@ from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Unique, fields
 from trytond.modules.ossis_base.model import LGUOwnedMixin
 from trytond.pool import Pool
-from trytond.pyson import Bool, Eval, If
+from trytond.pyson import Eval, If
 from trytond.rpc import RPC
 from trytond.tools.domain_inversion import eval_domain
 from trytond.transaction import Transaction, without_check_access
@@ -67,7 +67,8 @@ OPEN_FIELDS = {
 PROCESS_FIELDS = [
     'number', 'workflow', 'decision', 'decision_text', 'step', 'step_unit',
     'assignee', 'submitted_date', 'step_date', 'step_due_date', 'due_date',
-    'suspended_date', 'decided_date', 'decided_by', 'verification_code',
+    'suspended_date', 'decided_date', 'decided_by', 'decision_unit',
+    'verification_code',
     'issued_date', 'delivered_date', 'delivery_desk', 'delivered_to',
     'delivered_by', 'closed_date', 'end_reason', 'action_comment', 'history',
     ]
@@ -75,6 +76,16 @@ PROCESS_FIELDS = [
 _draft = {
     'readonly': Eval('state') != 'draft',
     }
+
+
+def grouped(to_write):
+    "Merge the (records, values) pairs of Model.write with equal values"
+    groups = {}
+    for records, values in zip(to_write[::2], to_write[1::2]):
+        groups.setdefault(
+            tuple(sorted(values.items())), (values, []))[1].extend(records)
+    return [a for values, records in groups.values()
+        for a in (records, values)]
 
 
 class Application(LGUOwnedMixin, ModelSQL, ModelView):
@@ -226,6 +237,9 @@ class Application(LGUOwnedMixin, ModelSQL, ModelView):
         "Overdue", readonly=True,
         help="Set by the daily check when the step is late.")
     decided_date = fields.DateTime("Decided", readonly=True)
+    decision_unit = fields.Many2One(
+        'ossis.org_unit', "Decided In", readonly=True, ondelete='RESTRICT',
+        help="The unit that decided and issues the output.")
     decided_by = fields.Many2One(
         'company.employee', "Decided By", readonly=True,
         ondelete='RESTRICT')
@@ -572,6 +586,11 @@ class Application(LGUOwnedMixin, ModelSQL, ModelView):
             with Transaction().set_context(company=company.id):
                 today = Date.today()
             step = workflow.start_step
+            if step.kind == 'intake':
+                # Refuse before anything is written
+                cls._check_transition(
+                    application, cls._transition(application, 'forward',
+                        step=step))
             values = {
                 'state': 'submitted',
                 'number': Numbering.next_number(
@@ -728,15 +747,16 @@ class Application(LGUOwnedMixin, ModelSQL, ModelView):
             if event:
                 events[event].append(application)
         if to_write:
-            cls.write(*to_write)
+            cls.write(*grouped(to_write))
             History.create(history)
         for event, records in events.items():
             cls.notify(cls.browse(records), event)
 
     @classmethod
-    def _transition(cls, application, action):
+    def _transition(cls, application, action, step=None):
         "Return the transition of the action that applies to the application"
-        for transition in application.step.transitions:
+        step = step or application.step
+        for transition in step.transitions:
             if transition.action != action:
                 continue
             condition = transition.parsed_condition
@@ -746,7 +766,7 @@ class Application(LGUOwnedMixin, ModelSQL, ModelView):
         raise ApplicationActionError(gettext(
                 'ossis_services.msg_application_no_transition',
                 application=application.rec_name,
-                step=application.step.rec_name))
+                step=step.rec_name))
 
     def _condition_values(self):
         "The values of the application that conditions can test"
@@ -803,6 +823,9 @@ class Application(LGUOwnedMixin, ModelSQL, ModelView):
             values.update({
                     'state': 'decided',
                     'decision': transition.outcome,
+                    'decision_unit': (
+                        application.step_unit.id
+                        if application.step_unit else None),
                     'decided_date': now,
                     'decided_by': employee.id if employee else None,
                     })
@@ -912,7 +935,7 @@ class Application(LGUOwnedMixin, ModelSQL, ModelView):
                             application.end_reason
                             if action in {'withdraw', 'cancel'} else None),
                         public=public))
-        cls.write(*to_write)
+        cls.write(*grouped(to_write))
         History.create(history)
 
     @classmethod
@@ -934,15 +957,13 @@ class Application(LGUOwnedMixin, ModelSQL, ModelView):
 
     @classmethod
     def _check_step_actor(cls, applications):
-        "Refuse users who do not work in the unit of the current step"
+        "Refuse users who do not work in the unit that decided"
         roles, units, _ = cls._actor()
         if roles is None:
             return
         for application in applications:
-            if not application.step_unit or (
-                    application.step_unit.id not in units
-                    and application.desk
-                    and application.desk.id not in units):
+            unit = application.decision_unit or application.step_unit
+            if not unit or unit.id not in units:
                 raise ApplicationAccessError(gettext(
                         'ossis_services.msg_application_unit_refused',
                         application=application.rec_name,
@@ -956,6 +977,14 @@ class Application(LGUOwnedMixin, ModelSQL, ModelView):
     @classmethod
     def record_delivery(cls, applications, desk, recipient, date=None):
         "Record that the output was handed over at the desk to the recipient"
+        if Transaction().check_access:
+            cls.read([a.id for a in applications], ['id'])
+        with without_check_access():
+            cls._record_delivery(
+                cls.browse(applications), desk, recipient, date)
+
+    @classmethod
+    def _record_delivery(cls, applications, desk, recipient, date):
         applications = [a for a in applications if a.state == 'ready']
         roles, units, employee = cls._actor()
         for application in applications:

@@ -351,7 +351,8 @@ class WorkflowStep(sequence_ordered(), ModelSQL, ModelView):
         "Name for the Applicant", translate=True, states=_readonly,
         help="The step in plain words, as the applicant reads it when "
         "tracking the application.")
-    kind = fields.Selection(STEP_KINDS, "Kind", required=True, states=_readonly)
+    kind = fields.Selection(
+        STEP_KINDS, "Kind", required=True, states=_readonly)
     unit_source = fields.Selection(
         UNIT_SOURCES, "Responsible Unit", required=True, states=_readonly,
         help="How the unit responsible for the step is found in the "
@@ -505,7 +506,8 @@ class WorkflowTransition(sequence_ordered(), ModelSQL, ModelView):
     def get_rec_name(self, name):
         pool = Pool()
         Transition = pool.get('ossis.workflow.transition')
-        actions = dict(Transition.fields_get(['action'])['action']['selection'])
+        actions = dict(
+            Transition.fields_get(['action'])['action']['selection'])
         target = self.to_step.rec_name if self.to_step else (
             self.outcome or '')
         return f'{self.from_step.rec_name} → {actions[self.action]} → {target}'
