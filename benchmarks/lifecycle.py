@@ -298,9 +298,6 @@ ROLES = {
     'bench.clerk': ('group_front_office', False, True, False),
     'bench.specialist': ('group_back_office', True, False, False),
     'bench.head': ('group_unit_head', True, False, True),
-    # The Issue button is for the back office, and the output is issued at
-    # the delivery step, which is the desk's: an officer of both issues it
-    'bench.issuer': ('group_back_office', True, True, False),
     }
 
 
@@ -472,7 +469,7 @@ LIFECYCLE = [
     ('forward', 'bench.specialist', 'in_progress'),
     ('forward', 'bench.head', 'in_progress'),
     ('approve', 'bench.head', 'decided'),
-    ('issue', 'bench.issuer', 'ready'),
+    ('issue', 'bench.specialist', 'ready'),
     ('deliver', 'bench.clerk', 'delivered'),
     ]
 
@@ -629,12 +626,10 @@ def orm_deliver(setup, ids):
             'desk': start['desk'],
             'recipient': start['recipient'],
             }}
-    # The transition writes the process fields as the clerk, whose access
-    # to them is read-only: run it without access rights, as a button runs
     call(
         setup, 'bench.clerk',
         lambda pool: wizard(pool).execute(session_id, data, 'deliver'),
-        **context, _check_access=False)
+        **context)
     call(
         setup, 'bench.clerk',
         lambda pool: wizard(pool).delete(session_id), **context)
@@ -722,7 +717,7 @@ SQL_LIFECYCLE = [
     ('bench.head', 'decision', {'state': 'in_progress'}, 'forward'),
     ('bench.head', 'delivery', {'state': 'decided', 'decision': 'approved',
             'decided_date': 'now', 'decided_by': 'employee'}, 'approve'),
-    ('bench.issuer', None, {'state': 'ready', 'verification_code': 'code',
+    ('bench.specialist', None, {'state': 'ready', 'verification_code': 'code',
             'issued_date': 'now'}, 'issue'),
     ('bench.clerk', None, {'state': 'delivered', 'delivered_date': 'now',
             'delivery_desk': 'desk', 'delivered_to': 'recipient',
