@@ -6,15 +6,18 @@
 On SQLite and on PostgreSQL, in a database of its own (bench_lifecycle)
 with Elbasan's module activated, measure:
 
-1. ORM intake: N applications created and submitted by a front office
-   clerk (not a superuser, access rights checked as in an RPC call, one
-   transaction per batch);
+1. ORM intake: N applications created then submitted by a front office
+   clerk, each call in a transaction of its own as trytond's dispatcher
+   runs an RPC call: the user's preferences as context, access rights
+   checked (the user is no superuser);
 2. ORM lifecycle: the same applications driven through the national
-   default workflow to delivery by the back office staff of the
-   responsible unit, a batch of applications per call of
-   Application.act; and again one application per call;
-3. plain SQL floor: the same rows (applications, history, numbering)
-   written with the database driver alone, one transaction per batch;
+   default workflow to their delivery, a batch of applications per call:
+   forward (back office specialist), forward and approve (head of the
+   responsible unit) with Application.act, Issue (specialist) and the
+   Deliver wizard (clerk); then other applications one per call;
+3. plain SQL floor: the same rows (applications and their documents,
+   history, numbering) written with the database driver alone, one
+   transaction per batch and step;
 4. SpiffWorkflow: the equivalent BPMN process (lifecycle.bpmn), each
    instance serialized to JSON after each step and stored in a table of
    the same database with a history row per step;
@@ -30,7 +33,8 @@ without python -O: production runs with -O.
         postgresql://postgres@127.0.0.1:5432/
 
 Each backend runs in a process of its own, started by this script with the
-same interpreter and -O flag.
+same interpreter and -O flag.  The rates are wall-clock: on a busy machine
+the CPU time of the process, printed beside them, is steadier.
 """
 import argparse
 import datetime as dt
@@ -220,6 +224,7 @@ class Results:
     def __init__(self, backend):
         self.backend = backend
         self.rows = []
+        self.orm_rate = None  # lifecycles/s, to compare with plain SQL
 
     def add(self, key, label, value, unit, target=''):
         self.rows.append([key, label, value, unit, target])
@@ -833,7 +838,7 @@ def bench_sql(options, results, setup):
     results.add(
         'sql', f"plain SQL intake + lifecycle, batch {options.batch}: "
         "lifecycles", sql_rate, '/s')
-    orm_rate = getattr(results, 'orm_rate', None)
+    orm_rate = results.orm_rate
     results.add(
         'sql_ratio', "ORM slower than plain SQL by",
         sql_rate / orm_rate if orm_rate else None, 'x',
