@@ -1,7 +1,9 @@
 # This file is part of OSSIS.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
 "Test the printing of the receipt and the output document of applications"
+import io
 import unittest
+import zipfile
 from contextlib import contextmanager
 
 from trytond import config
@@ -191,6 +193,42 @@ class ApplicationReportTestCase(unittest.TestCase):
             qr_codes(content),
             [f'https://ossis.example/elbasan/verify/'
                 f'{application.verification_code}'])
+
+    @with_transaction()
+    def test_refusal_output_and_several(self):
+        "Test the decision of refusal and the printing of several outputs"
+        pool = Pool()
+        Application = pool.get('ossis.application')
+        setup = scenario.municipality('elbasan')
+        approved = self.issued(setup)
+        rejected = self.submitted(setup, serial=2)
+        with self.as_staff(setup.back):
+            Application.act([rejected], 'forward')
+        Application.write([rejected], {
+                'decision_text': "The parcel is not in the urban zone."})
+        with self.as_staff(setup.head):
+            Application.act([rejected], 'forward')
+            Application.act([rejected], 'reject')
+        self.button(setup.back, rejected, 'issue')
+        rejected = Application(rejected.id)
+
+        _, content, _, _ = self.print_(
+            setup.back, 'ossis.application.output', rejected,
+            {'language': 'en'})
+        text = ' '.join(pages(content))
+        self.assertIn("Decision of refusal", text)
+        self.assertIn("The parcel is not in the urban zone.", text)
+        self.assertIn(rejected.verification_code, text)
+
+        Output = pool.get('ossis.application.output', type='report')
+        with self.as_staff(setup.back):
+            extension, content, _, name = Output.execute(
+                [approved.id, rejected.id], {})
+        self.assertEqual((extension, name), ('zip', "Output Document"))
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            self.assertEqual(
+                sorted(archive.namelist()),
+                sorted(f'{a.number}.pdf' for a in [approved, rejected]))
 
     @with_transaction()
     def test_refusals(self):
