@@ -3,22 +3,14 @@
 """The receipt and the output document of applications as Tryton reports
 
 Each application prints in the language of its applicant unless the data
-of the report asks for a language.  The addresses printed in the QR codes
-start with the ``url`` of the ``[ossis_portal]`` section of the trytond
-configuration:
-
-- ``<url>/track/<number>?code=<tracking code>`` on the receipt,
-- ``<url>/verify/<verification code>`` on the output document.
-
-Without that option the QR codes hold the codes themselves.
+of the report asks for a language.  The QR codes hold the addresses of the
+citizen portal (see portal.py) when they are configured, else the codes.
 """
 import datetime as dt
 import io
 import zipfile
-from urllib.parse import quote, urlencode
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from trytond import config
 from trytond.i18n import gettext
 from trytond.pool import Pool
 from trytond.tools import slugify
@@ -27,33 +19,10 @@ from trytond.transaction import Transaction, without_check_access
 from .application_pdf import render_output, render_receipt
 from .exceptions import ApplicationReportError
 from .fiche_report import PDFReport, selection_label
+from .portal import tracking_url, verification_url
 
 # The states of an application whose output document was issued
 ISSUED = {'ready', 'delivered', 'closed'}
-
-
-def portal_url():
-    "Return the address of the portal without its final slash, or None"
-    url = config.get('ossis_portal', 'url', default=None)
-    return url.rstrip('/') if url else None
-
-
-def tracking_url(number, tracking_code):
-    "Return where the applicant follows the application, or None"
-    url = portal_url()
-    if not url or not number or not tracking_code:
-        return None
-    return (
-        f"{url}/track/{quote(number, safe='')}?"
-        + urlencode({'code': tracking_code}))
-
-
-def verification_url(verification_code):
-    "Return where anyone verifies the output document, or None"
-    url = portal_url()
-    if not url or not verification_code:
-        return None
-    return f"{url}/verify/{quote(verification_code, safe='')}"
 
 
 def local(company, value):
@@ -216,8 +185,7 @@ class ReceiptReport(ApplicationReport):
             'fee_exemption_reason': application.fee_exemption_reason,
             'due_date': application.due_date,
             'tracking_code': application.tracking_code,
-            'tracking_url': tracking_url(
-                application.number, application.tracking_code),
+            'tracking_url': tracking_url(application.tracking_code),
             'channel': application.channel,
             'registered_by': employee_name(cls.registered_by(application)),
             }

@@ -19,7 +19,8 @@ from trytond.tests.test_tryton import (
     activate_module, drop_db, with_transaction)
 from trytond.transaction import Transaction
 
-PORTAL = 'https://ossis.example/elbasan/'
+PORTAL = 'https://portal.example.al/elbasan/track'
+VERIFY = 'https://portal.example.al/elbasan/verify/{verification_code}'
 
 
 class ApplicationReportTestCase(unittest.TestCase):
@@ -40,9 +41,11 @@ class ApplicationReportTestCase(unittest.TestCase):
         super().setUp()
         if not config.has_section('ossis_portal'):
             config.add_section('ossis_portal')
-        previous = config.get('ossis_portal', 'url')
-        config.set('ossis_portal', 'url', PORTAL)
-        self.addCleanup(config.set, 'ossis_portal', 'url', previous or '')
+        for option, value in [('url', PORTAL), ('verify_url', VERIFY)]:
+            previous = config.get('ossis_portal', option)
+            config.set('ossis_portal', option, value)
+            self.addCleanup(
+                config.set, 'ossis_portal', option, previous or '')
 
     @contextmanager
     def as_staff(self, user):
@@ -128,7 +131,7 @@ class ApplicationReportTestCase(unittest.TestCase):
             self.assertIn(document.document_type.name, text)
         self.assertIn("Received", text)
         url = (
-            f'https://ossis.example/elbasan/track/{application.number}'
+            'https://portal.example.al/elbasan/track'
             f'?code={application.tracking_code}')
         self.assertEqual(qr_codes(content), [url])
 
@@ -191,7 +194,7 @@ class ApplicationReportTestCase(unittest.TestCase):
         self.assertIn(applicant.identifier, text)
         self.assertEqual(
             qr_codes(content),
-            [f'https://ossis.example/elbasan/verify/'
+            [f'https://portal.example.al/elbasan/verify/'
                 f'{application.verification_code}'])
 
     @with_transaction()
