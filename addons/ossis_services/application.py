@@ -607,8 +607,9 @@ class Application(LGUOwnedMixin, ModelSQL, ModelView):
     # The process
 
     @classmethod
-    @ModelView.button
+    @ModelView.button_action('ossis_services.report_application_receipt')
     def submit(cls, applications):
+        "Submit the drafts and print their receipts"
         cls._submit(applications)
 
     @classmethod
@@ -980,9 +981,9 @@ class Application(LGUOwnedMixin, ModelSQL, ModelView):
         History.create(history)
 
     @classmethod
-    @ModelView.button
+    @ModelView.button_action('ossis_services.report_application_output')
     def issue(cls, applications):
-        "Issue the output document with its verification code"
+        "Issue the output document with its verification code and print it"
         applications = [a for a in applications if a.state == 'decided']
         cls._check_step_actor(applications)
         now = dt.datetime.now()
