@@ -138,6 +138,7 @@ class Application(metaclass=PoolMeta):
 class AssignStart(ModelView):
     "Assign Application"
     __name__ = 'ossis.application.assign.start'
+    __string__ = "Assign Application"
 
     unit = fields.Many2One('ossis.org_unit', "Responsible Unit", readonly=True)
     employee = fields.Many2One(

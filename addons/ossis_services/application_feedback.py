@@ -215,6 +215,7 @@ class Application(metaclass=PoolMeta):
 class RecordFeedbackStart(ModelView):
     "Record Feedback"
     __name__ = 'ossis.application.feedback.record.start'
+    __string__ = "Record Feedback"
 
     rating = fields.Integer(
         "Rating", required=True, domain=_rating_domain,
