@@ -37,7 +37,6 @@ class ApplicationFeedback(LGUOwnedMixin, ModelSQL, ModelView):
     delivered, recorded by staff."""
     __name__ = 'ossis.application.feedback'
     __string__ = "Application Feedback"
-    _rec_name = 'application'
     _lgu_links = ('application', 'unit', 'recorded_by')
 
     company = fields.Many2One(
@@ -83,6 +82,13 @@ class ApplicationFeedback(LGUOwnedMixin, ModelSQL, ModelView):
     @classmethod
     def default_channel(cls):
         return 'desk'
+
+    def get_rec_name(self, name):
+        return self.application.rec_name
+
+    @classmethod
+    def search_rec_name(cls, name, clause):
+        return [('application.rec_name',) + tuple(clause[1:])]
 
     @classmethod
     def default_flagged(cls):
