@@ -269,6 +269,8 @@ class ApplicationBackOfficeTestCase(ModuleTestCase):
 
         cron = Cron(ModelData.get_id(
                 'ossis_services', 'cron_application_mark_overdue'))
+        # One run checks every municipality
+        self.assertEqual(cron.companies, ())
         Cron.run_once([cron])
         Application.mark_overdue()
 
