@@ -48,5 +48,9 @@ class HistoryModificationError(AccessError):
     pass
 
 
+class ApplicationReportError(UserError):
+    pass
+
+
 class ExternalApplicationError(ValidationError):
     pass
