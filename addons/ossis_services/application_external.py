@@ -64,8 +64,8 @@ class Application(metaclass=PoolMeta):
             'ossis_services', 'group_external_system') in User.get_groups()
 
     @classmethod
-    def _check_submit(cls, application, roles, units):
-        super()._check_submit(application, roles, units)
+    def _check_submit(cls, application, roles, units, batch):
+        super()._check_submit(application, roles, units, batch)
         if roles is None:
             return
         external = cls._is_external_system()
