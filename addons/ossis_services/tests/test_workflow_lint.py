@@ -349,3 +349,6 @@ class WorkflowLintTestCase(ModuleTestCase):
         self.assertEqual(rows[1][1], "Services Directorate (Back Office)")
         self.assertEqual(
             sum(int(r[2]) for r in rows), legal_days)
+
+
+del ModuleTestCase
