@@ -42,8 +42,15 @@ def test_lint_municipality(ossis):
     assert len(problems) == errors + warnings
     assert sum(p.startswith('Error: ') for p in problems) == errors
     assert any(
-        p.startswith('Warning: Elbasan – ') and 'Nobody with the role' in p
+        p.startswith('Warning: Bashkia Elbasan – AGR-01 – ')
+        and 'Nobody with the role "Front Office"' in p
         for p in problems)
+    # Online offers without a front desk: no unit for the desk steps
+    if errors:
+        assert any(
+            p.startswith('Error: Bashkia Elbasan – URB-01 – ')
+            and 'no unit responsible for the step "Registration"' in p
+            for p in problems)
 
 
 def test_lint_service_in_albanian(ossis):
