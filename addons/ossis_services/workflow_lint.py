@@ -277,6 +277,7 @@ class Messages:
         WorkflowTransition = pool.get('ossis.workflow.transition')
         UnitType = pool.get('ossis.unit_type')
         self.cache = {}
+        self.steps = {}
         selection = WorkflowStep.fields_get(['unit_source', 'role'])
         self.unit_sources = dict(selection['unit_source']['selection'])
         self.roles = dict(selection['role']['selection'])
@@ -287,6 +288,16 @@ class Messages:
             t.code: t.rec_name for t in UnitType.search([
                     ('active', 'in', [True, False])])}
         self.org_units = {}
+
+    def steps_of(self, workflow):
+        """Return the steps of the workflow and their names by code, and
+        its service code"""
+        if workflow.id not in self.steps:
+            steps = {s.code: s for s in workflow.steps}
+            self.steps[workflow.id] = (
+                steps, {c: s.name for c, s in steps.items()},
+                workflow.service_code)
+        return self.steps[workflow.id]
 
     def unit_name(self, source, key):
         if key is None:
@@ -342,10 +353,11 @@ class Messages:
 
 def configuration_problems(problems, company, workflow, messages):
     "Return the ConfigurationProblems of the Problems of the workflow"
-    steps = {s.code: s for s in workflow.steps}
-    names = {s.code: s.name for s in workflow.steps}
+    if not problems:
+        return []
+    steps, names, service_code = messages.steps_of(workflow)
     return [ConfigurationProblem(
-            company=company, service_code=workflow.service_code,
+            company=company, service_code=service_code,
             workflow=workflow, step=steps.get(p.step), code=p.code,
             severity=severity(p.code),
             message=messages.message(p, names))
