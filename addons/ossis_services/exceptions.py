@@ -54,3 +54,8 @@ class ApplicationReportError(UserError):
 
 class ExternalApplicationError(ValidationError):
     pass
+
+
+class WorkflowImportError(UserError):
+    pass
+
