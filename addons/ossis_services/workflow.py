@@ -465,8 +465,8 @@ class WorkflowStep(sequence_ordered(), ModelSQL, ModelView):
                 return desk
             if lgu_service and lgu_service.desks:
                 return lgu_service.desks[0]
-            return None
-        elif self.unit_source == 'service':
+        # An offer without desk (online only) is handled by its unit
+        if self.unit_source in {'desk', 'service'}:
             if lgu_service and lgu_service.responsible_unit:
                 return lgu_service.responsible_unit
             unit_type = (

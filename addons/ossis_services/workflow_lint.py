@@ -242,9 +242,10 @@ class Organisation:
     def units_for(self, company, step, offer):
         """Return the ids of the units that may be responsible for the step
         of the offer in the municipality (every desk of the offer)"""
-        if step.unit_source == 'desk':
-            return offer.desks if offer else ()
-        elif step.unit_source == 'service':
+        if step.unit_source == 'desk' and offer and offer.desks:
+            return offer.desks
+        # An offer without desk (online only) is handled by its unit
+        if step.unit_source in {'desk', 'service'}:
             if offer and offer.responsible_unit in self.units:
                 return (offer.responsible_unit,)
             unit = self.units_of_type.get((company, offer.unit_type)) \
