@@ -78,6 +78,16 @@ _draft = {
     }
 
 
+def grouped(to_write):
+    "Merge the (records, values) pairs of Model.write with equal values"
+    groups = {}
+    for records, values in zip(to_write[::2], to_write[1::2]):
+        groups.setdefault(
+            tuple(sorted(values.items())), (values, []))[1].extend(records)
+    return [a for values, records in groups.values()
+        for a in (records, values)]
+
+
 class Application(LGUOwnedMixin, ModelSQL, ModelView):
     """Application
 
@@ -737,7 +747,7 @@ class Application(LGUOwnedMixin, ModelSQL, ModelView):
             if event:
                 events[event].append(application)
         if to_write:
-            cls.write(*to_write)
+            cls.write(*grouped(to_write))
             History.create(history)
         for event, records in events.items():
             cls.notify(cls.browse(records), event)
@@ -925,7 +935,7 @@ class Application(LGUOwnedMixin, ModelSQL, ModelView):
                             application.end_reason
                             if action in {'withdraw', 'cancel'} else None),
                         public=public))
-        cls.write(*to_write)
+        cls.write(*grouped(to_write))
         History.create(history)
 
     @classmethod

@@ -140,9 +140,11 @@ def draft(setup, service_code='TAX-05', serial=1, complete=True, **values):
                 lgu_service=offer.id,
                 **values)])
     if complete:
+        received = {'status': 'received', 'received_date': Date.today()}
         Application.write([application], {
-                'documents': [('write', [d.id for d in application.documents],
-                        {'status': 'received', 'received_date': Date.today()})],
+                'documents': [
+                    ('write', [d.id for d in application.documents],
+                        received)],
                 })
         if application.fee_state == 'due':
             Application.write([application], {

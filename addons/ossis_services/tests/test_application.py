@@ -293,9 +293,7 @@ class ApplicationTestCase(ModuleTestCase):
 
     @with_transaction()
     def test_applicant_identifier(self):
-        "Test the NID and NIPT check letters; nothing is stored"
-        pool = Pool()
-        Applicant = pool.get('ossis.applicant')
+        "Test the NID and NIPT check letters and the email address"
         setup = scenario.municipality('elbasan')
         good = scenario.valid_identifier(7)
         bad = good[:-1] + ('A' if good[-1] != 'A' else 'B')
