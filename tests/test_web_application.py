@@ -14,10 +14,12 @@ server has them.
 import base64
 import io
 import json
+import re
 import secrets
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from pypdf import PdfReader
-from sao import TIMEOUT, login, open_menu
+from sao import TIMEOUT, login, menu_row
 
 SERVICE = 'TAX-10'
 MODEL = 'ossis.application'
@@ -86,7 +88,20 @@ def open_record(page, server, record_id):
         f'#{server.database}/model/{MODEL}/{record_id}')
     tab = page.locator('#tabcontent .tab-pane.active')
     tab.locator('input[name="number"], span[name="number"]').first.wait_for()
+    # A tab already open shows the record as it was: read it again
+    tab.locator('button[title="Reload/Undo"]').first.click()
+    page.wait_for_timeout(500)
+    discard_changes(page)
     return tab
+
+
+def discard_changes(page):
+    "Answer No when the web client asks to save a record left modified"
+    question = page.locator('.modal-dialog:visible').filter(
+        has_text="has been modified")
+    if question.count():
+        question.last.locator('button').filter(has_text="No").click()
+        page.wait_for_timeout(300)
 
 
 def session(browser, server, user):
@@ -104,9 +119,26 @@ def visible_buttons(tab):
 
 
 def click_button(page, tab, name):
+    discard_changes(page)
     button = tab.locator(f'button[name="{name}"]').first
     button.wait_for(state='visible')
     button.click()
+
+
+def read(client, record_id, names, model=MODEL):
+    "Return the values of the record, with the dotted names flattened"
+    record, = client.read(model, [record_id], names)
+    return flatten(record, names)
+
+
+def flatten(record, names):
+    values = dict(record)
+    for name in names:
+        if '.' in name:
+            first, rest = name.split('.', 1)
+            linked = record.get(first + '.') or {}
+            values[name] = linked.get(rest)
+    return values
 
 
 def wait_state(page, client, record_id, state, timeout=TIMEOUT):
@@ -124,8 +156,8 @@ def pick(page, entry, text, option):
     "Type in a many2one entry and choose an option of its completion"
     entry.click()
     entry.fill(text)
-    item = page.locator('.dropdown-menu:visible li a, '
-        '.dropdown-menu:visible li').filter(has_text=option).first
+    item = page.locator('.dropdown-completion:visible li a').filter(
+        has_text=option).first
     item.wait_for()
     item.click()
 
@@ -135,8 +167,12 @@ def test_application_life(ossis_server, users, browser, page):
     offer, = national.search_read('ossis.lgu.service', [
             ('company.code', '=', 'elbasan'),
             ('service_code', '=', SERVICE),
-            ], ['fee', 'rec_name'])
+            ], ['fee', 'rec_name', 'service'])
     assert offer['fee'], "the service must have a fee"
+    checklist = national.search_count('ossis.service.document', [
+            ('service', '=', offer['service']),
+            ])
+    assert checklist
     nid = valid_nid()
     name = f"Teuta Lika {nid[-4:]}"
     receipt_number = f'BKT-{secrets.randbelow(10 ** 6):06d}'
@@ -144,7 +180,13 @@ def test_application_life(ossis_server, users, browser, page):
     # The front office registers the application at the desk
     login(page, ossis_server, 'elbasan.front')
     reports = Reports(page)
-    tab = open_menu(page, "OSSIS", "Applications", "Applications")
+    menu_row(page, "OSSIS").first.locator('.expander').click()
+    menu_row(page, "Applications").first.locator('.expander').click()
+    # The folder, then its entry
+    entry = menu_row(page, "Applications").nth(1)
+    entry.wait_for()
+    entry.locator('div.column-char').click()
+    tab = page.locator('#tabcontent .tab-pane.active')
     tab.locator('.treeview').first.wait_for()
     tab.locator('button[title="New"]').first.click()
     service = tab.locator('input[name="lgu_service"]').first
@@ -153,8 +195,8 @@ def test_application_life(ossis_server, users, browser, page):
     applicant = tab.locator('input[name="applicant"]').first
     applicant.click()
     applicant.fill(name)
-    create = page.locator('.dropdown-menu:visible li').filter(
-        has_text="Create").first
+    create = page.locator(
+        '.dropdown-completion:visible li.action-create a').first
     create.wait_for()
     create.click()
     dialog = page.locator('.modal-dialog:visible').last
@@ -164,19 +206,23 @@ def test_application_life(ossis_server, users, browser, page):
     dialog.locator('.modal-footer button.btn-primary').click()
     dialog.wait_for(state='detached')
 
-    documents = tab.locator(
-        '.form-one2many .treeview tbody tr.row-id, '
-        '.form-one2many .treeview tbody tr[data-id]')
-    documents.first.wait_for()
-    count = documents.count()
-    assert count >= 1
-    for i in range(count):
-        row = documents.nth(i)
-        row.locator('td').filter(has_text="Missing").first.click()
-        select = row.locator('select')
-        select.wait_for()
-        select.select_option(label="Received")
-        select.press('Tab')
+    lines = tab.locator('.form-one2many').first.locator('.treeview tbody tr')
+    missing = re.compile(r'^\s*Missing\s*$')
+    lines.filter(has_text="Missing").first.wait_for()
+    status = tab.locator('.form-one2many .treeview select:visible').first
+    for _ in range(checklist):
+        cell = lines.locator('td').filter(has_text=missing).first
+        # The first click selects the line, the next one edits the cell
+        for _ in range(3):
+            cell.click()
+            try:
+                status.wait_for(timeout=2_000)
+                break
+            except PlaywrightTimeoutError:
+                continue
+        status.select_option(label="Received")
+        status.press('Tab')
+    page.wait_for_timeout(300)
     tab.locator('select[name="fee_state"]').select_option(label="Paid")
     receipt = tab.locator('input[name="fee_receipt"]')
     receipt.wait_for()
@@ -193,7 +239,7 @@ def test_application_life(ossis_server, users, browser, page):
         page.wait_for_timeout(250)
     assert len(created) == 1, "the draft is not saved"
     record_id, = created
-    draft, = national.read(MODEL, [record_id], [
+    draft = read(national, record_id, [
             'state', 'fee_state', 'fee_receipt', 'documents_complete',
             'desk.rec_name', 'channel'])
     assert draft['state'] == 'draft'
@@ -207,7 +253,7 @@ def test_application_life(ossis_server, users, browser, page):
     assert 'forward' not in front_buttons
     click_button(page, tab, 'submit')
     wait_state(page, national, record_id, 'submitted')
-    submitted, = national.read(MODEL, [record_id], [
+    submitted = read(national, record_id, [
             'number', 'tracking_code', 'step.code', 'step_unit'])
     assert submitted['number'].startswith('ELB-')
     assert submitted['step.code'] == 'review'
@@ -233,11 +279,10 @@ def test_application_life(ossis_server, users, browser, page):
     wait_state(page, national, record_id, 'in_progress')
 
     # The back office forwards to the head of the unit
-    back.reload()
     back_tab = open_record(back, ossis_server, record_id)
     click_button(back, back_tab, 'forward')
     for _ in range(TIMEOUT // 250):
-        step, = national.read(MODEL, [record_id], ['step.code'])
+        step = read(national, record_id, ['step.code'])
         if step['step.code'] == 'approval':
             break
         back.wait_for_timeout(250)
@@ -250,7 +295,7 @@ def test_application_life(ossis_server, users, browser, page):
     assert 'forward' in head_buttons and 'approve' not in head_buttons
     click_button(head, head_tab, 'forward')
     for _ in range(TIMEOUT // 250):
-        step, = national.read(MODEL, [record_id], ['step.code'])
+        step = read(national, record_id, ['step.code'])
         if step['step.code'] == 'decision':
             break
         head.wait_for_timeout(250)
@@ -265,14 +310,13 @@ def test_application_life(ossis_server, users, browser, page):
     back_tab = open_record(back, ossis_server, record_id)
     click_button(back, back_tab, 'issue')
     wait_state(back, national, record_id, 'ready')
-    ready, = national.read(MODEL, [record_id], ['verification_code'])
+    ready = read(national, record_id, ['verification_code'])
     assert ready['verification_code']
     if has_report(national, 'ossis.application.output'):
         text = back_reports.wait(back, 'ossis.application.output')
         assert ready['verification_code'] in text.replace('\n', ' ')
 
     # The desk delivers the output with the wizard and closes
-    page.reload()
     tab = open_record(page, ossis_server, record_id)
     click_button(page, tab, 'deliver')
     dialog = page.locator('.modal-dialog:visible').last
@@ -285,13 +329,13 @@ def test_application_life(ossis_server, users, browser, page):
     click_button(page, tab, 'close')
     wait_state(page, national, record_id, 'closed')
 
-    closed, = national.read(MODEL, [record_id], [
+    closed = read(national, record_id, [
             'delivered_to', 'delivery_desk.rec_name', 'decision'])
     assert closed['decision'] == 'approved'
     assert name in closed['delivered_to']
-    history = national.search_read('ossis.application.history', [
-            ('application', '=', record_id)], ['action', 'user.login'],
-        order=[('id', 'ASC')])
+    history = [flatten(h, ['user.login']) for h in national.search_read(
+            'ossis.application.history', [('application', '=', record_id)],
+            ['action', 'user.login'], order=[('id', 'ASC')])]
     assert [h['action'] for h in history] == [
         'submit', 'forward', 'request_info', 'resume', 'forward',
         'forward', 'approve', 'issue', 'deliver', 'close']
