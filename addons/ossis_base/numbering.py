@@ -58,6 +58,14 @@ class Numbering(LGUOwnedMixin, ModelSQL, ModelView):
                 return numbering.sequence.get()
 
     @classmethod
+    def next_numbers(cls, company, kind, date, count):
+        "Return the count next numbers of the kind in the year of the date"
+        with without_check_access():
+            numbering = cls._get(company, kind, date.year)
+            with Transaction().set_context(company=company.id):
+                return list(numbering.sequence.get_many(count))
+
+    @classmethod
     def _get(cls, company, kind, year):
         domain = [
             ('company', '=', company.id),

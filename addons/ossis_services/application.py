@@ -78,6 +78,58 @@ _draft = {
     }
 
 
+def groupby(records, key):
+    "Return the records by key, in their order"
+    groups = {}
+    for record in records:
+        groups.setdefault(key(record), []).append(record)
+    return groups.items()
+
+
+class _Batch:
+    """What the applications of one call share, read once: today in each
+    municipality, its offer, the workflows that apply, the missing
+    documents"""
+
+    def __init__(self):
+        self._today, self._offered, self._workflows = {}, {}, {}
+        self._missing = {}
+
+    def today(self, company):
+        pool = Pool()
+        Date = pool.get('ir.date')
+        if company.id not in self._today:
+            with Transaction().set_context(company=company.id):
+                self._today[company.id] = Date.today()
+        return self._today[company.id]
+
+    def offered(self, company):
+        pool = Pool()
+        LGUService = pool.get('ossis.lgu.service')
+        if company.id not in self._offered:
+            self._offered[company.id] = set(
+                LGUService.offered(company, self.today(company)))
+        return self._offered[company.id]
+
+    def workflow(self, application):
+        pool = Pool()
+        Workflow = pool.get('ossis.workflow')
+        code = application.lgu_service.service_code
+        key = (application.company.id, code)
+        if key not in self._workflows:
+            self._workflows[key] = Workflow.get_active(
+                application.company, [code]).get(code)
+        return self._workflows[key]
+
+    def missing_documents(self, application):
+        "Return the names of the mandatory documents not received"
+        if application.id not in self._missing:
+            self._missing[application.id] = [
+                d.rec_name for d in application.documents
+                if not d.complete]
+        return self._missing[application.id]
+
+
 def grouped(to_write):
     "Merge the (records, values) pairs of Model.write with equal values"
     groups = {}
@@ -555,46 +607,58 @@ class Application(LGUOwnedMixin, ModelSQL, ModelView):
     # The process
 
     @classmethod
-    @ModelView.button
+    @ModelView.button_action('ossis_services.report_application_receipt')
     def submit(cls, applications):
+        "Submit the drafts and print their receipts"
         cls._submit(applications)
 
     @classmethod
     def _submit(cls, applications):
         pool = Pool()
-        Workflow = pool.get('ossis.workflow')
         Numbering = pool.get('ossis.numbering')
         History = pool.get('ossis.application.history')
-        Date = pool.get('ir.date')
         applications = [a for a in applications if a.state == 'draft']
         roles, units, employee = cls._actor()
         now = dt.datetime.now()
-        to_write, history = [], []
-        workflows = {}
+        batch = _Batch()
+        # Refuse before anything is written
+        intakes = {}
         for application in applications:
-            cls._check_submit(application, roles, units)
-            company = application.company
-            key = (company.id, application.lgu_service.service_code)
-            if key not in workflows:
-                workflows[key] = Workflow.get_active(
-                    company, [key[1]]).get(key[1])
-            workflow = workflows[key]
+            cls._check_submit(application, roles, units, batch)
+            workflow = batch.workflow(application)
             if not workflow:
                 raise ApplicationActionError(gettext(
                         'ossis_services.msg_application_no_workflow',
                         service=application.lgu_service.rec_name))
-            with Transaction().set_context(company=company.id):
-                today = Date.today()
             step = workflow.start_step
             if step.kind == 'intake':
-                # Refuse before anything is written
-                cls._check_transition(
-                    application, cls._transition(application, 'forward',
-                        step=step))
+                intake = cls._transition(application, 'forward', step=step)
+                cls._check_transition(application, intake, batch)
+                intakes[application] = intake
+        numbers = {}
+        for (company, today), records in groupby(
+                applications,
+                key=lambda a: (a.company, batch.today(a.company))):
+            numbers.update(zip(records, Numbering.next_numbers(
+                        company, 'application', today, len(records))))
+        to_write, history = [], []
+        for application in applications:
+            today = batch.today(application.company)
+            workflow = batch.workflow(application)
+            step = workflow.start_step
+            history.append(cls._history_values(
+                    application, 'submit', 'draft', 'submitted', None, step,
+                    employee, now, public=True))
+            intake = intakes.get(application)
+            if intake:
+                # The intake is done by submitting at the desk
+                history.append(cls._history_values(
+                        application, 'forward', 'submitted', 'submitted',
+                        step, intake.to_step, employee, now))
+                step = intake.to_step
             values = {
                 'state': 'submitted',
-                'number': Numbering.next_number(
-                    company, 'application', today),
+                'number': numbers[application],
                 'workflow': workflow.id,
                 'service': application.lgu_service.service.id,
                 'submitted_date': now,
@@ -602,29 +666,14 @@ class Application(LGUOwnedMixin, ModelSQL, ModelView):
                 }
             values.update(cls._step_values(application, step, today, now))
             to_write.extend(([application], values))
-            history.append(cls._history_values(
-                    application, 'submit', 'draft', 'submitted', None, step,
-                    employee, now, public=True))
         if to_write:
             cls.write(*to_write)
             History.create(history)
-        applications = cls.browse(applications)
-        # The intake is done by submitting at the desk
-        intake = [a for a in applications
-            if a.step and a.step.kind == 'intake']
-        if intake:
-            cls._act(intake, 'forward', None, check_actor=False,
-                state='submitted')
-        cls.notify(applications, 'submitted')
+        cls.notify(cls.browse(applications), 'submitted')
 
     @classmethod
-    def _check_submit(cls, application, roles, units):
-        pool = Pool()
-        LGUService = pool.get('ossis.lgu.service')
-        Date = pool.get('ir.date')
-        with Transaction().set_context(company=application.company.id):
-            today = Date.today()
-        offered = LGUService.offered(application.company, today)
+    def _check_submit(cls, application, roles, units, batch):
+        offered = batch.offered(application.company)
         if application.lgu_service not in offered:
             raise ApplicationActionError(gettext(
                     'ossis_services.msg_application_service_not_offered',
@@ -710,18 +759,14 @@ class Application(LGUOwnedMixin, ModelSQL, ModelView):
             cls._act(cls.browse(applications), action, comment)
 
     @classmethod
-    def _act(cls, applications, action, comment, check_actor=True,
-            state=None):
+    def _act(cls, applications, action, comment):
         pool = Pool()
         History = pool.get('ossis.application.history')
-        Date = pool.get('ir.date')
         roles, units, employee = cls._actor()
-        if not check_actor:
-            roles = units = None
         now = dt.datetime.now()
         to_write, history = [], []
         events = defaultdict(list)
-        todays = {}
+        batch = _Batch()
         for application in applications:
             if application.state not in {'submitted', 'in_progress'}:
                 raise ApplicationActionError(gettext(
@@ -729,14 +774,10 @@ class Application(LGUOwnedMixin, ModelSQL, ModelView):
                         application=application.rec_name))
             transition = cls._transition(application, action)
             cls._check_actor(application, transition, roles, units)
-            cls._check_transition(application, transition)
-            company = application.company
-            if company.id not in todays:
-                with Transaction().set_context(company=company.id):
-                    todays[company.id] = Date.today()
-            today = todays[company.id]
+            cls._check_transition(application, transition, batch)
+            today = batch.today(application.company)
             values, event = cls._transition_values(
-                application, transition, today, now, state, employee)
+                application, transition, today, now, employee)
             values['action_comment'] = None
             to_write.extend(([application], values))
             history.append(cls._history_values(
@@ -795,14 +836,15 @@ class Application(LGUOwnedMixin, ModelSQL, ModelView):
                     step=application.step.rec_name))
 
     @classmethod
-    def _check_transition(cls, application, transition):
-        if transition.check_documents and not application.documents_complete:
+    def _check_transition(cls, application, transition, batch):
+        missing = (
+            batch.missing_documents(application)
+            if transition.check_documents else None)
+        if missing:
             raise ApplicationActionError(gettext(
                     'ossis_services.msg_application_documents_missing',
                     application=application.rec_name,
-                    documents=', '.join(
-                        d.rec_name for d in application.documents
-                        if not d.complete)))
+                    documents=', '.join(missing)))
         if (transition.check_fee
                 and application.fee_state not in {'none', 'paid', 'exempted'}):
             raise ApplicationActionError(gettext(
@@ -811,7 +853,7 @@ class Application(LGUOwnedMixin, ModelSQL, ModelView):
 
     @classmethod
     def _transition_values(
-            cls, application, transition, today, now, state, employee):
+            cls, application, transition, today, now, employee):
         "Return the values the transition writes and the event it raises"
         values, event = {}, None
         if transition.action == 'request_info':
@@ -836,7 +878,7 @@ class Application(LGUOwnedMixin, ModelSQL, ModelView):
                     'closed_date': now,
                     })
         else:
-            values['state'] = state or 'in_progress'
+            values['state'] = 'in_progress'
         if transition.to_step:
             values.update(cls._step_values(
                     application, transition.to_step, today, now))
@@ -939,9 +981,9 @@ class Application(LGUOwnedMixin, ModelSQL, ModelView):
         History.create(history)
 
     @classmethod
-    @ModelView.button
+    @ModelView.button_action('ossis_services.report_application_output')
     def issue(cls, applications):
-        "Issue the output document with its verification code"
+        "Issue the output document with its verification code and print it"
         applications = [a for a in applications if a.state == 'decided']
         cls._check_step_actor(applications)
         now = dt.datetime.now()

@@ -46,3 +46,7 @@ class ApplicationAccessError(AccessError):
 
 class HistoryModificationError(AccessError):
     pass
+
+
+class ApplicationReportError(UserError):
+    pass
