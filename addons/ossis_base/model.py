@@ -1,7 +1,7 @@
 # This file is part of OSSIS.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
 from trytond.i18n import gettext
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, without_check_access
 
 from .exceptions import LGUMismatchError
 
@@ -31,13 +31,25 @@ class LGUOwnedMixin:
         links = [
             f for f in cls._lgu_links
             if not field_names or f in field_names or 'company' in field_names]
-        for record in records:
-            for field_name in links:
-                value = getattr(record, field_name, None)
-                targets = value if isinstance(value, tuple) else [value]
-                for target in targets:
-                    if target and target.company != record.company:
-                        cls._raise_lgu_mismatch(record, field_name, target)
+        if not links or not records:
+            return
+        # Read the ids only: instantiating every linked record of a batch
+        # would cost more than the rest of its validation
+        with without_check_access():
+            rows = cls.read([r.id for r in records], ['company'] + links)
+        for field_name in links:
+            Target = cls._fields[field_name].get_target()
+            linked = {row['id']: _ids(row[field_name]) for row in rows}
+            targets = {t for ids in linked.values() for t in ids}
+            with without_check_access():
+                companies = {
+                    t['id']: t['company']
+                    for t in Target.read(list(targets), ['company'])}
+            for row in rows:
+                for target in linked[row['id']]:
+                    if companies[target] != row['company']:
+                        cls._raise_lgu_mismatch(
+                            cls(row['id']), field_name, Target(target))
 
     @classmethod
     def _raise_lgu_mismatch(cls, record, field_name, target):
@@ -46,3 +58,12 @@ class LGUOwnedMixin:
         raise LGUMismatchError(gettext(
                 'ossis_base.msg_lgu_link_mismatch',
                 **cls.__names__(field_name)))
+
+
+def _ids(value):
+    "Return the ids of a Many2One or a Many2Many value as read"
+    if value is None:
+        return []
+    if isinstance(value, (list, tuple)):
+        return list(value)
+    return [value]

@@ -50,3 +50,12 @@ class HistoryModificationError(AccessError):
 
 class ApplicationReportError(UserError):
     pass
+
+
+class ExternalApplicationError(ValidationError):
+    pass
+
+
+class WorkflowImportError(UserError):
+    pass
+

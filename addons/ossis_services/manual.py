@@ -145,12 +145,29 @@ class ManualReport(PDFReport):
 
     @classmethod
     def workflow_steps(cls, lgu_service):
-        """Return the steps of the workflow of the municipal service
+        """Return the steps of the workflow that applies to the municipal
+        service
 
-        Each step is a row of texts, one per column of workflow_columns.
-        The module of the workflows extends this method; until then there
-        is no step."""
-        return []
+        Each step is a row of texts, one per column of workflow_columns:
+        its name, the unit responsible for it in the municipality with the
+        role that acts there, and its working days."""
+        pool = Pool()
+        Workflow = pool.get('ossis.workflow')
+        Step = pool.get('ossis.workflow.step')
+        workflow = Workflow.get_active(
+            lgu_service.company, [lgu_service.service_code]).get(
+            lgu_service.service_code)
+        if not workflow:
+            return []
+        roles = dict(Step.fields_get(['role'])['role']['selection'])
+        rows = []
+        for step in workflow.steps:
+            unit = step.unit_for(lgu_service.company, lgu_service)
+            by = roles[step.role]
+            if unit:
+                by = f'{unit.rec_name} ({by})'
+            rows.append([step.name, by, str(step.days)])
+        return rows
 
     @classmethod
     def workflow_section(cls, lgu_service):

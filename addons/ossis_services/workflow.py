@@ -132,6 +132,8 @@ class Workflow(LGUOwnedMixin, WorkflowMixin, ModelSQL, ModelView):
                 'lint_button': {
                     'depends': ['state'],
                     },
+                'simulate': {},
+                'export_bpmn': {},
                 })
 
     @classmethod
@@ -246,21 +248,42 @@ class Workflow(LGUOwnedMixin, WorkflowMixin, ModelSQL, ModelView):
             if step.code == code:
                 return step
 
+    def lint_problems(self, company=None):
+        """Return the problems of the workflow (ConfigurationProblems): of
+        its structure, and of its units and roles in the municipality (for
+        a municipality's workflow, its own) when it offers the service"""
+        from .workflow_lint import lint_workflow
+        return lint_workflow(self, company)
+
     def lint(self, company=None):
-        """Return the problems of the workflow as translated texts, for the
-        municipality or, when None, for every municipality it applies to"""
-        return []
+        """Return the errors of the workflow as translated texts (see
+        lint_problems); warnings are left out"""
+        return [p.message for p in self.lint_problems(company)
+            if p.severity == 'error']
 
     @classmethod
     @ModelView.button
     def lint_button(cls, workflows):
         problems = []
         for workflow in workflows:
-            problems.extend(workflow.lint())
+            problems.extend(
+                gettext(f'ossis_services.msg_lint_{p.severity}')
+                + ': ' + p.message
+                for p in workflow.lint_problems())
         if problems:
             raise WorkflowActivationError(gettext(
                     'ossis_services.msg_workflow_problems',
                     count=len(problems), problems='\n'.join(problems)))
+
+    @classmethod
+    @ModelView.button_action('ossis_services.wizard_workflow_simulate')
+    def simulate(cls, workflows):
+        pass
+
+    @classmethod
+    @ModelView.button_action('ossis_services.wizard_workflow_export_bpmn')
+    def export_bpmn(cls, workflows):
+        pass
 
     @classmethod
     @ModelView.button

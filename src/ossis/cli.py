@@ -109,6 +109,7 @@ def build_parser():
     lgu_new.set_defaults(func=command_lgu_new)
 
     add_catalogue_commands(commands)
+    add_workflow_commands(commands)
     return parser
 
 
@@ -168,6 +169,25 @@ def add_catalogue_commands(commands):
         help="start of the identifiers of the nodes (default: %(default)s)")
     add_language(cpsv)
     cpsv.set_defaults(func=command_catalogue, action='cpsv')
+
+
+def add_workflow_commands(commands):
+    "Add the commands that check the workflows"
+    workflow = commands.add_parser('workflow', help="check the workflows")
+    workflow.set_defaults(func=lambda options: workflow.print_help() or 2)
+    actions = workflow.add_subparsers(title="commands", metavar='COMMAND')
+    lint = actions.add_parser(
+        'lint', help="check the workflow of every service offered by the "
+        "municipalities; exit with 1 when there are errors")
+    add_database(lint)
+    lint.add_argument(
+        '--lgu', metavar='CODE',
+        help="only the municipality of the code, e.g. elbasan")
+    lint.add_argument(
+        '--service', metavar='CODE',
+        help="only the service of the code, e.g. TAX-05")
+    add_language(lint)
+    lint.set_defaults(func=command_workflow_lint)
 
 
 def add_catalogue_code(parser):
@@ -389,6 +409,18 @@ def command_catalogue(options):
             f"run 'ossis init -d {options.database}' first")
     try:
         getattr(catalogue, options.action)(options)
+    except catalogue.CatalogueError as exception:
+        raise CommandError(str(exception)) from exception
+
+
+def command_workflow_lint(options):
+    from . import catalogue, workflow
+    if ensure_database(options.database, create=False):
+        raise CommandError(
+            f"{options.database!r} is not an OSSIS database yet: "
+            f"run 'ossis init -d {options.database}' first")
+    try:
+        return workflow.lint(options)
     except catalogue.CatalogueError as exception:
         raise CommandError(str(exception)) from exception
 

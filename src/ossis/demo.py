@@ -30,9 +30,9 @@ USERS = [
     ('elbasan.sportel', "Blerina Kola", 'elbasan', ['group_front_office'],
         'sq', "Operatore sporteli", ['desk_shirgjan'], False),
     ('elbasan.back', "Dritan Shehu", 'elbasan', ['group_back_office'], 'en',
-        "Back office specialist", [RESPONSIBLE, '-permits'], False),
+        "Back office specialist", [RESPONSIBLE, '-territory'], False),
     ('elbasan.urban', "Erion Cani", 'elbasan', ['group_back_office'], 'en',
-        "Building permits specialist", ['permits'], False),
+        "Territory planning specialist", ['territory'], False),
     ('elbasan.head', "Elona Basha", 'elbasan', ['group_unit_head'], 'en',
         "Head of the back office units", [RESPONSIBLE], True),
     ('elbasan.admin', "Fatmir Leka", 'elbasan', ['group_lgu_admin'], 'en',
@@ -84,6 +84,7 @@ def load(database_name):
         _setup_users(pool, companies, units)
         _setup_admin(pool, companies)
     print_logins()
+    _setup_external_system(pool, database_name)
     started = time.monotonic()
     counts = _load_applications(pool, database_name)
     print_applications(counts, time.monotonic() - started)
@@ -243,3 +244,35 @@ def print_applications(counts, seconds):
             f"({', '.join(f'{s} {count[s]}' for s in states)})")
     if any(c is not None for c in counts.values()):
         print(f"Applications made by the process in {seconds:.1f}s")
+
+
+# The technical user of another system (e.g. a national portal) that files
+# applications to Elbasan over XML-RPC/JSON-RPC
+EXTERNAL_SYSTEM_LOGIN = 'elbasan.system'
+
+
+def _setup_external_system(pool, database_name):
+    "Create the technical user that files applications from another system"
+    from trytond.transaction import Transaction
+    with Transaction().start(
+            database_name, 0, context={'active_test': False}):
+        User = pool.get('res.user')
+        Company = pool.get('company.company')
+        Group = pool.get('res.group')
+        ModelData = pool.get('ir.model.data')
+        Lang = pool.get('ir.lang')
+        elbasan, = Company.search([('code', '=', 'elbasan')])
+        users = User.search([('login', '=', EXTERNAL_SYSTEM_LOGIN)], limit=1)
+        user = users[0] if users else User(login=EXTERNAL_SYSTEM_LOGIN)
+        user.name = "Elbasan external system"
+        user.password = DEMO_PASSWORD
+        user.language, = Lang.search([('code', '=', 'en')])
+        user.companies = [elbasan]
+        user.company = elbasan
+        user.company_filter = 'one'
+        user.groups = [Group(ModelData.get_id(
+                    'ossis_services', 'group_external_system'))]
+        user.active = True
+        user.save()
+    print(f"  {EXTERNAL_SYSTEM_LOGIN:18} {'external_system':15} "
+        f"{'elbasan':20} en")

@@ -294,6 +294,35 @@ class Client:
             content = content.data
         return file_type, content, name
 
+    def run_wizard(self, name, model, ids, button, values=None,
+            context=None):
+        """Run the wizard on the records as a user does: open its first
+        form, change the ``values`` of its fields and press the ``button``
+        (the name of the state it goes to); return the answer of the
+        server, e.g. ``run_wizard('ossis.application.deliver',
+        'ossis.application', [id], 'deliver', {'recipient': "Arta Hoxha"})``
+        """
+        ids = list(ids)
+        ctx = dict(self.context)
+        ctx.update(context or {})
+        ctx.update(active_model=model, active_id=ids[0] if ids else None,
+            active_ids=ids)
+        prefix = f'wizard.{name}'
+        session, start, _ = self._request(f'{prefix}.create', [ctx])
+        try:
+            form = self._request(
+                f'{prefix}.execute', [session, {}, start, ctx]).get('view')
+            data = {}
+            if form:
+                data[form['state']] = {
+                    k: v for k, v in {
+                        **form['defaults'], **form['values'],
+                        **(values or {})}.items() if '.' not in k}
+            return self._request(
+                f'{prefix}.execute', [session, data, button, ctx])
+        finally:
+            self._request(f'{prefix}.delete', [session, ctx])
+
     @staticmethod
     def _order(order):
         return [list(o) for o in order] if order else None

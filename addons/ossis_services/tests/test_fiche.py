@@ -478,9 +478,10 @@ class FicheTestCase(unittest.TestCase):
         self.assertTrue(3 + 2 <= len(texts) <= 2 + 3 * 2, len(texts))
         text = ' '.join(texts)
         self.assertNotIn("Pogradec", text)
-        self.assertIn(
-            "The steps of the workflow of this service are not defined yet",
-            text)
+        # The steps of the national default workflow
+        self.assertIn("Step Done by Days", text)
+        self.assertIn("Registration", text)
+        self.assertNotIn("not defined yet", text)
 
     @with_transaction()
     def test_manual_albanian(self):

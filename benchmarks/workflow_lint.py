@@ -1,0 +1,128 @@
+#!/usr/bin/env python3
+# This file is part of OSSIS.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""Time the check of the workflows of every municipality
+
+Activate ossis_services in a new database (SQLite in memory by default,
+PostgreSQL when TRYTOND_DATABASE_URI is postgresql://...), give every
+municipality a front desk and a back office unit, staff them in part of the
+municipalities, offer the whole national catalogue everywhere (61 × 103
+configurations) and print the time ``lint_configurations`` takes to check
+them all.  Run it with and without python -O: the assertions of Tryton's
+record constructor cost time, and production runs with -O.
+
+    python benchmarks/workflow_lint.py
+    python -O benchmarks/workflow_lint.py
+    TRYTOND_DATABASE_URI=postgresql://postgres@127.0.0.1:5432/ \\
+        python -O benchmarks/workflow_lint.py
+"""
+import argparse
+import os
+import statistics
+import sys
+import time
+
+os.environ.setdefault('TRYTOND_DATABASE_URI', 'sqlite://')
+if os.environ['TRYTOND_DATABASE_URI'].startswith('sqlite'):
+    os.environ.setdefault('DB_NAME', ':memory:')
+else:
+    os.environ.setdefault('DB_NAME', 'bench_workflow_lint')
+
+from decimal import Decimal  # noqa: E402
+
+from trytond.pool import Pool  # noqa: E402
+from trytond.tests.test_tryton import (  # noqa: E402
+    activate_module, drop_db, with_transaction)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        '--staffed', type=int, default=30,
+        help="municipalities whose units get a user per role, the others "
+        "have none (default: %(default)s)")
+    parser.add_argument(
+        '--repeat', type=int, default=3,
+        help="times the check runs (default: %(default)s)")
+    options = parser.parse_args()
+
+    print(f"backend: {os.environ['TRYTOND_DATABASE_URI'].split(':')[0]}, "
+        f"python -O: {'yes' if sys.flags.optimize else 'no'}")
+    start = time.perf_counter()
+    drop_db()
+    activate_module('ossis_services')
+    print(f"database activated in {time.perf_counter() - start:.1f} s")
+    try:
+        run(options)
+    finally:
+        drop_db()
+
+
+@with_transaction()
+def run(options):
+    from trytond.modules.ossis_services.workflow_lint import (
+        lint_configurations)
+    pool = Pool()
+    Company = pool.get('company.company')
+    start = time.perf_counter()
+    companies = Company.search([], order=[('code', 'ASC')])
+    for i, company in enumerate(companies):
+        organise(company, staffed=i < options.staffed)
+    print(f"{len(companies)} municipalities offering the catalogue set up "
+        f"in {time.perf_counter() - start:.1f} s")
+
+    times, cpu_times = [], []
+    for _ in range(options.repeat):
+        start, cpu_start = time.perf_counter(), time.process_time()
+        result = lint_configurations()
+        times.append(time.perf_counter() - start)
+        cpu_times.append(time.process_time() - cpu_start)
+    print(f"{result.configurations} configurations checked: "
+        f"{len(result.errors)} errors, {len(result.warnings)} warnings")
+    print(f"lint_configurations: best {min(times):.2f} s, "
+        f"median {statistics.median(times):.2f} s, "
+        f"CPU {min(cpu_times):.2f} s")
+
+
+def organise(company, staffed):
+    """Give the municipality a desk and a back office unit offering every
+    published service, with a user per role when staffed"""
+    from trytond.modules.ossis_services.tests import scenario
+    pool = Pool()
+    Service = pool.get('ossis.service')
+    Offer = pool.get('ossis.lgu.service')
+    OrgUnit = pool.get('ossis.org_unit')
+    desk, unit = OrgUnit.create([{
+                'company': company.id,
+                'name': "Front Desk",
+                'type': 'front_office',
+                'administrative_unit': company.administrative_units[0].id,
+                }, {
+                'company': company.id,
+                'name': "Directorate of Services",
+                'type': 'back_office',
+                }])
+    if staffed:
+        for role, units, head in [
+                ('front_office', [desk], None),
+                ('back_office', [unit], None),
+                ('unit_head', [unit], [unit]),
+                ]:
+            employee = scenario.employee(
+                company, f"{company.code} {role}", units, head_of=head)
+            scenario.staff_user(
+                f'{company.code}.{role}', company, f'group_{role}', employee)
+    services = Service.search([('state', '=', 'published')])
+    Offer.create([{
+                'company': company.id,
+                'service': service.id,
+                'fee': (service.fee if service.fee is not None
+                    else Decimal(500)),
+                'days': service.promise_days,
+                'responsible_unit': unit.id,
+                'desks': [('add', [desk.id])],
+                } for service in services])
+
+
+if __name__ == '__main__':
+    main()
