@@ -12,35 +12,49 @@ an update.  The demo users have known passwords: never load this into
 production.
 """
 import datetime as dt
+import time
+
+from . import demo_applications
 
 DEMO_PASSWORD = 'ossis-demo'
 
 # login, name, municipality (None: all), groups, language, position,
-# org unit (XML id org_<key> of the module ossis_lgu_<municipality>),
-# heads the unit
+# org units (keys: the XML id org_<key> of the module
+# ossis_lgu_<municipality>; RESPONSIBLE: every unit responsible for an offer
+# of the municipality, less the units given with a leading "-"),
+# heads its units
+RESPONSIBLE = '*'
 USERS = [
     ('elbasan.front', "Arta Hoxha", 'elbasan', ['group_front_office'], 'en',
-        "Front office operator", 'desk_center', False),
+        "Front office operator", ['desk_center'], False),
     ('elbasan.sportel', "Blerina Kola", 'elbasan', ['group_front_office'],
-        'sq', "Operatore sporteli", 'desk_shirgjan', False),
+        'sq', "Operatore sporteli", ['desk_shirgjan'], False),
     ('elbasan.back', "Dritan Shehu", 'elbasan', ['group_back_office'], 'en',
-        "Urban planning specialist", 'permits', False),
+        "Back office specialist",
+        [RESPONSIBLE, '-territory', '-agriculture'], False),
+    ('elbasan.urban', "Erion Cani", 'elbasan', ['group_back_office'], 'en',
+        "Territory and land specialist", ['territory', 'agriculture'],
+        False),
     ('elbasan.head', "Elona Basha", 'elbasan', ['group_unit_head'], 'en',
-        "Head of territory planning", 'territory', True),
+        "Head of the back office units", [RESPONSIBLE], True),
     ('elbasan.admin', "Fatmir Leka", 'elbasan', ['group_lgu_admin'], 'en',
-        "IT administrator", 'oss', False),
+        "IT administrator", ['oss'], False),
     ('elbasan.auditor', "Gentiana Muça", 'elbasan', ['group_auditor'], 'en',
-        "Internal auditor", 'mayor', False),
+        "Internal auditor", ['mayor'], False),
     ('elbasan.trainer', "Ilir Dervishi", 'elbasan', ['group_trainer'], 'en',
-        "Trainer", 'oss', False),
+        "Trainer", ['oss'], False),
     ('elbasan.helpdesk', "Jonida Prifti", 'elbasan', ['group_helpdesk'], 'en',
-        "Help desk agent", 'oss', False),
+        "Help desk agent", ['oss'], False),
     ('pogradec.front', "Klodiana Gjoni", 'pogradec', ['group_front_office'],
-        'en', "Front office operator", 'desk_center', False),
+        'en', "Front office operator", ['desk_center'], False),
+    ('pogradec.back', "Nertil Sula", 'pogradec', ['group_back_office'],
+        'en', "Back office specialist", [RESPONSIBLE], False),
+    ('pogradec.head', "Ornela Meta", 'pogradec', ['group_unit_head'],
+        'en', "Head of the back office units", [RESPONSIBLE], True),
     ('pogradec.admin', "Luan Rama", 'pogradec', ['group_lgu_admin'], 'en',
-        "IT administrator", 'oss', False),
+        "IT administrator", ['oss'], False),
     ('national.admin', "Mirela Daci", None, ['group_national_admin'], 'en',
-        "National administrator", None, False),
+        "National administrator", [], False),
     ]
 
 STATUSES = {
@@ -73,6 +87,24 @@ def load(database_name):
         _setup_admin(pool, companies)
     print_logins()
     _setup_external_system(pool, database_name)
+    started = time.monotonic()
+    counts = _load_applications(pool, database_name)
+    print_applications(counts, time.monotonic() - started)
+
+
+def _load_applications(pool, database_name):
+    "Make the demo applications in a transaction, tried again on a lock"
+    from trytond.transaction import Transaction, TransactionError
+    extras = {}
+    for attempt in range(5):
+        try:
+            with Transaction().start(database_name, 0, **extras):
+                Company = pool.get('company.company')
+                companies = {c.code: c for c in Company.search([])}
+                return demo_applications.load(pool, companies)
+        except TransactionError as exception:
+            exception.fix(extras)
+    raise RuntimeError("the demo applications could not be made")
 
 
 def _setup_companies(pool):
@@ -87,21 +119,37 @@ def _setup_companies(pool):
 
 
 def _find_organisation(pool, database_name):
-    "Return the org units of the demo users by municipality and key"
+    "Return the org units of each demo user by login"
     from .cli import CommandError
     ModelData = pool.get('ir.model.data')
     OrgUnit = pool.get('ossis.org_unit')
+    LGUService = pool.get('ossis.lgu.service')
     units = {}
-    for _, _, code, _, _, _, key, _ in USERS:
+    for login, _, code, _, _, _, keys, _ in USERS:
         if not code:
             continue
         module = f'ossis_lgu_{code}'
-        try:
-            units[code, key] = OrgUnit(ModelData.get_id(module, f'org_{key}'))
-        except KeyError:
-            raise CommandError(
-                f"the org unit org_{key} of {module} is missing: run "
-                f"'ossis init -d {database_name} -m {module}'")
+        user_units, excluded = [], set()
+        for key in keys:
+            if key == RESPONSIBLE:
+                user_units.extend(sorted({
+                            o.responsible_unit for o in LGUService.search([
+                                    ('company.code', '=', code),
+                                    ('responsible_unit', '!=', None),
+                                    ])}, key=lambda u: u.id))
+                continue
+            name = key.lstrip('-')
+            try:
+                unit = OrgUnit(ModelData.get_id(module, f'org_{name}'))
+            except KeyError:
+                raise CommandError(
+                    f"the org unit org_{name} of {module} is missing: run "
+                    f"'ossis init -d {database_name} -m {module}'")
+            if key.startswith('-'):
+                excluded.add(unit)
+            else:
+                user_units.append(unit)
+        units[login] = [u for u in user_units if u not in excluded]
     return units
 
 
@@ -122,9 +170,10 @@ def _setup_users(pool, companies, units):
     ModelData = pool.get('ir.model.data')
     Group = pool.get('res.group')
     Lang = pool.get('ir.lang')
+    OrgUnit = pool.get('ossis.org_unit')
     langs = {l.code: l for l in Lang.search([('code', 'in', ['en', 'sq'])])}
     all_companies = list(companies.values())
-    for (login, name, code, groups, language, position, unit_key,
+    for (login, name, code, groups, language, position, _,
             head) in USERS:
         company = companies[code] if code else companies['elbasan']
         users = User.search([('login', '=', login)], limit=1)
@@ -140,17 +189,15 @@ def _setup_users(pool, companies, units):
         user.active = True
         if code:
             employee = _get_employee(
-                pool, company, name, position, units[code, unit_key])
+                pool, company, name, position, units[login])
             user.employees = [employee]
             user.employee = employee
             if head:
-                org_unit = units[code, unit_key]
-                org_unit.head = employee
-                org_unit.save()
+                OrgUnit.write(units[login], {'head': employee.id})
         user.save()
 
 
-def _get_employee(pool, company, name, position, org_unit):
+def _get_employee(pool, company, name, position, org_units):
     Employee = pool.get('company.employee')
     Party = pool.get('party.party')
     employees = Employee.search([
@@ -164,7 +211,7 @@ def _get_employee(pool, company, name, position, org_unit):
         party.save()
         employee = Employee(company=company, party=party)
     employee.position = position
-    employee.org_units = [org_unit]
+    employee.org_units = org_units
     employee.save()
     return employee
 
@@ -186,6 +233,19 @@ def print_logins():
         role = ', '.join(g.replace('group_', '') for g in groups)
         print(f"  {login:18} {role:15} {code or 'all municipalities':20}"
             f" {language}")
+
+
+def print_applications(counts, seconds):
+    states = [s for s, _ in demo_applications.TARGETS] + ['overdue']
+    for code, count in counts.items():
+        if count is None:
+            print(f"Applications of {code}: already there, none added")
+            continue
+        total = sum(v for k, v in count.items() if k != 'overdue')
+        print(f"Applications of {code}: {total} "
+            f"({', '.join(f'{s} {count[s]}' for s in states)})")
+    if any(c is not None for c in counts.values()):
+        print(f"Applications made by the process in {seconds:.1f}s")
 
 
 # The technical user of another system (e.g. a national portal) that files

@@ -1,0 +1,354 @@
+# This file is part of OSSIS.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""The life of an application in the staff web client
+
+The front office of Elbasan registers a new applicant and an application at
+the desk, ticks the documents, records the fee and submits it; the back
+office asks the applicant for information, the desk records the answer, the
+back office forwards, the head of the unit forwards and approves, the back
+office issues the output and the desk delivers it and closes the
+application.  Each user sees only the buttons of the actions they may take.
+The receipt printed by the submission and the output document printed by
+the issue are read from the web client's calls and checked as PDF files.
+"""
+import base64
+import io
+import json
+import re
+import secrets
+
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+from pypdf import PdfReader
+from sao import TIMEOUT, login, menu_row
+
+SERVICE = 'TAX-10'
+MODEL = 'ossis.application'
+ACTION_BUTTONS = [
+    'submit', 'cancel', 'withdraw', 'forward', 'return_', 'request_info',
+    'resume', 'approve', 'reject', 'issue', 'deliver', 'close']
+
+
+def valid_nid():
+    "Return a new personal number of a woman born in 1990, with its letter"
+    from trytond.modules.ossis_base import identifier
+    body = f'J0{50 + 5:02d}12{secrets.randbelow(1000):03d}'
+    return body + identifier.check_letter(body)
+
+
+class Reports:
+    "The reports the web client asked the server for, from its RPC calls"
+
+    def __init__(self, page):
+        self.files = []
+        page.on('response', self._response)
+
+    def _response(self, response):
+        request = response.request
+        if request.method != 'POST':
+            return
+        try:
+            method = json.loads(request.post_data or '{}').get('method', '')
+        except ValueError:
+            return
+        if not method.startswith('report.'):
+            return
+        try:
+            result = response.json().get('result')
+        except Exception:
+            return
+        if result:
+            kind, data = result[0], result[1]
+            if isinstance(data, dict) and 'base64' in data:
+                data = base64.b64decode(data['base64'])
+            self.files.append((method.split('.', 1)[1].rsplit('.', 1)[0],
+                    kind, data))
+
+    def wait(self, page, name, timeout=TIMEOUT):
+        "Return the text of the PDF of the report once received"
+        for _ in range(timeout // 250):
+            for report, kind, data in self.files:
+                if report == name:
+                    assert kind == 'pdf'
+                    assert bytes(data[:5]) == b'%PDF-'
+                    reader = PdfReader(io.BytesIO(bytes(data)))
+                    return '\n'.join(p.extract_text() for p in reader.pages)
+            page.wait_for_timeout(250)
+        raise AssertionError(f"the web client did not print {name}")
+
+
+def has_report(client, name):
+    return bool(client.search('ir.action.report', [
+                ('report_name', '=', name)]))
+
+
+def open_record(page, server, record_id):
+    "Open the form of the application through the URL of the web client"
+    page.evaluate(
+        "hash => { window.location.hash = hash; }",
+        f'#{server.database}/model/{MODEL}/{record_id}')
+    tab = page.locator('#tabcontent .tab-pane.active')
+    tab.locator('input[name="number"], span[name="number"]').first.wait_for()
+    # A tab already open shows the record as it was: read it again
+    tab.locator('button[title="Reload/Undo"]').first.click()
+    page.wait_for_timeout(500)
+    discard_changes(page)
+    return tab
+
+
+def discard_changes(page):
+    "Answer No when the web client asks to save a record left modified"
+    question = page.locator('.modal-dialog:visible').filter(
+        has_text="has been modified")
+    if question.count():
+        question.last.locator('button').filter(has_text="No").click()
+        page.wait_for_timeout(300)
+
+
+def session(browser, server, user):
+    context = browser.new_context(
+        viewport={'width': 1400, 'height': 900}, locale='en-US')
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT)
+    login(page, server, user)
+    return page
+
+
+def visible_buttons(tab):
+    return {n for n in ACTION_BUTTONS
+        if tab.locator(f'button[name="{n}"]').first.is_visible()}
+
+
+def click_button(page, tab, name):
+    discard_changes(page)
+    button = tab.locator(f'button[name="{name}"]').first
+    button.wait_for(state='visible')
+    button.click()
+
+
+def read(client, record_id, names, model=MODEL):
+    "Return the values of the record, with the dotted names flattened"
+    record, = client.read(model, [record_id], names)
+    return flatten(record, names)
+
+
+def flatten(record, names):
+    values = dict(record)
+    for name in names:
+        if '.' in name:
+            first, rest = name.split('.', 1)
+            linked = record.get(first + '.') or {}
+            values[name] = linked.get(rest)
+    return values
+
+
+def wait_state(page, client, record_id, state, timeout=TIMEOUT):
+    "Wait until the server has the application in the state"
+    for _ in range(timeout // 250):
+        record, = client.read(MODEL, [record_id], ['state'])
+        if record['state'] == state:
+            return
+        page.wait_for_timeout(250)
+    record, = client.read(MODEL, [record_id], ['state'])
+    assert record['state'] == state
+
+
+def pick(page, entry, text, option):
+    "Type in a many2one entry and choose an option of its completion"
+    entry.click()
+    entry.fill(text)
+    item = page.locator('.dropdown-completion:visible li a').filter(
+        has_text=option).first
+    item.wait_for()
+    item.click()
+
+
+def test_application_life(ossis_server, users, browser, page):
+    national = users['national.admin']
+    offer, = national.search_read('ossis.lgu.service', [
+            ('company.code', '=', 'elbasan'),
+            ('service_code', '=', SERVICE),
+            ], ['fee', 'rec_name', 'service'])
+    assert offer['fee'], "the service must have a fee"
+    checklist = national.search_count('ossis.service.document', [
+            ('service', '=', offer['service']),
+            ])
+    assert checklist
+    nid = valid_nid()
+    name = f"Teuta Lika {nid[-4:]}"
+    receipt_number = f'BKT-{secrets.randbelow(10 ** 6):06d}'
+
+    # The front office registers the application at the desk
+    login(page, ossis_server, 'elbasan.front')
+    reports = Reports(page)
+    menu_row(page, "OSSIS").first.locator('.expander').click()
+    menu_row(page, "Applications").first.locator('.expander').click()
+    # The folder, then its entry
+    entry = menu_row(page, "Applications").nth(1)
+    entry.wait_for()
+    entry.locator('div.column-char').click()
+    tab = page.locator('#tabcontent .tab-pane.active')
+    tab.locator('.treeview').first.wait_for()
+    tab.locator('button[title="New"]').first.click()
+    service = tab.locator('input[name="lgu_service"]').first
+    service.wait_for()
+    pick(page, service, SERVICE, SERVICE)
+    applicant = tab.locator('input[name="applicant"]').first
+    applicant.click()
+    applicant.fill(name)
+    create = page.locator(
+        '.dropdown-completion:visible li.action-create a').first
+    create.wait_for()
+    create.click()
+    dialog = page.locator('.modal-dialog:visible').last
+    dialog.locator('input[name="identifier"]').wait_for()
+    dialog.locator('input[name="name"]').fill(name)
+    dialog.locator('input[name="identifier"]').fill(nid)
+    dialog.locator('.modal-footer button.btn-primary').click()
+    dialog.wait_for(state='detached')
+
+    lines = tab.locator('.form-one2many').first.locator('.treeview tbody tr')
+    missing = re.compile(r'^\s*Missing\s*$')
+    lines.filter(has_text="Missing").first.wait_for()
+    status = tab.locator('.form-one2many .treeview select:visible').first
+    for _ in range(checklist):
+        cell = lines.locator('td').filter(has_text=missing).first
+        # The first click selects the line, the next one edits the cell
+        for _ in range(3):
+            cell.click()
+            try:
+                status.wait_for(timeout=2_000)
+                break
+            except PlaywrightTimeoutError:
+                continue
+        status.select_option(label="Received")
+        status.press('Tab')
+    page.wait_for_timeout(300)
+    tab.locator('select[name="fee_state"]').select_option(label="Paid")
+    receipt = tab.locator('input[name="fee_receipt"]')
+    receipt.wait_for()
+    receipt.fill(receipt_number)
+    receipt.press('Tab')
+    page.keyboard.press('Control+s')
+
+    created = []
+    for _ in range(TIMEOUT // 250):
+        created = national.search(MODEL, [
+                ('applicant.identifier', '=', nid)])
+        if created:
+            break
+        page.wait_for_timeout(250)
+    assert len(created) == 1, "the draft is not saved"
+    record_id, = created
+    draft = read(national, record_id, [
+            'state', 'fee_state', 'fee_receipt', 'documents_complete',
+            'desk.rec_name', 'channel'])
+    assert draft['state'] == 'draft'
+    assert draft['fee_state'] == 'paid'
+    assert draft['fee_receipt'] == receipt_number
+    assert draft['documents_complete']
+    assert draft['channel'] == 'desk'
+
+    front_buttons = visible_buttons(tab)
+    assert 'submit' in front_buttons
+    assert 'forward' not in front_buttons
+    click_button(page, tab, 'submit')
+    wait_state(page, national, record_id, 'submitted')
+    submitted = read(national, record_id, [
+            'number', 'tracking_code', 'step.code', 'step_unit'])
+    assert submitted['number'].startswith('ELB-')
+    assert submitted['step.code'] == 'review'
+    assert has_report(national, 'ossis.application.receipt')
+    text = reports.wait(page, 'ossis.application.receipt')
+    assert submitted['number'] in text
+    assert submitted['tracking_code'] in text.replace('\n', ' ')
+
+    # The back office asks the applicant for information
+    back = session(browser, ossis_server, 'elbasan.back')
+    back_tab = open_record(back, ossis_server, record_id)
+    back_buttons = visible_buttons(back_tab)
+    assert {'forward', 'request_info'} <= back_buttons, back_buttons
+    assert 'submit' not in back_buttons
+    assert back_buttons != visible_buttons(
+        open_record(page, ossis_server, record_id))
+    click_button(back, back_tab, 'request_info')
+    wait_state(back, national, record_id, 'waiting')
+
+    # The applicant answers at the desk
+    tab = open_record(page, ossis_server, record_id)
+    click_button(page, tab, 'resume')
+    wait_state(page, national, record_id, 'in_progress')
+
+    # The back office forwards to the head of the unit
+    back_tab = open_record(back, ossis_server, record_id)
+    click_button(back, back_tab, 'forward')
+    for _ in range(TIMEOUT // 250):
+        step = read(national, record_id, ['step.code'])
+        if step['step.code'] == 'approval':
+            break
+        back.wait_for_timeout(250)
+    assert step['step.code'] == 'approval'
+
+    # The head forwards to the decision and approves
+    head = session(browser, ossis_server, 'elbasan.head')
+    head_tab = open_record(head, ossis_server, record_id)
+    head_buttons = visible_buttons(head_tab)
+    assert 'forward' in head_buttons and 'approve' not in head_buttons
+    click_button(head, head_tab, 'forward')
+    for _ in range(TIMEOUT // 250):
+        step = read(national, record_id, ['step.code'])
+        if step['step.code'] == 'decision':
+            break
+        head.wait_for_timeout(250)
+    head_tab = open_record(head, ossis_server, record_id)
+    head.locator('button[name="approve"]').first.wait_for(state='visible')
+    assert {'approve', 'reject'} <= visible_buttons(head_tab)
+    click_button(head, head_tab, 'approve')
+    wait_state(head, national, record_id, 'decided')
+
+    # The back office issues the output
+    back_reports = Reports(back)
+    back_tab = open_record(back, ossis_server, record_id)
+    click_button(back, back_tab, 'issue')
+    wait_state(back, national, record_id, 'ready')
+    ready = read(national, record_id, ['verification_code'])
+    assert ready['verification_code']
+    assert has_report(national, 'ossis.application.output')
+    text = back_reports.wait(back, 'ossis.application.output')
+    assert ready['verification_code'] in text.replace('\n', ' ')
+
+    # The desk delivers the output with the wizard and closes
+    tab = open_record(page, ossis_server, record_id)
+    click_button(page, tab, 'deliver')
+    dialog = page.locator('.modal-dialog:visible').last
+    recipient = dialog.locator('input[name="recipient"]')
+    recipient.wait_for()
+    assert name in recipient.input_value()
+    dialog.locator('.modal-footer button').filter(has_text="Deliver").click()
+    wait_state(page, national, record_id, 'delivered')
+    tab = open_record(page, ossis_server, record_id)
+    click_button(page, tab, 'close')
+    wait_state(page, national, record_id, 'closed')
+
+    closed = read(national, record_id, [
+            'delivered_to', 'delivery_desk.rec_name', 'decision'])
+    assert closed['decision'] == 'approved'
+    assert name in closed['delivered_to']
+    history = [flatten(h, ['user.login']) for h in national.search_read(
+            'ossis.application.history', [('application', '=', record_id)],
+            ['action', 'user.login'], order=[('id', 'ASC')])]
+    assert [h['action'] for h in history] == [
+        'submit', 'forward', 'request_info', 'resume', 'forward',
+        'forward', 'approve', 'issue', 'deliver', 'close']
+    logins = {h['user.login'] for h in history}
+    assert {'elbasan.front', 'elbasan.back', 'elbasan.head'} <= logins
+
+    # The history is shown on the form
+    tab = open_record(page, ossis_server, record_id)
+    tab.locator('.nav-tabs a, .nav-tabs li').filter(
+        has_text="History").first.click()
+    rows = tab.locator('.tab-pane.active .treeview tbody tr')
+    rows.first.wait_for()
+    assert rows.count() >= len(history) - 1
+    for context in {back.context, head.context}:
+        context.close()
+
