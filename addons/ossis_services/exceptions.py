@@ -46,3 +46,11 @@ class ApplicationAccessError(AccessError):
 
 class HistoryModificationError(AccessError):
     pass
+
+
+class WorkflowMigrationError(UserError):
+    pass
+
+
+class WorkflowMigrationAccessError(AccessError):
+    pass
