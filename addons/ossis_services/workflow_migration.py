@@ -18,7 +18,7 @@ from trytond.model import Model, ModelView, fields
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.rpc import RPC
-from trytond.tools import grouped_slice, reduce_ids
+from trytond.tools import grouped_slice
 from trytond.transaction import (
     Transaction, check_access, without_check_access)
 from trytond.wizard import Button, StateTransition, StateView, Wizard
@@ -90,10 +90,11 @@ class WorkflowMigration(Model):
             'id', 'number', 'company', 'lgu_service', 'desk', 'state',
             'workflow', 'step', 'step_unit', 'assignee']
         rows = []
-        for sub_ids in grouped_slice(ids):
+        size = Transaction().database.IN_MAX
+        for sub_ids in grouped_slice(ids, size):
             cursor.execute(*table.select(
                     *(getattr(table, c) for c in columns),
-                    where=reduce_ids(table.id, sub_ids)))
+                    where=In(table.id, list(sub_ids))))
             rows.extend(dict(zip(columns, r)) for r in cursor)
         return rows
 
@@ -439,7 +440,8 @@ class Migrate(Wizard):
         counts = Counter()
         table = Application.__table__()
         cursor = Transaction().connection.cursor()
-        for sub_ids in grouped_slice([a.id for a in applications]):
+        size = Transaction().database.IN_MAX
+        for sub_ids in grouped_slice([a.id for a in applications], size):
             cursor.execute(*table.select(
                     table.step, where=In(table.id, list(sub_ids))))
             counts.update(s for s, in cursor)

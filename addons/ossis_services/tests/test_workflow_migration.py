@@ -13,6 +13,8 @@ from trytond.tests.test_tryton import (
 from trytond.transaction import Transaction
 
 BATCH = 500
+# Acting reads the documents of the whole batch for each application
+ACT_BATCH = 50
 
 
 def running_applications(setup, count, first_serial=1000):
@@ -45,7 +47,9 @@ def running_applications(setup, count, first_serial=1000):
             Document.search([('application', 'in', [a.id for a in batch])]),
             {'status': 'received', 'received_date': Date.today()})
         with acting(setup.front):
-            Application.submit(Application.browse(batch))
+            for i in range(0, len(batch), ACT_BATCH):
+                Application.submit(
+                    Application.browse(batch[i:i + ACT_BATCH]))
         applications.extend(batch)
     return Application.browse(applications)
 
@@ -77,10 +81,11 @@ def forward(setup, applications):
     by_step = {}
     for application in applications:
         by_step.setdefault(application.step.code, []).append(application)
-    with acting(setup.head):
-        Application.act(by_step.get('approval', []), 'forward')
-    with acting(setup.back):
-        Application.act(by_step.get('review', []), 'forward')
+    for user, code in [(setup.head, 'approval'), (setup.back, 'review')]:
+        records = by_step.get(code, [])
+        with acting(user):
+            for i in range(0, len(records), ACT_BATCH):
+                Application.act(records[i:i + ACT_BATCH], 'forward')
 
 
 def version_2(old):
