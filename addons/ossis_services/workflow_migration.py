@@ -13,6 +13,7 @@ from collections import Counter, defaultdict
 
 from sql.operators import In
 
+from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import Model, ModelView, fields
 from trytond.pool import Pool
@@ -90,7 +91,7 @@ class WorkflowMigration(Model):
             'id', 'number', 'company', 'lgu_service', 'desk', 'state',
             'workflow', 'step', 'step_unit', 'assignee']
         rows = []
-        size = Transaction().database.IN_MAX
+        size = backend.MAX_QUERY_PARAMS
         for sub_ids in grouped_slice(ids, size):
             cursor.execute(*table.select(
                     *(getattr(table, c) for c in columns),
@@ -440,7 +441,7 @@ class Migrate(Wizard):
         counts = Counter()
         table = Application.__table__()
         cursor = Transaction().connection.cursor()
-        size = Transaction().database.IN_MAX
+        size = backend.MAX_QUERY_PARAMS
         for sub_ids in grouped_slice([a.id for a in applications], size):
             cursor.execute(*table.select(
                     table.step, where=In(table.id, list(sub_ids))))
