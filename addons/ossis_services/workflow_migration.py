@@ -280,6 +280,7 @@ class WorkflowMigration(Model):
 class MigrateStart(ModelView):
     "Migrate Applications"
     __name__ = 'ossis.workflow.migrate.start'
+    __string__ = "Migrate Applications"
 
     service_code = fields.Char("Service Code", readonly=True)
     sources = fields.Many2Many(
@@ -310,6 +311,7 @@ class MigrateStart(ModelView):
 class MigrateStep(ModelView):
     "Migrate Applications Step"
     __name__ = 'ossis.workflow.migrate.step'
+    __string__ = "Migrate Applications Step"
 
     target = fields.Many2One('ossis.workflow', "To Version", readonly=True)
     from_step = fields.Many2One(
@@ -325,6 +327,7 @@ class MigrateStep(ModelView):
 class MigrateMapping(ModelView):
     "Migrate Applications Mapping"
     __name__ = 'ossis.workflow.migrate.mapping'
+    __string__ = "Migrate Applications Mapping"
 
     count = fields.Integer("Applications", readonly=True)
     steps = fields.One2Many(
@@ -335,6 +338,7 @@ class MigrateMapping(ModelView):
 class MigrateResult(ModelView):
     "Migrate Applications Result"
     __name__ = 'ossis.workflow.migrate.result'
+    __string__ = "Migrate Applications Result"
 
     count = fields.Integer("Applications Moved", readonly=True)
     report = fields.Text("Report", readonly=True)
