@@ -59,3 +59,10 @@ class ExternalApplicationError(ValidationError):
 class WorkflowImportError(UserError):
     pass
 
+
+class WorkflowMigrationError(UserError):
+    pass
+
+
+class WorkflowMigrationAccessError(AccessError):
+    pass
