@@ -130,6 +130,22 @@ class _Batch:
         return self._missing[application.id]
 
 
+def _pop_created(values, name):
+    """Remove from the values the lines created in the One2Many and return
+    them; None when the field is not given"""
+    if name not in values:
+        return None
+    actions = values[name] or []
+    created = [line for action in actions if action[0] == 'create'
+        for line in action[1]]
+    others = [action for action in actions if action[0] != 'create']
+    if others:
+        values[name] = others
+    else:
+        del values[name]
+    return created
+
+
 def grouped(to_write):
     "Merge the (records, values) pairs of Model.write with equal values"
     groups = {}
@@ -497,16 +513,36 @@ class Application(LGUOwnedMixin, ModelSQL, ModelView):
     def _set_service_values(cls, values):
         pool = Pool()
         LGUService = pool.get('ossis.lgu.service')
-        Document = pool.get('ossis.application.document')
         with without_check_access():
             lgu_service = LGUService(values['lgu_service'])
             values['service'] = lgu_service.service.id
             values['fee'] = lgu_service.fee
             if 'fee_state' not in values:
                 values['fee_state'] = 'due' if lgu_service.fee else 'none'
-            if 'documents' not in values:
-                values['documents'] = [('create', Document.checklist(
-                            lgu_service.service))]
+
+    @classmethod
+    def create(cls, vlist):
+        """Create the applications, then the lines of all their checklists
+        at once (the checklist of the service when none is given)"""
+        pool = Pool()
+        Document = pool.get('ossis.application.document')
+        vlist = [v.copy() for v in vlist]
+        lines = [_pop_created(values, 'documents') for values in vlist]
+        applications = super().create(vlist)
+        checklists = {}
+        to_create = []
+        for application, created in zip(applications, lines):
+            if created is None:
+                service = application.service
+                if service.id not in checklists:
+                    with without_check_access():
+                        checklists[service.id] = Document.checklist(service)
+                created = checklists[service.id]
+            to_create.extend(
+                {**line, 'application': application.id} for line in created)
+        if to_create:
+            Document.create(to_create)
+        return applications
 
     @classmethod
     def check_modification(

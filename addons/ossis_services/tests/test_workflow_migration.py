@@ -100,6 +100,9 @@ def version_2(old):
     review = new.step_of_code('review')
     approval = new.step_of_code('approval')
     Step.write([approval], {'code': 'proposal', 'name': "Proposal"})
+    # The legal check takes its days from the review: the steps still fit
+    # within the legal deadline
+    Step.write([review], {'days': max(review.days - 2, 0)})
     Step.write([new.step_of_code('decision')], {'unit_source': 'desk'})
     legal, = Step.create([{
                 'workflow': new.id,
