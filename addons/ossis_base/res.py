@@ -18,10 +18,10 @@ class User(metaclass=PoolMeta):
         current company is stored or sent in the context.  National
         administrators with the company filter on "All" work for every
         municipality, including those added after their account."""
-        companies = super().get_companies()
         transaction = Transaction()
         if '_companies' in transaction.context or not transaction.user:
-            return companies
+            return super().get_companies()
+        companies = cls._context_companies()
         if cls._is_national_admin():
             user = cls(transaction.user)
             if user.company_filter == 'all':
@@ -36,6 +36,28 @@ class User(metaclass=PoolMeta):
         ModelData = pool.get('ir.model.data')
         return (ModelData.get_id('ossis_base', 'group_national_admin')
             in cls.get_groups())
+
+    @classmethod
+    def _context_companies(cls):
+        """Return the companies of the user's filter and current company
+
+        The company module caches them by user alone, but they depend on the
+        company sent in the context: a call with a foreign company would
+        leave the user without any company for the following calls."""
+        transaction = Transaction()
+        key = ('ossis_context', transaction.user,
+            transaction.context.get('company'))
+        companies = cls._get_companies_cache.get(key)
+        if companies is None:
+            user = cls(transaction.user)
+            if user.company_filter == 'one':
+                companies = [user.company.id] if user.company else []
+            elif user.company_filter == 'all':
+                companies = [c.id for c in user.companies]
+            else:
+                companies = []
+            companies = cls._get_companies_cache.set(key, tuple(companies))
+        return companies
 
     @classmethod
     def _all_companies(cls):

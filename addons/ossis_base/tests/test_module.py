@@ -512,6 +512,20 @@ class OssisBaseTestCase(LGUTestMixin, TranslationTestMixin, ModuleTestCase):
         self.assertFalse(OrgUnit.search([('name', '=', "Intruder")]))
 
     @with_transaction()
+    def test_forged_context_leaves_own_companies(self):
+        "Test a call with another municipality does not stick to the user"
+        pool = Pool()
+        User = pool.get('res.user')
+        transaction = Transaction()
+        elbasan, pogradec = lgu('elbasan'), lgu('pogradec')
+        clerk = create_lgu_user('clerk', pogradec, 'group_front_office')
+        with transaction.set_user(clerk.id), check_access():
+            with transaction.set_context(company=elbasan.id):
+                self.assertEqual(User.get_companies(), ())
+            with transaction.set_context(company=pogradec.id):
+                self.assertEqual(User.get_companies(), (pogradec.id,))
+
+    @with_transaction()
     def test_user_cannot_switch_to_another_lgu(self):
         "Test a user cannot make another municipality their current one"
         pool = Pool()
