@@ -357,17 +357,37 @@ class Workflow(LGUOwnedMixin, WorkflowMixin, ModelSQL, ModelView):
         return super().copy(workflows, default=default)
 
 
-class WorkflowStep(sequence_ordered(), ModelSQL, ModelView):
-    "Workflow Step"
-    __name__ = 'ossis.workflow.step'
-    __string__ = "Workflow Step"
-    __access__ = {'workflow'}
-
+class WorkflowLineMixin:
+    """A step or a transition: part of a workflow, changed only while the
+    workflow is a draft"""
+    __slots__ = ()
     workflow = fields.Many2One(
         'ossis.workflow', "Workflow", required=True, ondelete='CASCADE')
     workflow_state = fields.Function(
         fields.Selection(STATES, "Workflow State"),
         'on_change_with_workflow_state')
+
+    @fields.depends('workflow', '_parent_workflow.state')
+    def on_change_with_workflow_state(self, name=None):
+        return self.workflow.state if self.workflow else None
+
+    @classmethod
+    def check_modification(cls, mode, lines, values=None, external=False):
+        super().check_modification(
+            mode, lines, values=values, external=external)
+        for line in lines:
+            if line.workflow and line.workflow.state != 'draft':
+                raise WorkflowValidationError(gettext(
+                        'ossis_services.msg_workflow_not_draft',
+                        workflow=line.workflow.rec_name))
+
+
+class WorkflowStep(WorkflowLineMixin, sequence_ordered(), ModelSQL, ModelView):
+    "Workflow Step"
+    __name__ = 'ossis.workflow.step'
+    __string__ = "Workflow Step"
+    __access__ = {'workflow'}
+
     code = fields.Char("Code", required=True, strip=True, states=_readonly)
     name = fields.Char("Name", required=True, translate=True, states=_readonly)
     citizen_name = fields.Char(
@@ -426,10 +446,6 @@ class WorkflowStep(sequence_ordered(), ModelSQL, ModelView):
     def default_days(cls):
         return 1
 
-    @fields.depends('workflow', '_parent_workflow.state')
-    def on_change_with_workflow_state(self, name=None):
-        return self.workflow.state if self.workflow else None
-
     def get_rec_name(self, name):
         return self.name
 
@@ -450,12 +466,6 @@ class WorkflowStep(sequence_ordered(), ModelSQL, ModelView):
                 raise WorkflowValidationError(gettext(
                         'ossis_services.msg_workflow_step_org_unit',
                         step=step.rec_name))
-
-    @classmethod
-    def check_modification(cls, mode, steps, values=None, external=False):
-        super().check_modification(
-            mode, steps, values=values, external=external)
-        check_draft(steps)
 
     def unit_for(self, company, lgu_service=None, desk=None):
         """Return the org unit responsible for the step in the municipality
@@ -478,17 +488,13 @@ class WorkflowStep(sequence_ordered(), ModelSQL, ModelView):
             return self.org_unit
 
 
-class WorkflowTransition(sequence_ordered(), ModelSQL, ModelView):
+class WorkflowTransition(
+        WorkflowLineMixin, sequence_ordered(), ModelSQL, ModelView):
     "Workflow Transition"
     __name__ = 'ossis.workflow.transition'
     __string__ = "Workflow Transition"
     __access__ = {'workflow'}
 
-    workflow = fields.Many2One(
-        'ossis.workflow', "Workflow", required=True, ondelete='CASCADE')
-    workflow_state = fields.Function(
-        fields.Selection(STATES, "Workflow State"),
-        'on_change_with_workflow_state')
     from_step = fields.Many2One(
         'ossis.workflow.step', "From Step", required=True,
         ondelete='CASCADE', states=_readonly,
@@ -521,10 +527,6 @@ class WorkflowTransition(sequence_ordered(), ModelSQL, ModelView):
     @classmethod
     def default_role(cls):
         return 'back_office'
-
-    @fields.depends('workflow', '_parent_workflow.state')
-    def on_change_with_workflow_state(self, name=None):
-        return self.workflow.state if self.workflow else None
 
     def get_rec_name(self, name):
         pool = Pool()
@@ -560,19 +562,3 @@ class WorkflowTransition(sequence_ordered(), ModelSQL, ModelView):
         except ValueError:
             return None
         return domain if isinstance(domain, list) else None
-
-    @classmethod
-    def check_modification(
-            cls, mode, transitions, values=None, external=False):
-        super().check_modification(
-            mode, transitions, values=values, external=external)
-        check_draft(transitions)
-
-
-def check_draft(lines):
-    "Refuse changes to steps and transitions of a non-draft workflow"
-    for line in lines:
-        if line.workflow and line.workflow.state != 'draft':
-            raise WorkflowValidationError(gettext(
-                    'ossis_services.msg_workflow_not_draft',
-                    workflow=line.workflow.rec_name))
