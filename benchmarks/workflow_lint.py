@@ -22,11 +22,9 @@ import statistics
 import sys
 import time
 
-os.environ.setdefault('TRYTOND_DATABASE_URI', 'sqlite://')
-if os.environ['TRYTOND_DATABASE_URI'].startswith('sqlite'):
-    os.environ.setdefault('DB_NAME', ':memory:')
-else:
-    os.environ.setdefault('DB_NAME', 'bench_workflow_lint')
+from bench_database import use_database  # noqa: E402
+
+use_database('bench_workflow_lint')
 
 from decimal import Decimal  # noqa: E402
 

@@ -22,11 +22,9 @@ import os
 import sys
 import time
 
-os.environ.setdefault('TRYTOND_DATABASE_URI', 'sqlite://')
-if os.environ['TRYTOND_DATABASE_URI'].startswith('sqlite'):
-    os.environ.setdefault('DB_NAME', ':memory:')
-else:
-    os.environ.setdefault('DB_NAME', 'bench_workflow_migration')
+from bench_database import use_database  # noqa: E402
+
+use_database('bench_workflow_migration')
 
 from trytond.pool import Pool  # noqa: E402
 from trytond.tests.test_tryton import (  # noqa: E402
