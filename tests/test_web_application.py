@@ -90,9 +90,15 @@ def open_record(page, server, record_id):
     tab.locator('input[name="number"], span[name="number"]').first.wait_for()
     # A tab already open shows the record as it was: read it again
     tab.locator('button[title="Reload/Undo"]').first.click()
-    page.wait_for_timeout(500)
+    settle(page)
     discard_changes(page)
     return tab
+
+
+def settle(page):
+    "Wait until the web client has no call to the server in flight"
+    page.wait_for_function("() => window.jQuery && jQuery.active === 0")
+    page.wait_for_timeout(300)
 
 
 def discard_changes(page):
@@ -119,6 +125,7 @@ def visible_buttons(tab):
 
 
 def click_button(page, tab, name):
+    settle(page)
     discard_changes(page)
     button = tab.locator(f'button[name="{name}"]').first
     button.wait_for(state='visible')
