@@ -4,6 +4,7 @@
 # Everything lives inside the checkout and is git-ignored:
 #   .venv/       Python virtualenv (requirements*.txt + this checkout, editable)
 #   .web/sao/    the staff web client (tryton-sao from npm), served by trytond
+#   .web/axe/    axe-core (npm), the accessibility checks of the portal tests
 #   var/         the demo databases and their attachments
 #   .cache/      test database caches and test results
 #
@@ -22,6 +23,9 @@ OSSIS_CONF := config/ossis.conf
 
 SAO_VERSION := 8.0.11
 SAO_DIR := .web/sao
+# The accessibility engine of the portal tests
+AXE_VERSION := 4.14.1
+AXE_DIR := .web/axe
 
 DEMO_DB ?= demo
 DEMO_HOST ?= 127.0.0.1
@@ -40,6 +44,7 @@ hash = $(shell cat $(1) | sha256sum | cut -c1-16)
 VENV_STAMP := $(VENV)/.stamp-setup-$(call hash,requirements.txt pyproject.toml)
 TEST_STAMP := $(VENV)/.stamp-test-$(call hash,requirements.txt requirements-test.txt pyproject.toml)
 SAO_STAMP := $(SAO_DIR)/.stamp-$(SAO_VERSION)-$(call hash,scripts/install-sao.sh)
+AXE_STAMP := $(AXE_DIR)/.stamp-$(AXE_VERSION)-$(call hash,scripts/install-axe.sh)
 
 # Test databases with the modules activated are cached (DB_CACHE).  Tryton
 # names a cache after the module names only, so the folder is named after
@@ -98,7 +103,12 @@ $(SAO_STAMP): scripts/install-sao.sh
 	scripts/install-sao.sh $(SAO_VERSION) $(SAO_DIR)
 	@touch $@
 
-setup-test: setup $(TEST_STAMP) chromium
+setup-test: setup $(TEST_STAMP) $(AXE_STAMP) chromium
+
+$(AXE_STAMP): scripts/install-axe.sh
+	scripts/install-axe.sh $(AXE_VERSION) $(AXE_DIR)
+	@rm -f $(AXE_DIR)/.stamp-*
+	@touch $@
 
 $(TEST_STAMP): $(VENV_STAMP)
 	$(PY) -m pip install --quiet --disable-pip-version-check \

@@ -14,7 +14,7 @@ production.
 import datetime as dt
 import time
 
-from . import demo_applications
+from . import demo_applications, demo_portal
 
 DEMO_PASSWORD = 'ossis-demo'
 
@@ -83,6 +83,7 @@ def load(database_name):
         companies = _setup_companies(pool)
         units = _find_organisation(pool, database_name)
         _setup_closures(pool, companies)
+        demo_portal.setup(pool, companies)
         _setup_users(pool, companies, units)
         _setup_admin(pool, companies)
     print_logins()
