@@ -162,3 +162,24 @@ class Calendar(Model):
             if cls.is_working_day(company, date, closures):
                 count += 1
         return count
+
+    @classmethod
+    def working_days_between_many(cls, company, periods):
+        """Return working_days_between of each (start, end) pair of dates
+
+        The days of all the periods are looked at once, so that thousands
+        of periods cost no more than the span of their dates."""
+        periods = list(periods)
+        if not periods:
+            return []
+        first = min(min(start, end) for start, end in periods)
+        last = max(max(start, end) for start, end in periods)
+        closures = cls.closure_dates(company)
+        # The working days from first (excluded) up to each date (included)
+        counted, count, date = {first: 0}, 0, first
+        while date < last:
+            date += dt.timedelta(days=1)
+            if cls.is_working_day(company, date, closures):
+                count += 1
+            counted[date] = count
+        return [counted[end] - counted[start] for start, end in periods]

@@ -355,6 +355,34 @@ class OssisBaseTestCase(LGUTestMixin, TranslationTestMixin, ModuleTestCase):
                     days)
 
     @with_transaction()
+    def test_calendar_working_days_between_many(self):
+        "Test counting many periods at once agrees with one at a time"
+        pool = Pool()
+        Calendar = pool.get('ossis.calendar')
+        Closure = pool.get('ossis.calendar.closure')
+        elbasan = lgu('elbasan')
+        Closure.create([{
+                    'company': elbasan.id,
+                    'date': dt.date(2026, 12, 17),
+                    'name': "City day",
+                    }])
+        periods = [
+            (dt.date(2026, 12, 24), dt.date(2027, 1, 6)),
+            (dt.date(2027, 1, 6), dt.date(2026, 12, 24)),
+            (dt.date(2026, 12, 14), dt.date(2026, 12, 18)),
+            (dt.date(2026, 12, 19), dt.date(2026, 12, 20)),
+            (dt.date(2026, 3, 2), dt.date(2026, 3, 2)),
+            ]
+        self.assertEqual(
+            Calendar.working_days_between_many(elbasan, periods),
+            [Calendar.working_days_between(elbasan, s, e)
+                for s, e in periods])
+        self.assertEqual(
+            Calendar.working_days_between_many(elbasan, periods)[:4],
+            [6, -6, 3, 0])
+        self.assertEqual(Calendar.working_days_between_many(elbasan, []), [])
+
+    @with_transaction()
     def test_calendar_lgu_closure(self):
         "Test a closure day counts only for its municipality"
         pool = Pool()
