@@ -70,3 +70,8 @@ def test_the_check_finds_violations(portal):
         assert_accessible(portal)
     for rule in ['image-alt', 'label', 'color-contrast', 'html-has-lang']:
         assert rule in str(failure.value)
+
+
+def test_transparency(portal, ossis_server):
+    open_page(portal, ossis_server, '/elbasan/transparency')
+    assert_accessible(portal)

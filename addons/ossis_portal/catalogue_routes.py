@@ -140,10 +140,8 @@ def exemption_text(portal, exemption):
 
 
 def measured_time(pool, offer):
-    "Return (days, sample) of the published processing time, or None"
+    "Return (days or None, sample) of the published processing time"
     LGUService = pool.get('ossis.lgu.service')
-    if not hasattr(LGUService, 'processing_time'):
-        return None
     return LGUService.processing_time([offer]).get(offer.id)
 
 

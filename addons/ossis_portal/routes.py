@@ -1,6 +1,6 @@
 # This file is part of OSSIS.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
-"""The pages of the citizen portal, under /<database>/portal/"""
-from . import catalogue_routes
-
-__all__ = [catalogue_routes]
+"""The pages of the citizen portal, under /<database>/portal/: importing
+a file registers its routes"""
+from . import catalogue_routes  # noqa: F401
+from . import transparency_routes  # noqa: F401
