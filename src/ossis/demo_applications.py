@@ -35,6 +35,9 @@ TARGETS = [
     ('withdrawn', 6),
     ('cancelled', 6),
     ]
+# How applicants rate the service after delivery
+RATINGS = [1, 2, 3, 4, 5]
+RATING_WEIGHTS = [5, 8, 17, 35, 35]
 # Working days since submission, by target state
 AGES = {
     'draft': (0, 4),
@@ -311,6 +314,7 @@ class Generator:
         applications = self._drafts(number, offers, applicants)
         self._drive([a.id for a in applications])
         self._move_into_past([a.id for a in applications])
+        self._feedback([a.id for a in applications])
 
     def _as(self, user):
         "Act as the demo user, or as the system (online and other systems)"
@@ -395,11 +399,11 @@ class Generator:
             applicant = rng.choice(applicants)
             draw = rng.random()
             if draw < ONLINE_SHARE and online:
-                channel, offer = 'online', rng.choice(online)
+                channel, offer = 'online', self._popular(online)
             elif draw < ONLINE_SHARE + SYSTEM_SHARE:
-                channel, offer = 'system', rng.choice(offers)
+                channel, offer = 'system', self._popular(offers)
             else:
-                channel, offer = 'desk', rng.choice(offers)
+                channel, offer = 'desk', self._popular(offers)
             desks = [d for d in offer.desks
                 if self.staff.user('front_office', d)]
             if channel == 'desk' and not desks:
@@ -439,6 +443,12 @@ class Generator:
             applications.extend(records)
         self._receive_documents(applications)
         return applications
+
+    def _popular(self, offers):
+        """Pick an offer as citizens do: a few services (certificates,
+        taxes) make most of the applications"""
+        weights = [1 / (rank + 1) for rank in range(len(offers))]
+        return self.rng.choices(offers, weights)[0]
 
     def _receive_documents(self, applications):
         "Tick the documents the applicants brought"
@@ -548,6 +558,19 @@ class Generator:
                 Application.act(applications, action)
 
     # Into the past
+
+    def _feedback(self, ids):
+        "Record the ratings that most applicants give after delivery"
+        pool = self.pool
+        Application = pool.get('ossis.application')
+        by_rating = defaultdict(list)
+        for application in Application.browse(ids):
+            if (application.state in {'delivered', 'closed'}
+                    and self.rng.random() < 0.6):
+                rating = self.rng.choices(RATINGS, RATING_WEIGHTS)[0]
+                by_rating[rating].append(application)
+        for rating, applications in sorted(by_rating.items()):
+            Application.record_feedback(applications, rating)
 
     def _move_into_past(self, ids):
         """Date each application's history along the working days before
