@@ -105,9 +105,15 @@ def test_track_opens_the_status_page(visitor, users, national):
     assert pdf.headers['Content-Type'] == 'application/pdf'
     assert pdf.body.startswith(b'%PDF')
 
+    # The tracking form lists it for this visitor
+    form = visitor.get('/track')
+    links = [a.get('href') for a in form.html.cssselect('main li a')]
+    assert any(link.endswith(path) for link in links)
+
     # Another visitor without the code sees nothing
     stranger = Visitor(visitor.server)
     assert stranger.get(path).status == 404
+    assert not stranger.get('/track').html.cssselect('main li a')
     assert stranger.get(path + '/receipt').status == 404
 
 

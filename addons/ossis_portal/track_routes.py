@@ -54,6 +54,18 @@ def remember(portal, application):
     portal.session[SESSION_KEY] = ids[-SESSION_SIZE:]
 
 
+def remembered(portal):
+    "Return the applications the session opened, the last first"
+    Application = portal.pool.get('ossis.application')
+    ids = [i for i in portal.session.get(SESSION_KEY, [])
+        if isinstance(i, int)]
+    applications = {a.id: a for a in Application.search([
+                ('id', 'in', ids),
+                ('company.portal_published', '=', True),
+                ])}
+    return [applications[i] for i in reversed(ids) if i in applications]
+
+
 def lookup(portal, number, code):
     "Return the application of the number and the tracking code, or None"
     Application = portal.pool.get('ossis.application')
@@ -97,7 +109,8 @@ def track(portal):
             mismatch = True
     return portal.render(
         'track.html', status=400 if errors or mismatch else 200,
-        values=values, errors=errors, mismatch=mismatch)
+        values=values, errors=errors, mismatch=mismatch,
+        opened=remembered(portal))
 
 
 @route('/track/<code>')
@@ -106,7 +119,7 @@ def track_code(portal, code):
     portal.private = True
     return portal.render(
         'track.html', values={'number': '', 'code': code[:NUMBER_LENGTH]},
-        errors={}, mismatch=False)
+        errors={}, mismatch=False, opened=remembered(portal))
 
 
 def status_url(portal, application, *parts, **query):
