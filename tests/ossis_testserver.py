@@ -122,6 +122,9 @@ class OssisServer:
         if self.sao_dir:
             env['TRYTOND_WEB__ROOT'] = str(self.sao_dir)
         env['PYTHONUNBUFFERED'] = '1'
+        # As behind one reverse proxy: a test may give its own client
+        # address with X-Forwarded-For (e.g. to reach a rate limit alone)
+        env['TRYTOND_WEB__NUM_PROXIES'] = '1'
         return env
 
     def ossis(self, *args, timeout):

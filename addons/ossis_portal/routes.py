@@ -3,4 +3,6 @@
 """The pages of the citizen portal, under /<database>/portal/: importing
 a file registers its routes"""
 from . import catalogue_routes  # noqa: F401
+from . import track_routes  # noqa: F401
 from . import transparency_routes  # noqa: F401
+from . import verify_routes  # noqa: F401

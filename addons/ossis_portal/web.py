@@ -328,6 +328,10 @@ def route(path, methods=('GET',), readonly=None, max_request_size=None):
         endpoint = with_pool(endpoint)
         if max_request_size:
             endpoint.max_request_size = max_request_size
+        # With "Referrer-Policy: no-referrer" browsers send "Origin: null"
+        # with the forms, which trytond refuses unless allowed: the CSRF
+        # token of the session protects them
+        endpoint.allow_null_origin = True
         app.route(
             '/<database_name>/portal' + path, methods=list(methods))(
             endpoint)

@@ -1,0 +1,347 @@
+# This file is part of OSSIS.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""Where applicants follow their application: the tracking form, the status
+page, the answer to a request for information, the withdrawal, the
+feedback and the receipt
+
+The tracking form is common to all municipalities: the number and the
+tracking code together open the application, whose id is then kept in the
+session.  The pages of an application are under its municipality and show
+it only to a session that opened it."""
+from werkzeug.exceptions import NotFound
+from werkzeug.wrappers import Response
+
+from trytond.exceptions import UserError
+from trytond.modules.ossis_services.application_feedback import (
+    FEEDBACK_STATES, RATINGS)
+from trytond.modules.ossis_services.verification import tracking_code
+from trytond.transaction import Transaction
+
+from .upload import EXTENSIONS, MAX_FILES, MAX_REQUEST_SIZE, check_upload
+from .upload import is_empty
+from .web import PortalRequestError, route
+
+SESSION_KEY = 'applications'
+# The applications a session keeps open, the last ones
+SESSION_SIZE = 5
+NUMBER_LENGTH = 40
+TEXT_LENGTH = 2000
+# The states in which the applicant may still withdraw
+WITHDRAWABLE = ['submitted', 'in_progress', 'waiting']
+# The states after which no step is shown
+ENDED = {'delivered', 'closed', 'withdrawn', 'cancelled'}
+# What a finished action tells on the status page
+DONE = {'answered', 'withdrawn', 'feedback'}
+
+
+def blocked(portal, kind):
+    "Refuse the client that failed too many lookups lately"
+    Attempt = portal.pool.get('ossis.portal.attempt')
+    if Attempt.blocked(kind, portal.request.remote_addr):
+        raise PortalRequestError(429, portal.gettext('too_many_attempts'))
+
+
+def failed(portal, kind):
+    Attempt = portal.pool.get('ossis.portal.attempt')
+    Attempt.add(kind, portal.request.remote_addr)
+
+
+def remember(portal, application):
+    "Keep the application open in the session of the visitor"
+    ids = [i for i in portal.session.get(SESSION_KEY, [])
+        if i != application.id]
+    ids.append(application.id)
+    portal.session[SESSION_KEY] = ids[-SESSION_SIZE:]
+
+
+def remembered(portal):
+    "Return the applications the session opened, the last first"
+    Application = portal.pool.get('ossis.application')
+    ids = [i for i in portal.session.get(SESSION_KEY, [])
+        if isinstance(i, int)]
+    applications = {a.id: a for a in Application.search([
+                ('id', 'in', ids),
+                ('company.portal_published', '=', True),
+                ])}
+    return [applications[i] for i in reversed(ids) if i in applications]
+
+
+def lookup(portal, number, code):
+    "Return the application of the number and the tracking code, or None"
+    Application = portal.pool.get('ossis.application')
+    code = tracking_code(code)
+    number = number.strip().upper()
+    if not code or not number:
+        return None
+    applications = Application.search([
+            ('number', '=', number),
+            ('tracking_code', '=', code),
+            ('state', '!=', 'draft'),
+            ], limit=1)
+    return applications[0] if applications else None
+
+
+def required_errors(portal, values, names):
+    return {n: portal.gettext('track_required') for n in names
+        if not values.get(n)}
+
+
+@route('/track', methods=('GET', 'POST'))
+def track(portal):
+    portal.private = True
+    source = (portal.request.form if portal.request.method == 'POST'
+        else portal.request.args)
+    values = {
+        'number': source.get('number', '').strip()[:NUMBER_LENGTH],
+        'code': source.get('code', '').strip()[:NUMBER_LENGTH],
+        }
+    errors, mismatch = {}, False
+    if portal.request.method == 'POST':
+        blocked(portal, 'tracking')
+        errors = required_errors(portal, values, ['number', 'code'])
+        if not errors:
+            application = lookup(portal, values['number'], values['code'])
+            if application and application.company.portal_published:
+                remember(portal, application)
+                return portal.redirect(status_url(portal, application))
+            # The same answer for a wrong number, a wrong code or both
+            failed(portal, 'tracking')
+            mismatch = True
+    return portal.render(
+        'track.html', status=400 if errors or mismatch else 200,
+        values=values, errors=errors, mismatch=mismatch,
+        opened=remembered(portal))
+
+
+@route('/track/<code>')
+def track_code(portal, code):
+    "The address of the QR code of the receipt: the form with the code"
+    portal.private = True
+    return portal.render(
+        'track.html', values={'number': '', 'code': code[:NUMBER_LENGTH]},
+        errors={}, mismatch=False, opened=remembered(portal))
+
+
+def status_url(portal, application, *parts, **query):
+    return portal.url(
+        application.company.code, 'applications', application.number,
+        *parts, **query)
+
+
+def opened(portal, lgu, number):
+    """Return the application of the number of the municipality if the
+    session opened it, else fail with 404"""
+    Application = portal.pool.get('ossis.application')
+    company = portal.set_lgu(lgu)
+    portal.private = True
+    ids = [i for i in portal.session.get(SESSION_KEY, [])
+        if isinstance(i, int)]
+    applications = Application.search([
+            ('id', 'in', ids),
+            ('company', '=', company.id),
+            ('number', '=', number),
+            ], limit=1)
+    if not applications:
+        raise NotFound()
+    return applications[0]
+
+
+def requested_documents(application):
+    "Return the checklist lines still missing, the mandatory first"
+    return sorted(
+        (d for d in application.documents if d.status == 'missing'),
+        key=lambda d: (not d.mandatory, d.sequence or 0, d.id))
+
+
+def information_request(application):
+    "Return the history line of the last request for information, or None"
+    requests = [h for h in application.history
+        if h.action == 'request_info']
+    return requests[0] if requests else None
+
+
+def render_status(portal, application, status=200, errors=None,
+        values=None, form=None):
+    History = portal.pool.get('ossis.application.history')
+    step = application.step
+    if application.state in ENDED:
+        step = None
+    done = portal.request.args.get('done')
+    return portal.render(
+        'application.html', status=status, application=application,
+        service=application.service,
+        step_name=(step.citizen_name or step.name) if step else None,
+        history=History.citizen_history(application),
+        request=information_request(application),
+        documents=requested_documents(application),
+        withdrawable=application.state in WITHDRAWABLE,
+        feedback_open=(application.state in FEEDBACK_STATES
+            and not application.feedback),
+        ratings=list(RATINGS), errors=errors or {}, values=values or {},
+        form=form, done=done if done in DONE else None,
+        url=lambda *p, **q: status_url(portal, application, *p, **q))
+
+
+@route('/<lgu>/applications/<number>')
+def application_status(portal, lgu, number):
+    application = opened(portal, lgu, number)
+    return render_status(portal, application)
+
+
+@route('/<lgu>/applications/<number>/receipt')
+def receipt(portal, lgu, number):
+    "The receipt of the application as PDF"
+    application = opened(portal, lgu, number)
+    Receipt = portal.pool.get('ossis.application.receipt', type='report')
+    _, content = Receipt.render_records([application], portal.language)
+    response = Response(content, content_type='application/pdf')
+    response.headers['Content-Disposition'] = (
+        f'attachment; filename="receipt-{application.number}.pdf"')
+    return response
+
+
+# The answer to a request for information
+
+def document_field(line):
+    return f'document-{line.id}'
+
+
+def answer_files(portal, documents):
+    """Return the files sent as (checklist line or None, data, mimetype)
+    and the errors by field; nothing is stored"""
+    files = portal.request.files
+    fields = [(document_field(d), d) for d in documents]
+    fields.append(('other', None))
+    result, errors = [], {}
+    for name, line in fields:
+        storage = files.get(name)
+        if is_empty(storage):
+            continue
+        try:
+            data, mimetype = check_upload(storage)
+        except UserError as exception:
+            errors[name] = exception.message
+            continue
+        result.append((line, data, mimetype))
+    if len(result) > MAX_FILES:
+        errors['other'] = portal.gettext('upload_too_many', count=MAX_FILES)
+    return result, errors
+
+
+@route('/<lgu>/applications/<number>/answer', methods=('POST',),
+    max_request_size=MAX_REQUEST_SIZE)
+def answer(portal, lgu, number):
+    "Send the information or the documents the municipality asked for"
+    application = opened(portal, lgu, number)
+    if application.state != 'waiting':
+        raise UserError(portal.gettext('answer_not_waiting'))
+    message = portal.request.form.get('message', '').strip()
+    documents = requested_documents(application)
+    files, errors = answer_files(portal, documents)
+    if len(message) > TEXT_LENGTH:
+        errors['message'] = portal.gettext(
+            'text_too_long', length=TEXT_LENGTH)
+    if not message and not files and not errors:
+        errors['message'] = portal.gettext('answer_empty')
+    if errors:
+        return render_status(
+            portal, application, status=400, errors=errors,
+            values={'message': message}, form='answer')
+    store_answer(portal, application, message, files)
+    return portal.redirect(status_url(portal, application, done='answered'))
+
+
+def store_answer(portal, application, message, files):
+    """Attach the files to the application, mark the documents of the
+    checklist received and restart the clock as the staff's "Applicant
+    Answered" does"""
+    pool = portal.pool
+    Application = pool.get('ossis.application')
+    Attachment = pool.get('ir.attachment')
+    Document = pool.get('ossis.application.document')
+    Date = pool.get('ir.date')
+    with Transaction().set_context(company=application.company.id):
+        today = Date.today()
+    attachments, received = [], []
+    for index, (line, data, mimetype) in enumerate(files, 1):
+        name = line.document_type.rec_name if line else portal.gettext(
+            'answer_other_document')
+        attachments.append({
+                'resource': str(application),
+                'name': f'{name} ({index}).{EXTENSIONS[mimetype]}',
+                'type': 'data',
+                'data': data,
+                'description': portal.gettext('answer_attachment'),
+                })
+        if line:
+            received.append(line)
+    if attachments:
+        Attachment.create(attachments)
+    if received:
+        Document.write(received, {
+                'status': 'received',
+                'received_date': today,
+                'note': portal.gettext('answer_attachment'),
+                })
+    comment = portal.gettext('answer_comment')
+    if message:
+        comment += '\n' + message
+    Application.write([application], {'action_comment': comment})
+    Application.resume(Application.browse([application.id]))
+
+
+# The withdrawal
+
+def check_withdrawable(portal, application):
+    if application.state not in WITHDRAWABLE:
+        raise UserError(portal.gettext('withdraw_not_allowed'))
+
+
+@route('/<lgu>/applications/<number>/withdraw', methods=('GET', 'POST'))
+def withdraw(portal, lgu, number):
+    "Ask for a confirmation, then withdraw the application"
+    Application = portal.pool.get('ossis.application')
+    application = opened(portal, lgu, number)
+    check_withdrawable(portal, application)
+    if portal.request.method == 'GET':
+        return portal.render(
+            'withdraw.html', application=application,
+            service=application.service,
+            status_url=status_url(portal, application))
+    Application.write([application], {
+            'end_reason': portal.gettext('withdraw_reason'),
+            })
+    Application.withdraw(Application.browse([application.id]))
+    return portal.redirect(status_url(portal, application, done='withdrawn'))
+
+
+# The feedback
+
+@route('/<lgu>/applications/<number>/feedback', methods=('POST',))
+def feedback(portal, lgu, number):
+    "Record the rating and the comment of the applicant, once"
+    Application = portal.pool.get('ossis.application')
+    application = opened(portal, lgu, number)
+    if application.feedback:
+        raise UserError(portal.gettext('feedback_given'))
+    if application.state not in FEEDBACK_STATES:
+        raise UserError(portal.gettext('feedback_not_delivered'))
+    form = portal.request.form
+    comment = form.get('comment', '').strip()
+    errors = {}
+    try:
+        rating = int(form.get('rating', ''))
+    except ValueError:
+        rating = None
+    if rating not in RATINGS:
+        errors['rating'] = portal.gettext('feedback_rating_required')
+    if len(comment) > TEXT_LENGTH:
+        errors['comment'] = portal.gettext(
+            'text_too_long', length=TEXT_LENGTH)
+    if errors:
+        return render_status(
+            portal, application, status=400, errors=errors,
+            values={'comment': comment, 'rating': rating}, form='feedback')
+    Application.record_feedback(
+        [application], rating, comment or None, channel='online')
+    return portal.redirect(status_url(portal, application, done='feedback'))

@@ -1,0 +1,77 @@
+# This file is part of OSSIS.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""Where anyone checks that a municipality issued an output document, with
+the verification code printed on it
+
+The page shows what the document itself shows about its issue (who issued
+it, when, for which service, the decision and the number) and whether it is
+still valid; nothing about the applicant."""
+from trytond.modules.ossis_services.application_report import (
+    ISSUED, local_date)
+from trytond.modules.ossis_services.verification import verification_code
+
+from .track_routes import NUMBER_LENGTH, blocked, failed
+from .web import route
+
+
+def lookup(portal, text):
+    "Return the application whose output has the code, or None"
+    Application = portal.pool.get('ossis.application')
+    code = verification_code(text)
+    if not code:
+        return None
+    applications = Application.search([
+            ('verification_code', '=', code),
+            ], limit=1)
+    return applications[0] if applications else None
+
+
+def document(portal, application):
+    "Return what the page tells about the document of the application"
+    service = application.service
+    company = application.company
+    return {
+        'issuer': company.official_name or company.rec_name,
+        'issued_date': portal.format_date(
+            local_date(company, application.issued_date)),
+        'service': service.name,
+        'output': service.output_document or service.name,
+        'decision': application.decision,
+        'number': application.number,
+        'valid': application.state in ISSUED,
+        }
+
+
+def verify_page(portal, text):
+    portal.private = True
+    text = (text or '').strip()[:NUMBER_LENGTH]
+    result, unknown, missing = None, False, False
+    if portal.request.method == 'POST' and not text:
+        missing = True
+    elif text:
+        blocked(portal, 'verification')
+        application = lookup(portal, text)
+        if application:
+            if application.company.portal_published:
+                # The page wears the colours of the issuer
+                portal.lgu = application.company
+            result = document(portal, application)
+        else:
+            failed(portal, 'verification')
+            unknown = True
+    return portal.render(
+        'verify.html', status=400 if unknown or missing else 200,
+        code=text, result=result, unknown=unknown, missing=missing)
+
+
+@route('/verify', methods=('GET', 'POST'), readonly=False)
+def verify(portal):
+    source = (portal.request.form if portal.request.method == 'POST'
+        else portal.request.args)
+    return verify_page(portal, source.get('code'))
+
+
+@route('/verify/<code>', readonly=False)
+def verify_code(portal, code):
+    "The address of the QR code of the output document"
+    return verify_page(portal, code)

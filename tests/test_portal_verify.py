@@ -1,0 +1,116 @@
+# This file is part of OSSIS.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""Anyone checks on the citizen portal that a municipality issued an output
+document, with the verification code printed on it, over HTTP"""
+import pytest
+from portal import Visitor
+from portal_staff import APP, TO_DELIVERY, carry, file_application
+
+ISSUE = TO_DELIVERY[:TO_DELIVERY.index('issue') + 1]
+
+
+@pytest.fixture
+def visitor(ossis_server):
+    return Visitor(ossis_server)
+
+
+@pytest.fixture(scope='module')
+def issued(users):
+    "An application whose output the staff issued, with its code"
+    national = users['national.admin']
+    application = file_application(users)
+    carry(users, application['id'], ISSUE)
+    values, = national.read(APP, [application['id']], [
+            'verification_code', 'state', 'applicant'])
+    assert values['state'] == 'ready'
+    applicant, = national.read('ossis.applicant', [values['applicant']],
+        ['name', 'identifier', 'email', 'phone'])
+    return dict(application, code=values['verification_code'],
+        applicant=applicant, municipality="Elbasan")
+
+
+def check_document(page, issued):
+    assert page.status == 200, page.text
+    assert page.headers['Cache-Control'] == 'no-store'
+    main, = page.html.cssselect('main')
+    text = main.text_content()
+    assert "This document was issued by the municipality and is valid." \
+        in text
+    assert issued['number'] in text
+    assert "Approved" in text
+    terms = [dt.text_content() for dt in main.cssselect('dl dt')]
+    assert terms[:3] == ["Issued by", "Date issued", "Document"]
+    issuer = main.cssselect('dl dd')[0].text_content()
+    assert issued['municipality'] in issuer
+    for secret in issued['applicant'].values():
+        if isinstance(secret, str) and len(secret) > 3:
+            assert secret not in page.text
+    # The page wears the colours of the issuer
+    assert page.html.cssselect('link[href$="/elbasan/theme.css"]')
+
+
+def test_verify_form(visitor):
+    page = visitor.get('/verify', lang='en')
+    assert page.status == 200
+    assert page.html.cssselect('h1')[0].text == "Verify a document"
+    assert page.html.cssselect('label[for="code"]')
+    assert not page.html.cssselect('[role="alert"]')
+
+
+def test_verify_from_the_qr_code(visitor, issued):
+    "The address of the QR code shows the document at once"
+    check_document(visitor.get(f"/verify/{issued['code']}", lang='en'),
+        issued)
+    check_document(visitor.get('/verify', code=issued['code']), issued)
+
+
+def test_verify_typed_code(visitor, issued):
+    "A code typed in lower case without dashes is found"
+    form = visitor.get('/verify', lang='en')
+    page = visitor.submit(
+        form, {'code': issued['code'].replace('-', '').lower()})
+    check_document(page, issued)
+
+
+def test_unknown_codes_same_answer(visitor, issued):
+    "Unknown and malformed codes give the same answer"
+    form = visitor.get('/verify', lang='en')
+    answers = set()
+    for code in ['ZZZZ-ZZZZ-ZZZZ-ZZZZ', issued['code'][:-1], 'not a code',
+            issued['code'] + 'A']:
+        page = visitor.submit(form, {'code': code})
+        assert page.status == 400
+        alert, = page.html.cssselect('[role="alert"]')
+        answers.add(alert.text_content().strip())
+        assert issued['number'] not in page.text
+        element, = page.html.cssselect('#code')
+        assert element.get('aria-invalid') == 'true'
+    assert len(answers) == 1
+    page = visitor.get('/verify/ZZZZ-ZZZZ-ZZZZ-ZZZZ')
+    assert page.status == 400
+    # An empty code is an error of the field
+    page = visitor.submit(form, {'code': ''})
+    assert page.status == 400
+    assert page.html.cssselect('[role="alert"] a[href="#code"]')
+
+
+def test_missing_csrf_token(visitor, issued):
+    page = visitor.post('/verify', {'code': issued['code']})
+    assert page.status == 400
+    assert issued['number'] not in page.text
+
+
+def test_rate_limit(ossis_server, issued):
+    "After 10 unknown codes a network is refused, even with a right code"
+    guesser = Visitor(ossis_server, forwarded_for='198.51.100.9')
+    for number in range(10):
+        page = guesser.get(f'/verify/ZZZZ-ZZZZ-ZZZZ-{number:04d}')
+        assert page.status == 400
+    page = guesser.get(f"/verify/{issued['code']}", lang='en')
+    assert page.status == 429
+    assert "Too many attempts" in page.text
+    assert issued['number'] not in page.text
+    # Tracking is counted apart
+    assert guesser.get('/track').status == 200
+    assert Visitor(ossis_server).get(
+        f"/verify/{issued['code']}").status == 200
