@@ -8,6 +8,7 @@ PostgreSQL database that is dropped at the end), then runs ``ossis serve``
 on a free local port.  Every wait is bounded; the server log is kept in the
 temporary folder and shown when something fails.
 """
+import configparser
 import os
 import secrets
 import signal
@@ -91,8 +92,10 @@ class OssisServer:
     ``url`` is the root of the server (the web client is served there),
     ``database`` the name of the database."""
 
-    def __init__(self, workdir, sao_dir=None):
+    def __init__(self, workdir, sao_dir=None, email_uri=None):
         self.workdir = Path(workdir)
+        self.email_uri = email_uri
+        self.config = CONFIG
         self.uri = database_uri()
         self.backend = backend_name(self.uri)
         self.database = 'ossis_test_rpc_%s_%s' % (
@@ -124,9 +127,24 @@ class OssisServer:
         env['PYTHONUNBUFFERED'] = '1'
         return env
 
+    def write_config(self):
+        """Write the configuration of the server: config/ossis.conf with
+        the [email] uri of the tests (the file wins over TRYTOND_EMAIL__URI)"""
+        if not self.email_uri:
+            return
+        parser = configparser.ConfigParser(interpolation=None)
+        parser.read(CONFIG)
+        if not parser.has_section('email'):
+            parser.add_section('email')
+        parser.set('email', 'uri', self.email_uri)
+        self.config = self.workdir / 'ossis.conf'
+        with open(self.config, 'w') as file:
+            parser.write(file)
+
     def ossis(self, *args, timeout):
         "Run an ossis command and return its output"
-        command = [sys.executable, '-m', 'ossis.cli', '-c', str(CONFIG), *args]
+        command = [
+            sys.executable, '-m', 'ossis.cli', '-c', str(self.config), *args]
         try:
             result = subprocess.run(
                 command, env=self.environ(), cwd=ROOT, timeout=timeout,
@@ -145,6 +163,7 @@ class OssisServer:
     def create_database(self):
         self.workdir.mkdir(parents=True, exist_ok=True)
         (self.workdir / 'db').mkdir(exist_ok=True)
+        self.write_config()
         self.password_file.write_text(self.admin_password + '\n')
         self.password_file.chmod(0o600)
         started = time.monotonic()
@@ -180,7 +199,8 @@ class OssisServer:
             # A session of its own, so that stop() ends "ossis serve" and
             # the trytond it runs, and nothing else.
             self.process = subprocess.Popen(
-                [sys.executable, '-m', 'ossis.cli', '-c', str(CONFIG), 'serve',
+                [sys.executable, '-m', 'ossis.cli', '-c', str(self.config),
+                    'serve',
                     '-d', self.database, '--listen', f'127.0.0.1:{self.port}'],
                 env=self.environ(), cwd=ROOT, stdin=subprocess.DEVNULL,
                 stdout=log, stderr=subprocess.STDOUT, start_new_session=True)

@@ -12,7 +12,7 @@ import json
 import secrets
 
 from trytond import config
-from trytond.model import Index, ModelSQL, fields
+from trytond.model import Index, ModelSQL, ModelView, fields
 from trytond.modules.ossis_base.model import LGUOwnedMixin
 from trytond.pool import Pool
 from trytond.pyson import Eval
@@ -32,7 +32,7 @@ def hash_token(token):
     return hashlib.sha256((token or '').encode()).hexdigest()
 
 
-class Draft(LGUOwnedMixin, ModelSQL):
+class Draft(LGUOwnedMixin, ModelSQL, ModelView):
     "Portal Draft Application"
     __name__ = 'ossis.portal.draft'
     __string__ = "Portal Draft Application"
@@ -177,7 +177,9 @@ class Draft(LGUOwnedMixin, ModelSQL):
         values = draft.values
         company = draft.company
         offer = draft.lgu_service
-        files = draft.files
+        checklist = {d.id: d for d in offer.service.documents}
+        files = {checklist[k]: a for k, a in draft.files.items()
+            if k in checklist}
         with Transaction().set_context(company=company.id):
             applicant = cls._applicant(draft, values.get('applicant', {}))
             application, = Application.create([{
