@@ -84,6 +84,21 @@ def offer(national, companies):
     return candidates[0]
 
 
+@pytest.fixture(scope='module')
+def business_offer(national, companies):
+    "A service that Elbasan offers online to businesses, if any"
+    offers = national.search_read('ossis.lgu.service', [
+            ('company', '=', companies['elbasan']),
+            ('online', '=', True),
+            ], ['service_code', 'service'], order=[('service_code', 'ASC')])
+    for offer in offers:
+        service, = national.read(
+            'ossis.service', [offer['service']], ['applicant_type'])
+        if service['applicant_type'] in {'business', 'both'}:
+            return dict(offer, applicant_type=service['applicant_type'])
+    pytest.skip("Elbasan offers no online service to businesses")
+
+
 @pytest.fixture
 def visitor(ossis_server):
     visitor = Visitor(ossis_server)
@@ -423,6 +438,43 @@ def test_saved_draft_of_another_municipality(
         {'csrf_token': fields['csrf_token']})
     assert result.status in {400, 404}
     assert counts() == before
+
+
+def test_business_applicant(visitor, business_offer, national, counts):
+    "Test a business applies with its NIPT, checked as at a desk"
+    page = visitor.get(apply_path(business_offer))
+    assert page.status == 200, page.text
+    kinds = [i.get('value') for i in page.html.cssselect(
+            'input[name="kind"]')]
+    if business_offer['applicant_type'] == 'both':
+        assert kinds == ['person', 'business']
+    else:
+        assert kinds == []
+    nipt = new_identifier('business')
+    wrong = nipt[:-1] + ('A' if nipt[-1] != 'A' else 'B')
+    values = dict(valid_values(identifier=wrong), kind='business',
+        name="Fruta Elbasani shpk")
+    files = {name: ('extract.pdf', PDF) for name in file_fields(page)}
+    before = counts()
+    result = visitor.submit(
+        page, values, files=files, button={'action': 'review'})
+    assert result.status == 400
+    assert 'NIPT' in result.html.cssselect(
+        '#identifier-error')[0].text_content()
+    assert counts() == before
+    values['identifier'] = nipt
+    review = visitor.submit(
+        result, values, files=files, button={'action': 'review'})
+    assert review.status == 200, review.text
+    done = visitor.submit(review, selector='main form[method="post"]')
+    number = done.html.cssselect('#application-number')[0].text
+    application, = national.search_read('ossis.application', [
+            ('number', '=', number)], ['applicant'])
+    applicant, = national.read(
+        'ossis.applicant', [application['applicant']],
+        ['kind', 'identifier', 'gender'])
+    assert applicant == dict(
+        applicant, kind='business', identifier=nipt, gender=None)
 
 
 def test_resume_rate_limited(ossis_server, offer, counts):

@@ -5,6 +5,7 @@ import datetime as dt
 import hashlib
 import io
 import unittest
+from decimal import Decimal
 
 from PIL import Image
 
@@ -58,6 +59,7 @@ class DraftTestCase(unittest.TestCase):
         "Return the municipality with a service offered online"
         pool = Pool()
         Service = pool.get('ossis.service')
+        Offer = pool.get('ossis.lgu.service')
         services = Service.search([
                 ('state', '=', 'published'),
                 ('channel_online', '=', True),
@@ -69,6 +71,7 @@ class DraftTestCase(unittest.TestCase):
         setup = scenario.municipality('elbasan', services=[service.code])
         offer, = setup.offers.values()
         self.assertTrue(offer.online)
+        Offer.write([offer], {'fee': Decimal(500)})
         return setup, offer
 
     @with_transaction()
@@ -118,11 +121,9 @@ class DraftTestCase(unittest.TestCase):
         self.assertEqual(Attachment.search_count([
                     ('resource', '=', str(application)),
                     ]), len(documents))
-        if application.fee:
-            # The front office checks the payment at the intake step
-            self.assertEqual(application.fee_state, 'due')
-            self.assertEqual(
-                application.step, application.workflow.start_step)
+        # The front office checks the payment at the intake step
+        self.assertEqual(application.fee_state, 'due')
+        self.assertEqual(application.step, application.workflow.start_step)
         self.assertEqual(Application.search_count([
                     ('applicant', '=', application.applicant.id)]), 1)
 
