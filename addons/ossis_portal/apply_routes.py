@@ -328,6 +328,8 @@ def apply(portal, lgu, code):
     if not form.read(final=not save):
         # Nothing is stored: the visitor corrects and sends again
         return render_form(portal, offer, form, status=400)
+    Draft = portal.pool.get('ossis.portal.draft')
+    Draft.purge()
     draft = form.store()
     portal.session['draft'] = draft.id
     if save:
@@ -341,7 +343,6 @@ def apply(portal, lgu, code):
 def save_for_later(portal, offer, draft):
     "Give the draft a resume link and send it to the applicant"
     Draft = portal.pool.get('ossis.portal.draft')
-    Draft.purge()
     token = Draft.save_for_later([draft])[draft]
     email = draft.values['applicant']['email']
     municipality = municipality_name(portal)
