@@ -129,14 +129,17 @@ class OssisServer:
 
     def write_config(self):
         """Write the configuration of the server: config/ossis.conf with
-        the [email] uri of the tests (the file wins over TRYTOND_EMAIL__URI)"""
-        if not self.email_uri:
-            return
+        the [email] uri of the tests (the file wins over TRYTOND_EMAIL__URI)
+        and one proxy, so that a test may come from another client network
+        with X-Forwarded-For (see tests/portal.py)"""
         parser = configparser.ConfigParser(interpolation=None)
         parser.read(CONFIG)
-        if not parser.has_section('email'):
-            parser.add_section('email')
-        parser.set('email', 'uri', self.email_uri)
+        for section in ['email', 'web']:
+            if not parser.has_section(section):
+                parser.add_section(section)
+        if self.email_uri:
+            parser.set('email', 'uri', self.email_uri)
+        parser.set('web', 'num_proxies', '1')
         self.config = self.workdir / 'ossis.conf'
         with open(self.config, 'w') as file:
             parser.write(file)

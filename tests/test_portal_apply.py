@@ -478,11 +478,16 @@ def test_business_applicant(visitor, business_offer, national, counts):
 
 
 def test_resume_rate_limited(ossis_server, offer, counts):
-    "Test guessing resume links is slowed down (run last: it blocks)"
-    visitor = Visitor(ossis_server)
+    "Test guessing resume links is slowed down for the guessing network"
+    # A network of its own: the block lasts for the rest of the session
+    guesser = Visitor(ossis_server, forwarded_for='203.0.113.45')
     before = counts()
-    statuses = [visitor.get(f'/elbasan/resume/{uuid.uuid4().hex}').status
+    statuses = [guesser.get(f'/elbasan/resume/{uuid.uuid4().hex}').status
         for _ in range(11)]
     assert statuses[0] == 404
     assert statuses[-1] == 429
+    assert 'Traceback' not in guesser.get('/elbasan/resume/x').text
     assert counts() == before
+    # Other networks are not blocked
+    other = Visitor(ossis_server, forwarded_for='198.51.100.7')
+    assert other.get(f'/elbasan/resume/{uuid.uuid4().hex}').status == 404
