@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / 'tests'))
 
 from ossis_testserver import (  # noqa: E402
-    CONFIG, DEMO_PASSWORD, OssisServer)
+    DEMO_PASSWORD, OssisServer)
 from portal import Visitor  # noqa: E402
 
 from ossis_client import Client  # noqa: E402
@@ -51,7 +51,8 @@ class GunicornServer(OssisServer):
     def _spawn(self):
         env = self.environ()
         env.update(
-            TRYTOND_CONFIG=str(CONFIG), TRYTOND_DATABASE_NAMES=self.database,
+            TRYTOND_CONFIG=str(self.config),
+            TRYTOND_DATABASE_NAMES=self.database,
             PYTHONOPTIMIZE='1')
         log = open(self.log_path, 'ab')
         try:

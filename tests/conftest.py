@@ -3,7 +3,8 @@
 """Fixtures of the tests that go through a real OSSIS server
 
 ``ossis_server`` (session): a fresh database with the demo data, on the
-backend of TRYTOND_DATABASE_URI, served by ``ossis serve`` on a free port.
+backend of TRYTOND_DATABASE_URI, served by ``ossis serve`` on a free port;
+its emails go to ``mailbox`` (session), a local SMTP server.
 ``users``: a client per demo login, shared by the session.
 ``connect``: a fresh client, logged out at the end of the test.
 ``browser`` (session) and ``page``: Debian's chromium driven by Playwright,
@@ -18,6 +19,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from smtp_mailbox import Mailbox
 from ossis_testserver import (
     DEFAULT_SAO_DIR, DEMO_PASSWORD, HarnessError, OssisServer, tail)
 from sao import CHROMIUM, CHROMIUM_ARGS, TIMEOUT
@@ -34,11 +36,21 @@ def sao_dir():
 
 
 @pytest.fixture(scope='session')
-def ossis_server():
+def mailbox():
+    "The SMTP server that receives the emails of the test server"
+    mailbox = Mailbox()
+    mailbox.start()
+    yield mailbox
+    mailbox.stop()
+
+
+@pytest.fixture(scope='session')
+def ossis_server(mailbox):
     workdir = tempfile.mkdtemp(prefix='ossis-test-server-')
     sao = sao_dir()
     server = OssisServer(
-        workdir, sao_dir=sao if (sao / 'index.html').is_file() else None)
+        workdir, sao_dir=sao if (sao / 'index.html').is_file() else None,
+        email_uri=mailbox.uri)
     try:
         try:
             server.create_database()

@@ -8,6 +8,7 @@ PostgreSQL database that is dropped at the end), then runs ``ossis serve``
 on a free local port.  Every wait is bounded; the server log is kept in the
 temporary folder and shown when something fails.
 """
+import configparser
 import os
 import secrets
 import signal
@@ -91,8 +92,10 @@ class OssisServer:
     ``url`` is the root of the server (the web client is served there),
     ``database`` the name of the database."""
 
-    def __init__(self, workdir, sao_dir=None):
+    def __init__(self, workdir, sao_dir=None, email_uri=None):
         self.workdir = Path(workdir)
+        self.email_uri = email_uri
+        self.config = CONFIG
         self.uri = database_uri()
         self.backend = backend_name(self.uri)
         self.database = 'ossis_test_rpc_%s_%s' % (
@@ -122,14 +125,29 @@ class OssisServer:
         if self.sao_dir:
             env['TRYTOND_WEB__ROOT'] = str(self.sao_dir)
         env['PYTHONUNBUFFERED'] = '1'
-        # As behind one reverse proxy: a test may give its own client
-        # address with X-Forwarded-For (e.g. to reach a rate limit alone)
-        env['TRYTOND_WEB__NUM_PROXIES'] = '1'
         return env
+
+    def write_config(self):
+        """Write the configuration of the server: config/ossis.conf with
+        the [email] uri of the tests (the file wins over TRYTOND_EMAIL__URI)
+        and one proxy, so that a test may come from another client network
+        with X-Forwarded-For (see tests/portal.py)"""
+        parser = configparser.ConfigParser(interpolation=None)
+        parser.read(CONFIG)
+        for section in ['email', 'web']:
+            if not parser.has_section(section):
+                parser.add_section(section)
+        if self.email_uri:
+            parser.set('email', 'uri', self.email_uri)
+        parser.set('web', 'num_proxies', '1')
+        self.config = self.workdir / 'ossis.conf'
+        with open(self.config, 'w') as file:
+            parser.write(file)
 
     def ossis(self, *args, timeout):
         "Run an ossis command and return its output"
-        command = [sys.executable, '-m', 'ossis.cli', '-c', str(CONFIG), *args]
+        command = [
+            sys.executable, '-m', 'ossis.cli', '-c', str(self.config), *args]
         try:
             result = subprocess.run(
                 command, env=self.environ(), cwd=ROOT, timeout=timeout,
@@ -148,6 +166,7 @@ class OssisServer:
     def create_database(self):
         self.workdir.mkdir(parents=True, exist_ok=True)
         (self.workdir / 'db').mkdir(exist_ok=True)
+        self.write_config()
         self.password_file.write_text(self.admin_password + '\n')
         self.password_file.chmod(0o600)
         started = time.monotonic()
@@ -183,7 +202,8 @@ class OssisServer:
             # A session of its own, so that stop() ends "ossis serve" and
             # the trytond it runs, and nothing else.
             self.process = subprocess.Popen(
-                [sys.executable, '-m', 'ossis.cli', '-c', str(CONFIG), 'serve',
+                [sys.executable, '-m', 'ossis.cli', '-c', str(self.config),
+                    'serve',
                     '-d', self.database, '--listen', f'127.0.0.1:{self.port}'],
                 env=self.environ(), cwd=ROOT, stdin=subprocess.DEVNULL,
                 stdout=log, stderr=subprocess.STDOUT, start_new_session=True)

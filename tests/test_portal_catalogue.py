@@ -65,4 +65,4 @@ def test_security_headers(visitor):
     page = visitor.get('/elbasan/')
     assert "frame-ancestors 'none'" in page.headers['Content-Security-Policy']
     assert page.headers['X-Frame-Options'] == 'DENY'
-    assert page.headers['Referrer-Policy'] == 'no-referrer'
+    assert page.headers['Referrer-Policy'] == 'same-origin'

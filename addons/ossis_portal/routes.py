@@ -2,6 +2,7 @@
 # this repository contains the full copyright notices and license terms.
 """The pages of the citizen portal, under /<database>/portal/: importing
 a file registers its routes"""
+from . import apply_routes  # noqa: F401
 from . import catalogue_routes  # noqa: F401
 from . import track_routes  # noqa: F401
 from . import transparency_routes  # noqa: F401

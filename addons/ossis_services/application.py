@@ -667,7 +667,7 @@ class Application(LGUOwnedMixin, ModelSQL, ModelView):
                         'ossis_services.msg_application_no_workflow',
                         service=application.lgu_service.rec_name))
             step = workflow.start_step
-            if step.kind == 'intake':
+            if step.kind == 'intake' and cls._intake_at_submit(application):
                 intake = cls._transition(application, 'forward', step=step)
                 cls._check_transition(application, intake, batch)
                 intakes[application] = intake
@@ -706,6 +706,16 @@ class Application(LGUOwnedMixin, ModelSQL, ModelView):
             cls.write(*to_write)
             History.create(history)
         cls.notify(cls.browse(applications), 'submitted')
+
+    @classmethod
+    def _intake_at_submit(cls, application):
+        """Return whether submitting the application does its intake step
+
+        At a desk and from another system it does; an application filed
+        online with its fee unsettled waits at the intake step, where the
+        front office checks the payment."""
+        return (application.channel != 'online'
+            or application.fee_state in {'none', 'paid', 'exempted'})
 
     @classmethod
     def _check_submit(cls, application, roles, units, batch):

@@ -1,0 +1,434 @@
+# This file is part of OSSIS.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""Applying online: the form, its review, the submission with its
+confirmation and receipt, and saving to resume later from an emailed link
+
+The values and the files live in a draft (ossis.portal.draft) between the
+steps; the session of the visitor only holds the id of the draft and of
+the applications submitted.  Invalid input stores nothing."""
+import datetime as dt
+from email.message import EmailMessage
+
+from werkzeug.exceptions import NotFound
+from werkzeug.wrappers import Response
+
+from trytond import config
+from trytond.modules.ossis_base import identifier
+from trytond.modules.ossis_services.exceptions import (
+    ApplicantValidationError)
+from trytond.sendmail import sendmail_transactional
+
+from .catalogue_routes import offers
+from .exceptions import PortalError
+from .upload import file_name, file_type, max_file_size
+from .web import PortalRequestError, route
+
+# A whole request: the files of a long checklist with the form
+MAX_REQUEST_SIZE = 40 * 1024 * 1024
+TEXT_LENGTH = 200
+PHONE_CHARACTERS = set('0123456789 +-()/.')
+# The submitted applications a session remembers for their receipts
+SESSION_APPLICATIONS = 10
+KINDS = {'citizen': 'person', 'business': 'business'}
+
+
+# Finding the offer and the draft
+
+def online_offer(portal, lgu, code):
+    "Return the offer of the service code that the municipality gives online"
+    company = portal.set_lgu(lgu)
+    offer = next((o for o in offers(portal.pool, company)
+            if o.service_code == code), None)
+    if not offer:
+        raise NotFound()
+    if not offer.online:
+        raise PortalRequestError(404, portal.gettext('apply_not_online'))
+    return offer
+
+
+def current_draft(portal, offer=None):
+    "Return the draft of the session in the municipality, or None"
+    Draft = portal.pool.get('ossis.portal.draft')
+    draft_id = portal.session.get('draft')
+    if not isinstance(draft_id, int):
+        return None
+    drafts = Draft.search([
+            ('id', '=', draft_id),
+            ('company', '=', portal.lgu.id),
+            ('expires_at', '>', dt.datetime.now()),
+            ], limit=1)
+    if not drafts or (offer and drafts[0].lgu_service != offer):
+        return None
+    return drafts[0]
+
+
+def applicant_kinds(offer):
+    "Return the kinds of applicant that the service accepts"
+    kind = KINDS.get(offer.service.applicant_type)
+    return [kind] if kind else ['person', 'business']
+
+
+def administrative_units(portal):
+    AdministrativeUnit = portal.pool.get('ossis.administrative_unit')
+    return AdministrativeUnit.search([
+            ('company', '=', portal.lgu.id),
+            ], order=[('name', 'ASC')])
+
+
+# Reading the form
+
+class Form:
+    "The values of the form of a service, checked, with their errors"
+
+    def __init__(self, portal, offer, draft=None):
+        self.portal = portal
+        self.offer = offer
+        self.draft = draft
+        self.values = draft.values if draft else {}
+        self.applicant = dict(self.values.get('applicant') or {})
+        self.consent = bool(self.values.get('consent'))
+        self.uploads = []
+        self.errors = {}
+        self.kinds = applicant_kinds(offer)
+        self.applicant.setdefault('kind', self.kinds[0])
+
+    @property
+    def files(self):
+        return self.draft.files if self.draft else {}
+
+    def error(self, field, name, **variables):
+        self.errors.setdefault(field, self.portal.gettext(name, **variables))
+
+    def read(self, final):
+        """Read the values and the files of the request; final when the
+        application must be complete (review), else only what is given is
+        checked (save for later)"""
+        form = self.portal.request.form
+        text = {k: form.get(k, '').strip() for k in [
+                'kind', 'name', 'identifier', 'email', 'phone', 'gender',
+                'administrative_unit', 'address']}
+        kind = text['kind'] if len(self.kinds) > 1 else self.kinds[0]
+        if kind not in self.kinds:
+            kind = self.kinds[0]
+            if final:
+                self.error('kind', 'apply_kind_required')
+        self.applicant = {'kind': kind}
+        self.read_name(text['name'], final)
+        self.read_identifier(kind, text['identifier'], final)
+        self.read_email(text['email'])
+        self.read_phone(text['phone'])
+        self.read_gender(kind, text['gender'])
+        self.read_unit(text['administrative_unit'])
+        self.read_address(text['address'])
+        self.consent = form.get('consent') == 'yes'
+        if final and not self.consent:
+            self.error('consent', 'apply_consent_required')
+        self.read_files(final)
+        return not self.errors
+
+    def _long(self, field, value):
+        if len(value) > TEXT_LENGTH:
+            self.error(field, 'apply_too_long', length=TEXT_LENGTH)
+            return True
+        return False
+
+    def read_name(self, value, final):
+        self.applicant['name'] = value
+        if not value and final:
+            self.error('name', 'apply_name_required')
+        self._long('name', value)
+
+    def read_identifier(self, kind, value, final):
+        pool = self.portal.pool
+        Applicant = pool.get('ossis.applicant')
+        number = identifier.compact(value)
+        self.applicant['identifier'] = number
+        if not number:
+            if final:
+                self.error('identifier', 'apply_nid_required'
+                    if kind == 'person' else 'apply_nipt_required')
+            return
+        if self._long('identifier', number):
+            return
+        try:
+            Applicant.check_identifier(
+                [Applicant(kind=kind, identifier=number)])
+        except ApplicantValidationError as exception:
+            self.errors['identifier'] = exception.message
+
+    def read_email(self, value):
+        Applicant = self.portal.pool.get('ossis.applicant')
+        value = value.lower()
+        self.applicant['email'] = value
+        if not value:
+            # The confirmation and the resume link are sent there
+            self.error('email', 'apply_email_required')
+            return
+        if self._long('email', value):
+            return
+        try:
+            Applicant.check_email([Applicant(email=value)])
+        except ApplicantValidationError as exception:
+            self.errors['email'] = exception.message
+
+    def read_phone(self, value):
+        self.applicant['phone'] = value
+        digits = sum(c.isdigit() for c in value)
+        if value and (set(value) - PHONE_CHARACTERS
+                or not 6 <= digits <= 15):
+            self.error('phone', 'apply_phone_invalid')
+
+    def read_gender(self, kind, value):
+        if kind != 'person' or value not in {'female', 'male'}:
+            value = None
+        self.applicant['gender'] = value
+
+    def read_unit(self, value):
+        unit = None
+        if value:
+            units = {str(u.id): u.id for u in administrative_units(
+                    self.portal)}
+            unit = units.get(value)
+            if unit is None:
+                self.error('administrative_unit', 'apply_unit_invalid')
+        self.applicant['administrative_unit'] = unit
+
+    def read_address(self, value):
+        self.applicant['address'] = value
+        self._long('address', value)
+
+    def read_files(self, final):
+        files = self.portal.request.files
+        limit = max_file_size()
+        kept = self.files
+        for document in self.offer.service.documents:
+            field = f'document_{document.id}'
+            upload = files.get(field)
+            if upload and upload.filename:
+                data = upload.read(limit + 1)
+                if len(data) > limit:
+                    self.error(field, 'apply_file_too_large',
+                        size=self.portal.format_number(
+                            limit / 1024 / 1024, 0))
+                elif not data:
+                    self.error(field, 'apply_file_empty')
+                elif not file_type(data):
+                    self.error(field, 'apply_file_type')
+                else:
+                    self.uploads.append(
+                        (document, file_name(upload.filename), data))
+            elif (final and document.requirement == 'mandatory'
+                    and document.id not in kept):
+                self.error(field, 'apply_document_required',
+                    document=document.document_type.name)
+
+    def check_complete(self):
+        """Check the values of the draft as a final submission does: a
+        draft saved for later may lack some"""
+        applicant = self.applicant
+        kind = applicant.get('kind')
+        if kind not in self.kinds:
+            self.error('kind', 'apply_kind_required')
+        if not applicant.get('name'):
+            self.error('name', 'apply_name_required')
+        if not applicant.get('identifier'):
+            self.error('identifier', 'apply_nid_required'
+                if kind == 'person' else 'apply_nipt_required')
+        if not applicant.get('email'):
+            self.error('email', 'apply_email_required')
+        if not self.consent:
+            self.error('consent', 'apply_consent_required')
+        kept = self.files
+        for document in self.offer.service.documents:
+            if (document.requirement == 'mandatory'
+                    and document.id not in kept):
+                self.error(f'document_{document.id}',
+                    'apply_document_required',
+                    document=document.document_type.name)
+        return not self.errors
+
+    def store(self):
+        "Store the values and the files in the draft; return the draft"
+        Draft = self.portal.pool.get('ossis.portal.draft')
+        self.draft = Draft.store(
+            self.draft, self.portal.lgu, self.offer, self.portal.language,
+            {'applicant': self.applicant, 'consent': self.consent},
+            self.uploads)
+        return self.draft
+
+
+# Pages
+
+def render_form(portal, offer, form, status=200):
+    portal.private = True
+    return portal.render(
+        'apply.html', status=status, offer=offer, service=offer.service,
+        form=form, units=administrative_units(portal),
+        max_size=portal.format_number(max_file_size() / 1024 / 1024, 0))
+
+
+@route('/<lgu>/services/<code>/apply', methods=('GET', 'POST'),
+    max_request_size=MAX_REQUEST_SIZE)
+def apply(portal, lgu, code):
+    offer = online_offer(portal, lgu, code)
+    portal.private = True
+    draft = current_draft(portal, offer)
+    form = Form(portal, offer, draft)
+    if portal.request.method != 'POST':
+        return render_form(portal, offer, form)
+    action = portal.request.form.get('action')
+    save = action == 'save'
+    if not form.read(final=not save):
+        # Nothing is stored: the visitor corrects and sends again
+        return render_form(portal, offer, form, status=400)
+    Draft = portal.pool.get('ossis.portal.draft')
+    Draft.purge()
+    draft = form.store()
+    portal.session['draft'] = draft.id
+    if save:
+        save_for_later(portal, offer, draft)
+        return portal.redirect(
+            portal.lgu_url('services', offer.service_code, 'apply', 'saved'))
+    return portal.redirect(
+        portal.lgu_url('services', offer.service_code, 'apply', 'review'))
+
+
+def save_for_later(portal, offer, draft):
+    "Give the draft a resume link and send it to the applicant"
+    Draft = portal.pool.get('ossis.portal.draft')
+    token = Draft.save_for_later([draft])[draft]
+    email = draft.values['applicant']['email']
+    municipality = municipality_name(portal)
+    url = (portal.request.host_url.rstrip('/')
+        + portal.lgu_url('resume', token))
+    message = EmailMessage()
+    message['From'] = config.get('email', 'from')
+    message['To'] = email
+    message['Subject'] = portal.gettext(
+        'resume_email_subject', municipality=municipality)
+    message.set_content(portal.gettext(
+            'resume_email_body', municipality=municipality,
+            service=offer.service.name, url=url,
+            date=portal.format_date(Draft(draft.id).expires_at)))
+    sendmail_transactional(message['From'], [email], message)
+
+
+def municipality_name(portal):
+    Fiche = portal.pool.get('ossis.service.fiche', type='report')
+    return Fiche.municipality_name(portal.lgu)
+
+
+@route('/<lgu>/services/<code>/apply/saved')
+def saved(portal, lgu, code):
+    offer = online_offer(portal, lgu, code)
+    portal.private = True
+    draft = current_draft(portal, offer)
+    if not draft or not draft.token_hash:
+        return portal.redirect(
+            portal.lgu_url('services', offer.service_code, 'apply'))
+    return portal.render(
+        'apply_saved.html', offer=offer, service=offer.service,
+        expires=portal.format_date(draft.expires_at))
+
+
+@route('/<lgu>/services/<code>/apply/review')
+def review(portal, lgu, code):
+    offer = online_offer(portal, lgu, code)
+    portal.private = True
+    draft = current_draft(portal, offer)
+    if not draft:
+        return portal.redirect(
+            portal.lgu_url('services', offer.service_code, 'apply'))
+    form = Form(portal, offer, draft)
+    if not form.check_complete():
+        return render_form(portal, offer, form)
+    return render_review(portal, offer, form)
+
+
+def render_review(portal, offer, form):
+    unit = form.applicant.get('administrative_unit')
+    units = {u.id: u for u in administrative_units(portal)}
+    Fiche = portal.pool.get('ossis.service.fiche', type='report')
+    return portal.render(
+        'apply_review.html', offer=offer, service=offer.service, form=form,
+        unit=units.get(unit), fee=Fiche.fee(offer.service, offer)[0])
+
+
+@route('/<lgu>/services/<code>/apply/submit', methods=('POST',))
+def submit(portal, lgu, code):
+    pool = portal.pool
+    Draft = pool.get('ossis.portal.draft')
+    offer = online_offer(portal, lgu, code)
+    portal.private = True
+    draft = current_draft(portal, offer)
+    if not draft:
+        raise PortalError(portal.gettext('apply_draft_missing'))
+    form = Form(portal, offer, draft)
+    if not form.check_complete():
+        return render_form(portal, offer, form, status=400)
+    application = Draft.submit(draft)
+    portal.session.pop('draft', None)
+    submitted = [i for i in portal.session.get('applications', [])
+        if isinstance(i, int)]
+    portal.session['applications'] = (
+        submitted + [application.id])[-SESSION_APPLICATIONS:]
+    return portal.redirect(
+        portal.lgu_url('applications', application.id, 'confirmation'))
+
+
+def session_application(portal, lgu, application):
+    "Return the application submitted in the session of the visitor"
+    Application = portal.pool.get('ossis.application')
+    portal.set_lgu(lgu)
+    portal.private = True
+    if application not in portal.session.get('applications', []):
+        raise NotFound()
+    applications = Application.search([
+            ('id', '=', application),
+            ('company', '=', portal.lgu.id),
+            ('number', '!=', None),
+            ], limit=1)
+    if not applications:
+        raise NotFound()
+    return applications[0]
+
+
+@route('/<lgu>/applications/<int:application>/confirmation')
+def confirmation(portal, lgu, application):
+    application = session_application(portal, lgu, application)
+    return portal.render(
+        'apply_done.html', application=application,
+        service=application.service)
+
+
+@route('/<lgu>/applications/<int:application>/receipt')
+def receipt(portal, lgu, application):
+    pool = portal.pool
+    Receipt = pool.get('ossis.application.receipt', type='report')
+    application = session_application(portal, lgu, application)
+    _, content = Receipt.render_records([application], portal.language)
+    response = Response(content, content_type='application/pdf')
+    response.headers['Content-Disposition'] = (
+        f'attachment; filename="receipt-{application.number}.pdf"')
+    return response
+
+
+@route('/<lgu>/resume/<token>', readonly=False)
+def resume(portal, lgu, token):
+    "Open the draft of the link sent by email, when it is still valid"
+    pool = portal.pool
+    Attempt = pool.get('ossis.portal.attempt')
+    Draft = pool.get('ossis.portal.draft')
+    company = portal.set_lgu(lgu)
+    portal.private = True
+    address = portal.request.remote_addr
+    if Attempt.blocked('resume', address):
+        return portal.error(429, portal.gettext('resume_blocked'))
+    draft = Draft.find(company, token)
+    if not draft or not draft.lgu_service.online:
+        # Stored: the page is answered, not raised, so the attempt counts
+        Attempt.add('resume', address)
+        return portal.error(404, portal.gettext('resume_unknown'))
+    portal.session['draft'] = draft.id
+    return portal.redirect(portal.lgu_url(
+            'services', draft.lgu_service.service_code, 'apply'))
