@@ -83,6 +83,7 @@ def has_report(client, name):
 
 def open_record(page, server, record_id):
     "Open the form of the application through the URL of the web client"
+    close_tabs(page)
     page.evaluate(
         "hash => { window.location.hash = hash; }",
         f'#{server.database}/model/{MODEL}/{record_id}')
@@ -93,6 +94,20 @@ def open_record(page, server, record_id):
     settle(page)
     discard_changes(page)
     return tab
+
+
+def close_tabs(page):
+    """Close the tabs left open without saving, as a clerk does: a form left
+    open on an application that others moved on holds stale values, which
+    the web client would try to save with the next button"""
+    for _ in range(20):
+        if not page.evaluate("() => Sao.Tab.tabs.length"):
+            return
+        page.evaluate("() => { Sao.Tab.tabs.close_current(); }")
+        page.wait_for_timeout(200)
+        discard_changes(page)
+        settle(page)
+    raise AssertionError("the tabs of the web client do not close")
 
 
 def settle(page):
