@@ -8,17 +8,17 @@ information, withdraws, gives feedback.  Every bad input is refused with a
 friendly page and stores nothing."""
 import datetime as dt
 import re
+import time
 
 import pytest
-from portal import Visitor
+from portal import Visitor, png
 from portal_staff import (
     APP, carry, counts, file_application, request_information)
 
 PDF = b'%PDF-1.4\n% the missing document\n%%EOF\n'
-PNG = b'\x89PNG\r\n\x1a\n' + b'\0' * 64
+PNG = png()
 # The applications of the demo that a test took
 TAKEN = set()
-
 
 @pytest.fixture
 def visitor(ossis_server):
@@ -404,3 +404,36 @@ def test_rate_limit(ossis_server, users):
     assert re.search(r'<h1>', page.text)
     # Other clients are not blocked
     assert opened(Visitor(ossis_server), application).status == 200
+
+
+def test_message_of_the_request(visitor, users, mailbox):
+    """The applicant reads what the municipality wrote with its request,
+    on the page and in the email, never the staff's internal comment"""
+    application = file_application(users)
+    back = users['elbasan.back']
+    back.write(APP, [application['id']], {
+            'applicant_message': "Please send the plan signed by the "
+            "engineer.",
+            })
+    request_information(users, application['id'], "Unsigned plan")
+
+    page = opened(visitor, application)
+    messages = [q.text_content() for q in page.html.cssselect(
+            'blockquote.message')]
+    assert "Please send the plan signed by the engineer." in messages
+    assert "Unsigned plan" not in page.text
+    body = email_with(mailbox, application['number'], "signed by the")
+    assert "Please send the plan signed by the engineer." in body
+    assert "Unsigned plan" not in body
+
+
+def email_with(mailbox, number, text, timeout=30):
+    "Return the body of the email about the number that holds the text"
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for message in mailbox.received('besnik.duka@example.com'):
+            body = message.get_body(('plain',)).get_content()
+            if number in message['Subject'] and text in body:
+                return body
+        time.sleep(0.2)
+    raise AssertionError(f"no email about {number} says {text!r}")

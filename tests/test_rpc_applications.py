@@ -240,7 +240,8 @@ def test_external_system_and_staff_carry_an_application(
         'approve', 'issue', 'deliver', 'close']
     # What the applicant may read: no staff, no comments
     for line in status['history']:
-        assert set(line) == {'date', 'action', 'action_name', 'step', 'state'}
+        assert set(line) == {
+            'date', 'action', 'action_name', 'step', 'state', 'message'}
     text = repr(status)
     for secret in STAFF_NAMES + [INTERNAL_COMMENT]:
         assert secret not in text

@@ -7,11 +7,10 @@ language of the applicant; a part whose value is missing (no expected date,
 no portal) is left out."""
 import re
 from collections import namedtuple
-from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
-import trytond.config as config
 from trytond.i18n import gettext
 from trytond.model import Model
+from trytond.modules.ossis_services.portal import tracking_url
 from trytond.pool import Pool
 from trytond.transaction import Transaction
 
@@ -29,7 +28,6 @@ _GSM = str.maketrans({
         'ë': 'e', 'Ë': 'E', 'ç': 'c', 'Ç': 'C',
         '„': '"', '“': '"', '”': '"', '‘': "'", '’': "'", '–': '-',
         })
-_TRACKING_CODE = '{tracking_code}'
 
 Texts = namedtuple('Texts', ['subject', 'body', 'sms'])
 
@@ -48,21 +46,6 @@ def recipients(application):
     people = [application.applicant,
         getattr(application, 'representative', None)]
     return [p for p in people if p is not None]
-
-
-def tracking_url(tracking_code):
-    """Return the address where the applicant follows the application:
-    [ossis_portal] url with {tracking_code} replaced, or with the code added
-    as the parameter "code"; None without a portal"""
-    url = config.get('ossis_portal', 'url')
-    if not url or not tracking_code:
-        return None
-    if _TRACKING_CODE in url:
-        return url.replace(_TRACKING_CODE, quote(tracking_code, safe=''))
-    parts = urlsplit(url)
-    query = parse_qsl(parts.query, keep_blank_values=True)
-    query.append(('code', tracking_code))
-    return urlunsplit(parts._replace(query=urlencode(query)))
 
 
 def localized(record, language):
@@ -92,7 +75,17 @@ def values(application, language):
             message(f'decision_{decision}', language)
             if decision in DECISIONS else ''),
         'url': tracking_url(application.tracking_code),
+        'message': applicant_message(application),
         }
+
+
+def applicant_message(application):
+    "Return what the staff wrote to the applicant with the last action"
+    history = getattr(application, 'history', None) or []
+    if not history:
+        return None
+    last = max(history, key=lambda h: (h.date, h.id))
+    return getattr(last, 'message', None)
 
 
 def render(application, event, person, language):
@@ -112,6 +105,8 @@ def email_body(event, language, data):
         message('email_greeting', language, **data),
         message(f'email_{event}', language, **data),
         ]
+    if data.get('message'):
+        paragraphs.append(message('email_message', language, **data))
     if data['expected_date'] and event in WITH_EXPECTED_DATE:
         paragraphs.append(message('email_expected_date', language, **data))
     paragraphs.append(message('email_tracking_code', language, **data))

@@ -58,9 +58,9 @@ ACTION_BUTTONS = {
     }
 # Fields of a submitted application that staff may still change
 OPEN_FIELDS = {
-    'action_comment', 'end_reason', 'fee_state', 'fee_receipt',
-    'fee_paid_date', 'fee_exemption', 'fee_exemption_reason', 'documents',
-    'decision_text', 'attachments', 'notes',
+    'action_comment', 'applicant_message', 'end_reason', 'fee_state',
+    'fee_receipt', 'fee_paid_date', 'fee_exemption', 'fee_exemption_reason',
+    'documents', 'decision_text', 'attachments', 'notes',
     }
 
 # Fields set by the process, empty in a new draft
@@ -70,7 +70,8 @@ PROCESS_FIELDS = [
     'suspended_date', 'decided_date', 'decided_by', 'decision_unit',
     'verification_code',
     'issued_date', 'delivered_date', 'delivery_desk', 'delivered_to',
-    'delivered_by', 'closed_date', 'end_reason', 'action_comment', 'history',
+    'delivered_by', 'closed_date', 'end_reason', 'action_comment',
+    'applicant_message', 'history',
     ]
 
 _draft = {
@@ -338,6 +339,14 @@ class Application(LGUOwnedMixin, ModelSQL, ModelView):
             'invisible': ~Eval('state').in_(RUNNING + ['decided', 'ready']),
             },
         help="Stored in the history with the next action, then cleared.")
+    applicant_message = fields.Text(
+        "Message to the Applicant",
+        states={
+            'invisible': ~Eval('state').in_(RUNNING),
+            },
+        help="What the applicant reads with the next action, on the "
+        "portal and in the email: e.g. the information or the documents "
+        "asked for.  Stored in the history, then cleared.")
     history = fields.One2Many(
         'ossis.application.history', 'application', "History",
         readonly=True)
@@ -778,7 +787,8 @@ class Application(LGUOwnedMixin, ModelSQL, ModelView):
     @classmethod
     def _history_values(
             cls, application, action, from_state, to_state, from_step,
-            to_step, employee, now, comment=None, public=True):
+            to_step, employee, now, comment=None, public=True,
+            message=None):
         return {
             'application': application.id,
             'company': application.company.id,
@@ -791,6 +801,7 @@ class Application(LGUOwnedMixin, ModelSQL, ModelView):
             'from_step': from_step.id if from_step else None,
             'to_step': to_step.id if to_step else None,
             'comment': comment,
+            'message': message,
             'public': public,
             }
 
@@ -825,12 +836,14 @@ class Application(LGUOwnedMixin, ModelSQL, ModelView):
             values, event = cls._transition_values(
                 application, transition, today, now, employee)
             values['action_comment'] = None
+            values['applicant_message'] = None
             to_write.extend(([application], values))
             history.append(cls._history_values(
                     application, action, application.state, values['state'],
                     application.step, transition.to_step or application.step,
                     employee, now,
-                    comment=comment or application.action_comment))
+                    comment=comment or application.action_comment,
+                    message=application.applicant_message))
             if event:
                 events[event].append(application)
         if to_write:
@@ -1014,6 +1027,7 @@ class Application(LGUOwnedMixin, ModelSQL, ModelView):
         history = []
         for records, values in zip(to_write[::2], to_write[1::2]):
             values.setdefault('action_comment', None)
+            values.setdefault('applicant_message', None)
             for application in records:
                 history.append(cls._history_values(
                         application, action, application.state,
@@ -1022,7 +1036,8 @@ class Application(LGUOwnedMixin, ModelSQL, ModelView):
                         comment=application.action_comment or (
                             application.end_reason
                             if action in {'withdraw', 'cancel'} else None),
-                        public=public))
+                        public=public,
+                        message=application.applicant_message))
         cls.write(*grouped(to_write))
         History.create(history)
 

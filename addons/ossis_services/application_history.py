@@ -59,10 +59,14 @@ class ApplicationHistory(LGUOwnedMixin, ModelSQL, ModelView):
     assignee = fields.Many2One(
         'company.employee', "Assignee", ondelete='RESTRICT')
     comment = fields.Text("Comment")
+    message = fields.Text(
+        "Message to the Applicant",
+        help="What the staff wrote to the applicant with the action.")
     public = fields.Boolean(
         "Shown to the Applicant",
-        help="The applicant sees the date, the action and the step in "
-        "plain words, never the comment nor the staff.")
+        help="The applicant sees the date, the action, the step in plain "
+        "words and the message to the applicant, never the comment nor "
+        "the staff.")
 
     @classmethod
     def __setup__(cls):
@@ -93,6 +97,7 @@ class ApplicationHistory(LGUOwnedMixin, ModelSQL, ModelView):
                     ['action'])['action']['selection'])[self.action],
             'step': step.citizen_name or step.name if step else None,
             'state': self.to_state,
+            'message': self.message,
             }
 
     @classmethod

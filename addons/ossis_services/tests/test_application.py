@@ -159,6 +159,36 @@ class ApplicationTestCase(ModuleTestCase):
             Calendar.add_working_days(setup.company, due_date, 3))
 
     @with_transaction()
+    def test_message_to_the_applicant(self):
+        "Test the message to the applicant goes with the action, apart"
+        pool = Pool()
+        Application = pool.get('ossis.application')
+        History = pool.get('ossis.application.history')
+        setup = scenario.municipality('elbasan')
+        application = scenario.draft(setup)
+        self.submit(setup, application)
+        with as_user(setup.back):
+            Application.write([Application(application.id)], {
+                    'applicant_message': "Send the plan signed.",
+                    'action_comment': "The plan is not signed.",
+                    })
+        self.act(setup.back, [application], 'request_info')
+
+        application = Application(application.id)
+        self.assertIsNone(application.applicant_message)
+        self.assertIsNone(application.action_comment)
+        request, = [h for h in application.history
+            if h.action == 'request_info']
+        self.assertEqual(request.message, "Send the plan signed.")
+        self.assertEqual(request.comment, "The plan is not signed.")
+        line, = [line for line in History.citizen_history(application)
+            if line['action'] == 'request_info']
+        self.assertEqual(line['message'], "Send the plan signed.")
+        self.assertNotIn(
+            "The plan is not signed.", repr(History.citizen_history(
+                    application)))
+
+    @with_transaction()
     def test_action_of_another_unit_refused(self):
         "Test an officer of another unit cannot act; nothing is stored"
         pool = Pool()
