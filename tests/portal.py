@@ -3,6 +3,7 @@
 """A visitor of the citizen portal over HTTP, as a browser without
 JavaScript: cookies, forms with their CSRF token, redirects followed"""
 import http.cookiejar
+import io
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -10,6 +11,18 @@ import uuid
 from dataclasses import dataclass
 
 import lxml.html
+from PIL import Image
+
+# A small valid PDF, and a PNG image, as applicants upload them
+PDF = (b'%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n'
+    b'<< /Root 1 0 R >>\n%%EOF\n')
+
+
+def png():
+    "Return a small PNG image, readable as one"
+    data = io.BytesIO()
+    Image.new('RGB', (8, 8), (200, 30, 30)).save(data, 'PNG')
+    return data.getvalue()
 
 
 @dataclass

@@ -75,3 +75,63 @@ def test_the_check_finds_violations(portal):
 def test_transparency(portal, ossis_server):
     open_page(portal, ossis_server, '/elbasan/transparency')
     assert_accessible(portal)
+
+
+def demo_application(users, domain):
+    "Return the number and tracking code of a demo application of Elbasan"
+    record, = users['national.admin'].search_read('ossis.application', [
+            ('company.code', '=', 'elbasan'),
+            ] + domain, ['number', 'tracking_code', 'verification_code'],
+        limit=1, order=[('id', 'ASC')])
+    return record
+
+
+def track(portal, server, application):
+    open_page(portal, server, '/track')
+    portal.fill('#number', application['number'])
+    portal.fill('#code', application['tracking_code'])
+    portal.locator('main form button[type="submit"]').click()
+    portal.wait_for_load_state()
+
+
+def test_track_form(portal, ossis_server):
+    open_page(portal, ossis_server, '/track')
+    assert_accessible(portal)
+    # With the errors of a wrong lookup
+    portal.fill('#number', 'ELB-2026-999999')
+    portal.fill('#code', 'AAAAA-AAAAA-AAAAA-AAAAA')
+    portal.locator('main form button[type="submit"]').click()
+    portal.wait_for_load_state()
+    assert portal.locator('[role="alert"]').count()
+    assert_accessible(portal)
+
+
+@pytest.mark.parametrize('state', ['waiting', 'in_progress', 'closed'])
+def test_application_page(portal, ossis_server, users, state):
+    "The status page with the answer form, the withdrawal, the feedback"
+    domain = [('state', '=', state)]
+    if state == 'closed':
+        rated = users['national.admin'].search_read(
+            'ossis.application.feedback', [], ['application'])
+        domain.append(('id', 'not in', [r['application'] for r in rated]))
+    application = demo_application(users, domain)
+    track(portal, ossis_server, application)
+    assert application['number'] in portal.locator('h1').inner_text() + (
+        portal.locator('main').inner_text())
+    assert_accessible(portal)
+    if state == 'in_progress':
+        portal.locator('main a[href$="/withdraw"]').first.click()
+        portal.wait_for_load_state()
+        assert_accessible(portal)
+
+
+def test_verify(portal, ossis_server, users):
+    open_page(portal, ossis_server, '/verify')
+    assert_accessible(portal)
+    application = demo_application(users, [
+            ('verification_code', '!=', None)])
+    open_page(
+        portal, ossis_server, f"/verify/{application['verification_code']}")
+    assert_accessible(portal)
+    open_page(portal, ossis_server, '/verify/0000-0000-0000-0000')
+    assert_accessible(portal)

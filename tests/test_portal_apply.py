@@ -10,28 +10,18 @@ application and resume it from the link received by email.  Bad input is
 refused field by field and stores nothing: every such test counts the
 records before and after, as the national administrator."""
 import hashlib
-import io
 import re
 import uuid
 
 import pytest
-from PIL import Image
-from portal import Visitor
+from portal import PDF, Visitor, png
 from trytond.modules.ossis_base.identifier import check_letter
 
 COUNTED = [
     'ossis.application', 'ossis.applicant', 'ossis.portal.draft',
     'ir.attachment']
-PDF = (b'%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n'
-    b'<< /Root 1 0 R >>\n%%EOF\n')
 EXE = b'MZ\x90\x00\x03\x00\x00\x00' + b'\x00' * 120
 URL = re.compile(r'https?://\S+')
-
-
-def png():
-    data = io.BytesIO()
-    Image.new('RGB', (8, 8), (200, 30, 30)).save(data, 'PNG')
-    return data.getvalue()
 
 
 def new_identifier(kind='person'):

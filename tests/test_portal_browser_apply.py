@@ -10,10 +10,9 @@ import re
 import uuid
 
 import pytest
+from portal import PDF
 from trytond.modules.ossis_base.identifier import check_letter
 
-PDF = (b'%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n'
-    b'<< /Root 1 0 R >>\n%%EOF\n')
 URL = re.compile(r'https?://\S+')
 
 
