@@ -135,3 +135,21 @@ def test_verify(portal, ossis_server, users):
     assert_accessible(portal)
     open_page(portal, ossis_server, '/verify/0000-0000-0000-0000')
     assert_accessible(portal)
+
+
+def test_apply(portal, ossis_server):
+    "The form, the form with its errors, and the page of a saved draft"
+    open_page(portal, ossis_server, '/elbasan/')
+    portal.locator('ul.services li:has(.badge) a').first.click()
+    portal.locator('a.button[href$="/apply"]').click()
+    portal.locator('#name').wait_for()
+    assert_accessible(portal)
+    portal.locator('button[value="review"]').click()
+    portal.locator('#error-summary').wait_for()
+    assert_accessible(portal)
+    portal.fill('#name', "Arta Hoxha")
+    portal.fill('#email', 'arta.hoxha@example.al')
+    portal.locator('button[value="save"]').click()
+    portal.wait_for_load_state()
+    assert '/apply/saved' in portal.url
+    assert_accessible(portal)
