@@ -72,6 +72,23 @@ def test_track_form(visitor):
     assert field(page, 'code').get('value') == 'ABCDE-FGHJK-MNPQR-STVWX'
 
 
+def test_codes_not_logged(ossis_server, visitor, users):
+    "The codes of the QR links never reach the server's log"
+    application = file_application(users)
+    code = application['tracking_code']
+    offset = ossis_server.log_size()
+    visitor.get(f'/track/{code}')
+    visitor.get('/track', code=code)
+    visitor.get('/verify/ABCD-EFGH-JKMN-PQRS')
+    page = track(visitor, application['number'], code)
+    assert page.status == 200
+    time.sleep(0.5)
+    log = ossis_server.log_since(offset)
+    assert '/portal/track/***' in log
+    assert code not in log
+    assert 'ABCD-EFGH-JKMN-PQRS' not in log
+
+
 def test_track_opens_the_status_page(visitor, users, national):
     "The number and the code open the status page, without personal data"
     application = file_application(users)

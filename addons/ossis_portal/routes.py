@@ -7,3 +7,6 @@ from . import catalogue_routes  # noqa: F401
 from . import track_routes  # noqa: F401
 from . import transparency_routes  # noqa: F401
 from . import verify_routes  # noqa: F401
+from .log import install as _install_log_filter
+
+_install_log_filter()

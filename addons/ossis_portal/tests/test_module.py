@@ -11,6 +11,7 @@ from trytond.modules.ossis_portal import web
 from trytond.modules.ossis_portal.attempt import client_network
 from trytond.modules.ossis_portal.catalogue_routes import fold
 from trytond.modules.ossis_portal.company import contrast_with_white
+from trytond.modules.ossis_portal.log import mask_codes
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 
@@ -98,6 +99,21 @@ class OssisPortalTestCase(
             web.SESSION_AGE = age
         time.sleep(0.01)
         self.assertEqual(web.decode_session('secret', expired), {})
+
+    def test_codes_masked_in_log(self):
+        "Test the codes of the portal are masked in the request log"
+        self.assertEqual(
+            mask_codes('"GET /db/portal/track/ABCDE-FGHIJ HTTP/1.1" 200'),
+            '"GET /db/portal/track/*** HTTP/1.1" 200')
+        self.assertEqual(
+            mask_codes("<Request '/db/portal/verify?lang=en&code=AB12'>"),
+            "<Request '/db/portal/verify?lang=en&code=***'>")
+        self.assertEqual(
+            mask_codes('GET /db/portal/elbasan/resume/tok3n HTTP/1.1'),
+            'GET /db/portal/elbasan/resume/*** HTTP/1.1')
+        self.assertEqual(
+            mask_codes('GET /db/portal/elbasan/services/TAX-05'),
+            'GET /db/portal/elbasan/services/TAX-05')
 
     def test_client_network(self):
         "Test failed attempts are counted per client network"
