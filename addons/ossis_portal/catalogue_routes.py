@@ -6,6 +6,7 @@ import unicodedata
 from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response
 
+from trytond.cache import Cache
 from trytond.transaction import Transaction
 
 from .web import HERE, route
@@ -18,6 +19,9 @@ CREST_TYPES = {
     b'\xff\xd8\xff': 'image/jpeg',
     }
 THEME = ":root { --lgu-colour: %(colour)s; }\n"
+# The search texts of the offers of a municipality, kept for ten minutes:
+# the catalogue changes seldom and a change shows after at most that time
+_search_texts = Cache('ossis_portal.search_texts', duration=10 * 60)
 # A search longer than this is cut: nobody types more
 SEARCH_LENGTH = 100
 
@@ -45,6 +49,15 @@ def offers(pool, company):
 def search_texts(pool, records):
     """Return the folded text of each offer in Albanian and in English:
     its code, name, purpose, category and documents"""
+    key = tuple(sorted(r.id for r in records))
+    texts = _search_texts.get(key)
+    if texts is None:
+        texts = _read_search_texts(pool, records)
+        _search_texts.set(key, texts)
+    return texts
+
+
+def _read_search_texts(pool, records):
     LGUService = pool.get('ossis.lgu.service')
     texts = {r.id: [r.service_code] for r in records}
     for language in ['sq', 'en']:
