@@ -37,10 +37,10 @@ KINDS = {'citizen': 'person', 'business': 'business'}
 def online_offer(portal, lgu, code):
     "Return the offer of the service code that the municipality gives online"
     company = portal.set_lgu(lgu)
-    offer = next((o for o in offers(portal.pool, company)
-            if o.service_code == code), None)
-    if not offer:
+    found = offers(portal.pool, company, code)
+    if not found:
         raise NotFound()
+    offer, = found
     if not offer.online:
         raise PortalRequestError(404, portal.gettext('apply_not_online'))
     return offer

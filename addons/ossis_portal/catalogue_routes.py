@@ -2,6 +2,7 @@
 # this repository contains the full copyright notices and license terms.
 """The municipalities, their catalogues of services and the fiche pages"""
 import unicodedata
+from collections import namedtuple
 
 from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response
@@ -32,13 +33,15 @@ def fold(text):
     return ''.join(c for c in text if not unicodedata.combining(c))
 
 
-def offers(pool, company):
-    "Return the offers of the municipality valid today, by code"
+def offers(pool, company, code=None):
+    """Return the offers of the municipality valid today, by code; only the
+    offer of the code when given"""
     LGUService = pool.get('ossis.lgu.service')
     Date = pool.get('ir.date')
     with Transaction().set_context(company=company.id):
         today = Date.today()
-    return LGUService.search([
+    domain = [('service_code', '=', code)] if code else []
+    return LGUService.search(domain + [
             ('company', '=', company.id),
             ('service.state', '=', 'published'),
             ['OR', ('start_date', '=', None), ('start_date', '<=', today)],
@@ -73,22 +76,51 @@ def _read_search_texts(pool, records):
     return {i: fold(' '.join(t)) for i, t in texts.items()}
 
 
+# An offer as the catalogue lists it
+Entry = namedtuple(
+    'Entry', ['id', 'code', 'name', 'online', 'fee', 'category'])
+
+
+def entries(pool, records):
+    """Return the entries of the offers, read at once: the catalogue lists
+    a hundred of them"""
+    LGUService = pool.get('ossis.lgu.service')
+    Category = pool.get('ossis.service.category')
+    Fiche = pool.get('ossis.service.fiche', type='report')
+    rows = LGUService.read([r.id for r in records], [
+            'service_code', 'online', 'fee', 'service.name',
+            'service.category'])
+    categories = {c.id: c for c in Category.browse(list({
+                    r['service.']['category'] for r in rows
+                    if r['service.']['category']}))}
+    return [Entry(
+            id=r['id'], code=r['service_code'], name=r['service.']['name'],
+            online=r['online'], fee=Fiche.amount(r['fee']),
+            category=categories.get(r['service.']['category']))
+        for r in rows]
+
+
 def search(pool, records, query):
-    "Return the offers matching every word of the query, names first"
+    "Return the offers matching every word of the query"
     words = fold(query[:SEARCH_LENGTH]).split()
     if not words:
         return list(records)
     texts = search_texts(pool, records)
-    found = [r for r in records if all(w in texts[r.id] for w in words)]
-    return sorted(found, key=lambda r: not all(
-            w in fold(r.service.name) for w in words))
+    return [r for r in records if all(w in texts[r.id] for w in words)]
 
 
-def by_category(records):
-    "Return (category, offers) in the order of the categories"
+def by_name_match(entries, query):
+    "Return the entries whose name holds every word of the query first"
+    words = fold(query[:SEARCH_LENGTH]).split()
+    return sorted(entries, key=lambda e: not all(
+            w in fold(e.name) for w in words))
+
+
+def by_category(entries):
+    "Return (category, entries) in the order of the categories"
     categories = {}
-    for offer in records:
-        categories.setdefault(offer.service.category, []).append(offer)
+    for entry in entries:
+        categories.setdefault(entry.category, []).append(entry)
     return sorted(categories.items(),
         key=lambda c: (c[0].code if c[0] else '~'))
 
@@ -110,11 +142,10 @@ def catalogue(portal, lgu):
     query = portal.request.args.get('q', '').strip()[:SEARCH_LENGTH]
     records = offers(portal.pool, company)
     found = search(portal.pool, records, query) if query else records
-    Fiche = portal.pool.get('ossis.service.fiche', type='report')
+    found = by_name_match(entries(portal.pool, found), query)
     return portal.render(
         'catalogue.html', query=query, found=found,
-        categories=by_category(found), total=len(records),
-        fiche_fee=lambda o: Fiche.fee(o.service, o)[0])
+        categories=by_category(found), total=len(records))
 
 
 @route('/<lgu>/services/<code>')
@@ -122,10 +153,10 @@ def fiche(portal, lgu, code):
     pool = portal.pool
     Fiche = pool.get('ossis.service.fiche', type='report')
     company = portal.set_lgu(lgu)
-    offer = next(
-        (o for o in offers(pool, company) if o.service_code == code), None)
-    if not offer:
+    found = offers(pool, company, code)
+    if not found:
         raise NotFound()
+    offer, = found
     measured = measured_time(pool, offer)
     desks = sorted(offer.desks, key=lambda d: (
             d.administrative_unit.name if d.administrative_unit else '',
