@@ -147,6 +147,7 @@ demo: demo-db
 	@echo "OSSIS demo: http://$(DEMO_HOST):$(PORT)/#$(DEMO_DB)  (database" \
 		"$(DEMO_DB); admin password in var/demo-admin-password;" \
 		"Ctrl-C stops the server)"
+	@echo "Citizen portal: http://$(DEMO_HOST):$(PORT)/$(DEMO_DB)/portal/"
 	@echo
 	$(DEMO_ENV) exec $(OSSIS) -c $(OSSIS_CONF) serve -d $(DEMO_DB) \
 		--listen $(DEMO_HOST):$(PORT)

@@ -330,9 +330,10 @@ def route(path, methods=('GET',), readonly=None, max_request_size=None):
         endpoint = with_pool(endpoint)
         if max_request_size:
             endpoint.max_request_size = max_request_size
-        # With "Referrer-Policy: no-referrer" browsers send "Origin: null"
-        # with the forms, which trytond refuses unless allowed: the CSRF
-        # token of the session protects them
+        # Browsers send "Origin: null" with forms under a no-referrer
+        # policy (a visitor's privacy settings may set one), which trytond
+        # refuses unless allowed: the CSRF token of the session protects
+        # the forms
         endpoint.allow_null_origin = True
         app.route(
             '/<database_name>/portal' + path, methods=list(methods))(
