@@ -18,10 +18,9 @@ record constructor cost time, and production runs with -O.
 import argparse
 import os
 import statistics
-import sys
 import time
 
-from bench_database import use_database  # noqa: E402
+from bench_database import module_database, use_database  # noqa: E402
 
 use_database('bench_fiche_manual')
 
@@ -29,7 +28,7 @@ from decimal import Decimal  # noqa: E402
 
 from trytond.pool import Pool  # noqa: E402
 from trytond.tests.test_tryton import (  # noqa: E402
-    activate_module, drop_db, with_transaction)
+    with_transaction)
 
 LANGUAGES = ['en', 'sq']
 
@@ -47,16 +46,8 @@ def main():
         help="write the PDFs built into the directory")
     options = parser.parse_args()
 
-    print(f"backend: {os.environ['TRYTOND_DATABASE_URI'].split(':')[0]}, "
-        f"python -O: {'yes' if sys.flags.optimize else 'no'}")
-    start = time.perf_counter()
-    drop_db()
-    activate_module('ossis_services')
-    print(f"database activated in {time.perf_counter() - start:.1f} s")
-    try:
+    with module_database('ossis_services'):
         run(options)
-    finally:
-        drop_db()
 
 
 @with_transaction()

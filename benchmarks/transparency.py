@@ -20,18 +20,16 @@ python -O: production runs with -O.
 """
 import argparse
 import datetime as dt
-import os
 import random
-import sys
 import time
 
-from bench_database import use_database  # noqa: E402
+from bench_database import module_database, use_database  # noqa: E402
 
 use_database('bench_transparency')
 
 from trytond.pool import Pool  # noqa: E402
 from trytond.tests.test_tryton import (  # noqa: E402
-    activate_module, drop_db, with_transaction)
+    with_transaction)
 from trytond.transaction import Transaction  # noqa: E402
 
 YEAR = 2026
@@ -46,16 +44,8 @@ def main():
         help="applications of the year (default: %(default)s)")
     options = parser.parse_args()
 
-    print(f"backend: {os.environ['TRYTOND_DATABASE_URI'].split(':')[0]}, "
-        f"python -O: {'yes' if sys.flags.optimize else 'no'}")
-    start = time.perf_counter()
-    drop_db()
-    activate_module('ossis_services')
-    print(f"database activated in {time.perf_counter() - start:.1f} s")
-    try:
+    with module_database('ossis_services'):
         run(options)
-    finally:
-        drop_db()
 
 
 def timed(label, function, *args, **kwargs):

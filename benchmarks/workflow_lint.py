@@ -17,12 +17,10 @@ record constructor cost time, and production runs with -O.
         python -O benchmarks/workflow_lint.py
 """
 import argparse
-import os
 import statistics
-import sys
 import time
 
-from bench_database import use_database  # noqa: E402
+from bench_database import module_database, use_database  # noqa: E402
 
 use_database('bench_workflow_lint')
 
@@ -30,7 +28,7 @@ from decimal import Decimal  # noqa: E402
 
 from trytond.pool import Pool  # noqa: E402
 from trytond.tests.test_tryton import (  # noqa: E402
-    activate_module, drop_db, with_transaction)
+    with_transaction)
 
 
 def main():
@@ -44,16 +42,8 @@ def main():
         help="times the check runs (default: %(default)s)")
     options = parser.parse_args()
 
-    print(f"backend: {os.environ['TRYTOND_DATABASE_URI'].split(':')[0]}, "
-        f"python -O: {'yes' if sys.flags.optimize else 'no'}")
-    start = time.perf_counter()
-    drop_db()
-    activate_module('ossis_services')
-    print(f"database activated in {time.perf_counter() - start:.1f} s")
-    try:
+    with module_database('ossis_services'):
         run(options)
-    finally:
-        drop_db()
 
 
 @with_transaction()

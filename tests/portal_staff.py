@@ -3,29 +3,12 @@
 """The staff of Elbasan carry applications over RPC for the tests of the
 citizen portal: filed by the system of the municipality, reviewed, asked
 for information, decided, issued and delivered"""
-import contextlib
 
-from test_rpc_applications import APP, SERVICE, filing
+from test_rpc_applications import (
+    APP, SERVICE, checklist, filing, head_acting_for)
 
 # The steps of the staff after the review, to the delivery
 TO_DELIVERY = ['forward', 'head.forward', 'head.approve', 'issue', 'deliver']
-
-
-def checklist(system, code=SERVICE):
-    "The codes of the documents of the service: (mandatory, all)"
-    offer, = system.search_read('ossis.lgu.service', [
-            ('service_code', '=', code),
-            ], ['service'])
-    service, = system.read('ossis.service', [offer['service']],
-        ['documents'])
-    lines = system.read('ossis.service.document', service['documents'],
-        ['document_type', 'requirement'])
-    types = {t['id']: t['code'] for t in system.read(
-            'ossis.document.type',
-            [line['document_type'] for line in lines], ['code'])}
-    mandatory = [types[line['document_type']] for line in lines
-        if line['requirement'] == 'mandatory']
-    return mandatory, list(types.values())
 
 
 def file_application(users, **values):
@@ -36,36 +19,12 @@ def file_application(users, **values):
     return system.call(APP, 'submit_external', filing(checklists, **values))
 
 
-@contextlib.contextmanager
-def head_acts_for_permits(users):
-    """Let elbasan.head act for the unit responsible for the service, as
-    the head of the building permits sector does (restored at the end)"""
-    national = users['national.admin']
-    offer, = users['elbasan.system'].search_read('ossis.lgu.service', [
-            ('service_code', '=', SERVICE),
-            ], ['responsible_unit'])
-    unit = offer['responsible_unit']
-    head = users['elbasan.head'].context['employee']
-    employee, = national.read('company.employee', [head], ['org_units'])
-    headed = national.search('ossis.org_unit', [('head', '=', head)])
-    added = unit not in employee['org_units'] and unit not in headed
-    if added:
-        national.write('company.employee', [head], {
-                'org_units': [('add', [unit])]})
-    try:
-        yield unit
-    finally:
-        if added:
-            national.write('company.employee', [head], {
-                    'org_units': [('remove', [unit])]})
-
-
 def carry(users, app_id, steps=TO_DELIVERY):
     """Take the steps of the staff on the application: 'head.x' is done by
     the head, 'deliver' by the front desk, the others by the back office"""
     back, head, front = (
         users['elbasan.back'], users['elbasan.head'], users['elbasan.front'])
-    with head_acts_for_permits(users):
+    with head_acting_for(users):
         for step in steps:
             if step.startswith('head.'):
                 head.call(APP, step[len('head.'):], [app_id])

@@ -9,6 +9,7 @@ over RPC.  Users who may not act are refused, and each refusal changes
 nothing; bad values of a filing are refused and store nothing.
 """
 import base64
+import contextlib
 import datetime as dt
 import json
 import re
@@ -56,24 +57,28 @@ def system(users):
     return users['elbasan.system']
 
 
+def checklist(system, code=SERVICE):
+    "The codes of the documents of the service: (mandatory, all)"
+    offer, = system.search_read('ossis.lgu.service', [
+            ('service_code', '=', code),
+            ], ['service'])
+    service, = system.read('ossis.service', [offer['service']],
+        ['documents'])
+    lines = system.read('ossis.service.document', service['documents'],
+        ['document_type', 'requirement'])
+    types = {t['id']: t['code'] for t in system.read(
+            'ossis.document.type',
+            [line['document_type'] for line in lines], ['code'])}
+    mandatory = [types[line['document_type']] for line in lines
+        if line['requirement'] == 'mandatory']
+    return mandatory, list(types.values())
+
+
 @pytest.fixture(scope='module')
 def checklists(system):
     "The codes of the documents of each service code: (mandatory, all)"
-    def checklist(code):
-        offer, = system.search_read('ossis.lgu.service', [
-                ('service_code', '=', code),
-                ], ['service'])
-        service, = system.read('ossis.service', [offer['service']],
-            ['documents'])
-        lines = system.read('ossis.service.document', service['documents'],
-            ['document_type', 'requirement'])
-        types = {t['id']: t['code'] for t in system.read(
-                'ossis.document.type',
-                [line['document_type'] for line in lines], ['code'])}
-        mandatory = [types[line['document_type']] for line in lines
-            if line['requirement'] == 'mandatory']
-        return mandatory, list(types.values())
-    return {code: checklist(code) for code in [SERVICE, OTHER_SERVICE]}
+    return {code: checklist(system, code)
+        for code in [SERVICE, OTHER_SERVICE]}
 
 
 def filing(checklists, code=SERVICE, **values):
@@ -122,12 +127,13 @@ def counts(national):
         }
 
 
-@pytest.fixture(scope='module')
-def head_acts_for_permits(national, users, system):
+@contextlib.contextmanager
+def head_acting_for(users, code=SERVICE):
     """Let elbasan.head act for the unit responsible for the service, as
     the head of the building permits sector does (restored at the end)"""
-    offer, = system.search_read('ossis.lgu.service', [
-            ('service_code', '=', SERVICE),
+    national = users['national.admin']
+    offer, = users['elbasan.system'].search_read('ossis.lgu.service', [
+            ('service_code', '=', code),
             ], ['responsible_unit'])
     unit = offer['responsible_unit']
     head = users['elbasan.head'].context['employee']
@@ -137,10 +143,18 @@ def head_acts_for_permits(national, users, system):
     if added:
         national.write('company.employee', [head], {
                 'org_units': [('add', [unit])]})
-    yield unit
-    if added:
-        national.write('company.employee', [head], {
-                'org_units': [('remove', [unit])]})
+    try:
+        yield unit
+    finally:
+        if added:
+            national.write('company.employee', [head], {
+                    'org_units': [('remove', [unit])]})
+
+
+@pytest.fixture(scope='module')
+def head_acts_for_permits(users):
+    with head_acting_for(users) as unit:
+        yield unit
 
 
 def test_external_system_reads_the_offer(system, national, companies):
