@@ -21,8 +21,9 @@ CREST_TYPES = {
     }
 THEME = ":root { --lgu-colour: %(colour)s; }\n"
 # The search texts of the offers of a municipality, kept for ten minutes:
-# the catalogue changes seldom and a change shows after at most that time
-_search_texts = Cache('ossis_portal.search_texts', duration=10 * 60)
+# the catalogue changes seldom and a change shows after at most that time.
+# Named after the module, which the tests may import under a second name.
+_search_texts = Cache(f'{__name__}.search_texts', duration=10 * 60)
 # A search longer than this is cut: nobody types more
 SEARCH_LENGTH = 100
 
