@@ -15,9 +15,8 @@ from trytond.exceptions import UserError
 from trytond.modules.ossis_services.application_feedback import (
     FEEDBACK_STATES, RATINGS)
 from trytond.modules.ossis_services.verification import tracking_code
-from trytond.transaction import Transaction
 
-from .upload import EXTENSIONS, MAX_FILES, MAX_REQUEST_SIZE, check_upload
+from .upload import MAX_FILES, MAX_REQUEST_SIZE, check_upload
 from .upload import is_empty
 from .web import PortalRequestError, route
 
@@ -247,47 +246,9 @@ def answer(portal, lgu, number):
         return render_status(
             portal, application, status=400, errors=errors,
             values={'message': message}, form='answer')
-    store_answer(portal, application, message, files)
+    Application = portal.pool.get('ossis.application')
+    Application.answer_online(application, message, files)
     return portal.redirect(status_url(portal, application, done='answered'))
-
-
-def store_answer(portal, application, message, files):
-    """Attach the files to the application, mark the documents of the
-    checklist received and restart the clock as the staff's "Applicant
-    Answered" does"""
-    pool = portal.pool
-    Application = pool.get('ossis.application')
-    Attachment = pool.get('ir.attachment')
-    Document = pool.get('ossis.application.document')
-    Date = pool.get('ir.date')
-    with Transaction().set_context(company=application.company.id):
-        today = Date.today()
-    attachments, received = [], []
-    for index, (line, data, mimetype) in enumerate(files, 1):
-        name = line.document_type.rec_name if line else portal.gettext(
-            'answer_other_document')
-        attachments.append({
-                'resource': str(application),
-                'name': f'{name} ({index}).{EXTENSIONS[mimetype]}',
-                'type': 'data',
-                'data': data,
-                'description': portal.gettext('answer_attachment'),
-                })
-        if line:
-            received.append(line)
-    if attachments:
-        Attachment.create(attachments)
-    if received:
-        Document.write(received, {
-                'status': 'received',
-                'received_date': today,
-                'note': portal.gettext('answer_attachment'),
-                })
-    comment = portal.gettext('answer_comment')
-    if message:
-        comment += '\n' + message
-    Application.write([application], {'action_comment': comment})
-    Application.resume(Application.browse([application.id]))
 
 
 # The withdrawal
@@ -308,10 +269,7 @@ def withdraw(portal, lgu, number):
             'withdraw.html', application=application,
             service=application.service,
             status_url=status_url(portal, application))
-    Application.write([application], {
-            'end_reason': portal.gettext('withdraw_reason'),
-            })
-    Application.withdraw(Application.browse([application.id]))
+    Application.withdraw_online(application)
     return portal.redirect(status_url(portal, application, done='withdrawn'))
 
 

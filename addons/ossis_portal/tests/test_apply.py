@@ -9,11 +9,12 @@ from decimal import Decimal
 
 from PIL import Image
 
-from trytond.modules.ossis_base.tests.test_module import lgu
+from trytond.modules.ossis_base.tests.test_module import as_user, lgu
 from trytond.modules.ossis_portal.upload import file_name, file_type
 from trytond.modules.ossis_services.tests import scenario
 from trytond.pool import Pool
 from trytond.tests.test_tryton import activate_module, with_transaction
+from trytond.transaction import Transaction
 
 PDF = b'%PDF-1.4\n1 0 obj\n<< >>\nendobj\ntrailer\n<< >>\n%%EOF\n'
 
@@ -166,3 +167,50 @@ class DraftTestCase(unittest.TestCase):
         Draft.purge()
         self.assertFalse(Draft.search([('id', '=', draft.id)]))
         self.assertFalse(Attachment.search([('resource', '=', resource)]))
+
+
+class AnswerTestCase(unittest.TestCase):
+    "Test the answers of applicants to requests for information"
+
+    @classmethod
+    def setUpClass(cls):
+        activate_module('ossis_portal')
+
+    @with_transaction()
+    def test_answer_online(self):
+        "Test an answer attaches files, receives documents, restarts"
+        pool = Pool()
+        Application = pool.get('ossis.application')
+        Attachment = pool.get('ir.attachment')
+        setup = scenario.municipality('elbasan')
+        application = scenario.draft(setup)
+        for user, call in [
+                (setup.front, lambda: Application.submit([application])),
+                (setup.back, lambda: Application.act(
+                        [application], 'request_info')),
+                ]:
+            with as_user(user), Transaction().set_context(
+                    scenario.user_context(user)):
+                call()
+        application = Application(application.id)
+        self.assertEqual(application.state, 'waiting')
+        line = application.documents[0]
+        pool.get('ossis.application.document').write(
+            [line], {'status': 'missing'})
+
+        # The portal answers as the root user
+        with Transaction().set_user(0):
+            Application.answer_online(
+                application, "Here it is.",
+                [(line, b'%PDF-1.4\n%%EOF\n', 'application/pdf'),
+                    (None, image('PNG'), 'image/png')])
+
+        application = Application(application.id)
+        self.assertEqual(application.state, 'in_progress')
+        self.assertEqual(application.documents[0].status, 'received')
+        self.assertEqual(Attachment.search_count([
+                    ('resource', '=', str(application)),
+                    ]), 2)
+        resume, = [h for h in application.history if h.action == 'resume']
+        self.assertIn("Here it is.", resume.comment)
+        self.assertIsNone(application.action_comment)
