@@ -3,7 +3,7 @@
 # this repository contains the full copyright notices and license terms.
 """Time the service fiche and the manual of administrative procedures
 
-Activate ossis_services in a new database (SQLite in memory by default,
+Activate ossis_workflow in a new database (SQLite in memory by default,
 PostgreSQL when TRYTOND_DATABASE_URI is postgresql://...), offer the whole
 national catalogue in one municipality and print the time to build the
 fiche of one service and the manual of the municipality, in English and in
@@ -46,7 +46,7 @@ def main():
         help="write the PDFs built into the directory")
     options = parser.parse_args()
 
-    with module_database('ossis_services'):
+    with module_database('ossis_workflow'):
         run(options)
 
 

@@ -48,7 +48,9 @@ import time
 
 BACKENDS = ['sqlite', 'postgresql']
 DB_NAME = 'bench_lifecycle'
-MODULES = ['ossis_lgu_elbasan']
+MODULES = [
+    'ossis_lgu_elbasan', 'ossis_application_backoffice',
+    'ossis_application_external', 'ossis_monitoring']
 HERE = os.path.dirname(os.path.abspath(__file__))
 BPMN_FILE = os.path.join(HERE, 'lifecycle.bpmn')
 BPMN_PROCESS = 'ossis_lifecycle'
@@ -742,7 +744,7 @@ def bench_sql(options, results, setup):
     updated with their history row"""
     from decimal import Decimal
 
-    from trytond.modules.ossis_services.verification import (
+    from trytond.modules.ossis_application.verification import (
         new_tracking_code, new_verification_code)
 
     db = plain_connection(options.child)
@@ -900,7 +902,7 @@ def bench_lint(results):
     applies to it, as the national administrator does before a release
     (benchmarks/workflow_lint.py times all 61 municipalities offering the
     whole catalogue)"""
-    from trytond.modules.ossis_services.workflow_lint import (
+    from trytond.modules.ossis_workflow.workflow_lint import (
         lint_configurations)
     from trytond.tests.test_tryton import DB_NAME as db_name
     from trytond.transaction import Transaction
@@ -929,7 +931,7 @@ def migration_wizard():
 def bench_migration(options, results, setup):
     """Move running applications to a new version of their workflow
 
-    Measured only when ossis_services has the Migrate Applications wizard
+    Measured only when ossis_application has the Migrate Applications wizard
     of its design; this version of the module does not."""
     name = migration_wizard()
     label = f"migration of {options.migrate} running applications"

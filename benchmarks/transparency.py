@@ -3,7 +3,7 @@
 # this repository contains the full copyright notices and license terms.
 """Time the transparency figures and the measured processing times
 
-Activate ossis_services in a new database (SQLite in memory by default,
+Activate ossis_monitoring in a new database (SQLite in memory by default,
 PostgreSQL when TRYTOND_DATABASE_URI is postgresql://...), let one
 municipality offer every published service, generate N applications of the
 year in it (drafts created with the ORM, then given states and dates with
@@ -44,7 +44,7 @@ def main():
         help="applications of the year (default: %(default)s)")
     options = parser.parse_args()
 
-    with module_database('ossis_services'):
+    with module_database('ossis_monitoring'):
         run(options)
 
 
@@ -67,7 +67,7 @@ def generate(setup, n):
     AdministrativeUnit = pool.get('ossis.administrative_unit')
     Feedback = pool.get('ossis.application.feedback')
     Calendar = pool.get('ossis.calendar')
-    from trytond.modules.ossis_services.tests.scenario import (
+    from trytond.modules.ossis_application.tests.scenario import (
         valid_identifier)
     rng = random.Random(YEAR)
     company = setup.company
@@ -121,7 +121,7 @@ def generate(setup, n):
 
 @with_transaction()
 def run(options):
-    from trytond.modules.ossis_services.tests import scenario
+    from trytond.modules.ossis_application.tests import scenario
     pool = Pool()
     Application = pool.get('ossis.application')
     LGUService = pool.get('ossis.lgu.service')

@@ -3,7 +3,7 @@
 # this repository contains the full copyright notices and license terms.
 """Time the check of the workflows of every municipality
 
-Activate ossis_services in a new database (SQLite in memory by default,
+Activate ossis_workflow in a new database (SQLite in memory by default,
 PostgreSQL when TRYTOND_DATABASE_URI is postgresql://...), give every
 municipality a front desk and a back office unit, staff them in part of the
 municipalities, offer the whole national catalogue everywhere (61 × 103
@@ -42,13 +42,13 @@ def main():
         help="times the check runs (default: %(default)s)")
     options = parser.parse_args()
 
-    with module_database('ossis_services'):
+    with module_database('ossis_workflow'):
         run(options)
 
 
 @with_transaction()
 def run(options):
-    from trytond.modules.ossis_services.workflow_lint import (
+    from trytond.modules.ossis_workflow.workflow_lint import (
         lint_configurations)
     pool = Pool()
     Company = pool.get('company.company')
@@ -75,7 +75,7 @@ def run(options):
 def organise(company, staffed):
     """Give the municipality a desk and a back office unit offering every
     published service, with a user per role when staffed"""
-    from trytond.modules.ossis_services.tests import scenario
+    from trytond.modules.ossis_services.tests import municipality as scenario
     pool = Pool()
     Service = pool.get('ossis.service')
     Offer = pool.get('ossis.lgu.service')

@@ -3,7 +3,7 @@
 # this repository contains the full copyright notices and license terms.
 """Time moving running applications to a new workflow version
 
-Activate ossis_services in a new database (SQLite in memory by default,
+Activate ossis_application in a new database (SQLite in memory by default,
 PostgreSQL when TRYTOND_DATABASE_URI is postgresql://...), submit N
 applications in one municipality (a third each at the review, the approval
 and the decision), activate a new version of the workflow with a renamed
@@ -36,7 +36,7 @@ def main():
         help="running applications to move (default: %(default)s)")
     options = parser.parse_args()
 
-    with module_database('ossis_services'):
+    with module_database('ossis_application'):
         run(options)
 
 
@@ -44,9 +44,12 @@ def main():
 def run(options):
     from trytond.modules.ossis_base.tests.test_module import (
         as_user, create_lgu_user)
-    from trytond.modules.ossis_services.tests import scenario
-    from trytond.modules.ossis_services.tests.test_workflow_migration import (
-        forward, running_applications, version_2)
+    from trytond.modules.ossis_application.tests import scenario
+    from trytond.modules.ossis_application.tests import (
+        test_workflow_migration as migration)
+    forward = migration.forward
+    running_applications = migration.running_applications
+    version_2 = migration.version_2
     pool = Pool()
     Migration = pool.get('ossis.workflow.migration')
     History = pool.get('ossis.application.history')

@@ -195,3 +195,41 @@ def test_not_an_ossis_database(ossis):
     assert result.returncode == 1
     assert "ossis init -d missing" in result.stderr
     assert not (ossis.folder / 'out.json').exists()
+
+
+def test_init_refuses_database_of_old_layout(ossis, database):
+    "Test init says in one line how to recreate a database of before the "
+    "split of ossis_services, and changes nothing"
+    import sqlite3
+    path = ossis.databases / f'{database}.sqlite'
+    with sqlite3.connect(path) as connection:
+        # The modules that took over part of ossis_services did not exist
+        connection.execute(
+            "DELETE FROM ir_module WHERE name NOT IN "
+            "('ir', 'res', 'country', 'currency', 'party', 'company', "
+            "'ossis_base', 'ossis_services')")
+    before = database_state(path)
+
+    result = ossis('init', '-d', database)
+
+    assert result.returncode == 1
+    assert 'Traceback' not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert 'module layout of before ossis_services was split' in lines[0]
+    assert f'rm var/db/{database}.sqlite; make demo' in lines[0]
+    assert database_state(path) == before
+
+
+def database_state(path):
+    "Return the modules of the SQLite database and its number of records"
+    import sqlite3
+    connection = sqlite3.connect(path)
+    try:
+        modules = connection.execute(
+            'SELECT name, state FROM ir_module ORDER BY name').fetchall()
+        records, = connection.execute(
+            'SELECT COUNT(*) FROM ir_model_data').fetchone()
+    finally:
+        connection.close()
+    return modules, records

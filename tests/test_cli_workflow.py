@@ -1,7 +1,8 @@
 # This file is part of OSSIS.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
 """``ossis workflow lint`` run as an administrator runs it, on a database
-with the module of Elbasan (its organisation and offer, no staff yet)"""
+with the module of Elbasan (its organisation and offer, no staff yet) and
+the workflows"""
 import re
 
 import pytest
@@ -18,7 +19,8 @@ def ossis(tmp_path_factory):
     password = ossis.folder / 'password'
     password.write_text('admin-secret\n')
     result = ossis(
-        'init', '-d', 'elbasan', '-m', 'ossis_lgu_elbasan',
+        'init', '-d', 'elbasan', '-m', 'ossis_lgu_elbasan', '-m',
+        'ossis_workflow',
         '--admin-password-file', password, timeout=INIT_TIMEOUT)
     assert result.returncode == 0, result.stderr
     return ossis

@@ -10,7 +10,7 @@ from collections import namedtuple
 
 from trytond.i18n import gettext
 from trytond.model import Model
-from trytond.modules.ossis_services.portal import tracking_url
+from trytond.modules.ossis_application.portal import tracking_url
 from trytond.pool import Pool
 from trytond.transaction import Transaction
 

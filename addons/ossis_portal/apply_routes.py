@@ -14,7 +14,7 @@ from werkzeug.wrappers import Response
 
 from trytond import config
 from trytond.modules.ossis_base import identifier
-from trytond.modules.ossis_services.exceptions import (
+from trytond.modules.ossis_application.exceptions import (
     ApplicantValidationError)
 from trytond.sendmail import sendmail_transactional
 

@@ -12,9 +12,9 @@ from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response
 
 from trytond.exceptions import UserError
-from trytond.modules.ossis_services.application_feedback import (
+from trytond.modules.ossis_monitoring.application_feedback import (
     FEEDBACK_STATES, RATINGS)
-from trytond.modules.ossis_services.verification import tracking_code
+from trytond.modules.ossis_application.verification import tracking_code
 
 from .upload import MAX_FILES, MAX_REQUEST_SIZE, check_upload
 from .upload import is_empty

@@ -6,9 +6,9 @@ the verification code printed on it
 The page shows what the document itself shows about its issue (who issued
 it, when, for which service, the decision and the number) and whether it is
 still valid; nothing about the applicant."""
-from trytond.modules.ossis_services.application_report import (
+from trytond.modules.ossis_application.application_report import (
     ISSUED, local_date)
-from trytond.modules.ossis_services.verification import verification_code
+from trytond.modules.ossis_application.verification import verification_code
 
 from .track_routes import NUMBER_LENGTH, blocked, failed
 from .web import route

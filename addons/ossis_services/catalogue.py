@@ -79,7 +79,7 @@ class Catalogue(ModelSQL, ModelView):
     @classmethod
     def export_json(cls, catalogue=None, all_versions=False):
         """Return the catalogue in the OSSIS exchange format (see
-        doc/catalogue_format.md) as a dictionary ready for JSON
+        doc/catalogue_format.rst) as a dictionary ready for JSON
 
         It holds the published services, or every version if asked, with
         the categories, unit types and document types they need."""

@@ -2,7 +2,7 @@
 # this repository contains the full copyright notices and license terms.
 """Exchanging whole catalogues between installations in JSON
 
-The format is described in doc/catalogue_format.md.  The reader checks the
+The format is described in doc/catalogue_format.rst.  The reader checks the
 whole file and collects every error with its path in the file (e.g.
 ``services[12].legal_days``), so that a file with any error is refused
 whole; the exporter writes the fiches that the importer compares.

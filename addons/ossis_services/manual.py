@@ -18,7 +18,8 @@ class ManualReport(PDFReport):
     """Manual of Administrative Procedures
 
     The services a municipality offers, grouped by category: the fiche of
-    each service followed by the steps of its workflow."""
+    each service, followed by what other modules add to it (the steps of
+    its workflow)."""
     __name__ = 'ossis.service.manual'
 
     @classmethod
@@ -72,7 +73,7 @@ class ManualReport(PDFReport):
                     if number:
                         story.append(PageBreak())
                     story += Fiche.fiche(offer.service, offer, outline=1)
-                    story += cls.workflow_section(offer)
+                    story += cls.procedure(offer)
             return pdf.build(
                 story, with_toc=True, cover=True, title=title,
                 author=name, lang=language,
@@ -135,51 +136,7 @@ class ManualReport(PDFReport):
             ]
 
     @classmethod
-    def workflow_columns(cls):
-        "Return the headers of the columns of the workflow steps"
-        return [
-            gettext('ossis_services.msg_manual_step'),
-            gettext('ossis_services.msg_manual_step_by'),
-            gettext('ossis_services.msg_manual_step_days'),
-            ]
-
-    @classmethod
-    def workflow_steps(cls, lgu_service):
-        """Return the steps of the workflow that applies to the municipal
-        service
-
-        Each step is a row of texts, one per column of workflow_columns:
-        its name, the unit responsible for it in the municipality with the
-        role that acts there, and its working days."""
-        pool = Pool()
-        Workflow = pool.get('ossis.workflow')
-        Step = pool.get('ossis.workflow.step')
-        workflow = Workflow.get_active(
-            lgu_service.company, [lgu_service.service_code]).get(
-            lgu_service.service_code)
-        if not workflow:
-            return []
-        roles = dict(Step.fields_get(['role'])['role']['selection'])
-        rows = []
-        for step in workflow.steps:
-            unit = step.unit_for(lgu_service.company, lgu_service)
-            by = roles[step.role]
-            if unit:
-                by = f'{unit.rec_name} ({by})'
-            rows.append([step.name, by, str(step.days)])
-        return rows
-
-    @classmethod
-    def workflow_section(cls, lgu_service):
-        story = [pdf.heading(gettext('ossis_services.msg_manual_workflow'))]
-        steps = cls.workflow_steps(lgu_service)
-        if not steps:
-            story.append(pdf.para(
-                    gettext('ossis_services.msg_manual_no_workflow')))
-            return story
-        columns = cls.workflow_columns()
-        first = pdf.WIDTH / 2
-        widths = [first] + [
-            (pdf.WIDTH - first) / (len(columns) - 1)] * (len(columns) - 1)
-        story.append(pdf.grid(columns, steps, widths))
-        return story
+    def procedure(cls, lgu_service):
+        """Return the story that follows the fiche of the municipal service:
+        nothing here, the workflow module adds the steps of the procedure"""
+        return []

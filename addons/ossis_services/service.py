@@ -10,7 +10,6 @@ from trytond.pyson import Bool, Eval, If
 from trytond.transaction import Transaction
 
 from .exceptions import ServiceModificationError, ServiceValidationError
-from .workflow_default import create_defaults as create_default_workflows
 
 APPLICANT_TYPES = [
     ('citizen', "Citizen"),
@@ -310,8 +309,6 @@ class Service(Workflow, ModelSQL, ModelView):
         cls.retire(previous)
         cls._publish(services)
         Offer.follow_new_versions(services)
-        # A service is never published without a procedure to follow
-        create_default_workflows(services)
 
     @classmethod
     @Workflow.transition('published')

@@ -15,12 +15,10 @@ import subprocess
 import sys
 import tempfile
 
+from .errors import CommandError
+
 OSSIS_PREFIX = 'ossis_'
 LANGUAGES = ['sq']
-
-
-class CommandError(Exception):
-    pass
 
 
 def main(argv=None):
@@ -279,6 +277,31 @@ def _ensure_postgresql_database(name, create):
     return not backend.Database(name).connect().test()
 
 
+# Modules that took over part of ossis_services: a database activated before
+# has their records under ossis_services and cannot be updated in place
+SPLIT_FROM_SERVICES = ('ossis_workflow', 'ossis_application')
+
+
+def check_layout(name):
+    """Refuse a database activated with the module layout of before the
+    split of ossis_services, with the way out"""
+    from trytond import backend
+    database = backend.Database(name).connect()
+    connection = database.get_connection()
+    try:
+        cursor = connection.cursor()
+        cursor.execute('SELECT name, state FROM ir_module')
+        states = dict(cursor)
+    finally:
+        database.put_connection(connection)
+    if (states.get('ossis_services') == 'activated'
+            and not any(m in states for m in SPLIT_FROM_SERVICES)):
+        raise CommandError(
+            f"the database {name!r} has the module layout of before "
+            f"ossis_services was split (workflow, application...): "
+            f"recreate it (the demo: rm var/db/{name}.sqlite; make demo)")
+
+
 def safe_uri(uri):
     "Return the URI without its password"
     from urllib.parse import urlsplit, urlunsplit
@@ -331,6 +354,8 @@ def command_init(options):
     modules = options.modules or ossis_modules()
     check_modules(modules)
     created = ensure_database(options.database)
+    if not created:
+        check_layout(options.database)
     env = os.environ.copy()
     if options.admin_password_file:
         if not os.path.isfile(options.admin_password_file):

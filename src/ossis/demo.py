@@ -15,6 +15,7 @@ import datetime as dt
 import time
 
 from . import demo_applications, demo_portal
+from .errors import CommandError
 
 DEMO_PASSWORD = 'ossis-demo'
 
@@ -121,7 +122,6 @@ def _setup_companies(pool):
 
 def _find_organisation(pool, database_name):
     "Return the org units of each demo user by login"
-    from .cli import CommandError
     ModelData = pool.get('ir.model.data')
     OrgUnit = pool.get('ossis.org_unit')
     LGUService = pool.get('ossis.lgu.service')
@@ -274,7 +274,7 @@ def _setup_external_system(pool, database_name):
         user.company = elbasan
         user.company_filter = 'one'
         user.groups = [Group(ModelData.get_id(
-                    'ossis_services', 'group_external_system'))]
+                    'ossis_application_external', 'group_external_system'))]
         user.active = True
         user.save()
     print(f"  {EXTERNAL_SYSTEM_LOGIN:18} {'external_system':15} "

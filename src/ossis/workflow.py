@@ -16,11 +16,18 @@ def lint(options, out=None):
     """Print the problems of the configurations and a summary line; return
     1 when there are errors, else 0"""
     from trytond.i18n import gettext
-    from trytond.modules.ossis_services.workflow_lint import (
+    from trytond.modules.ossis_workflow.workflow_lint import (
         lint_configurations)
 
     out = out or sys.stdout
     with transaction(options, readonly=True) as pool:
+        try:
+            pool.get('ossis.workflow')
+        except KeyError:
+            raise CatalogueError(
+                f"the module ossis_workflow is not activated in "
+                f"{options.database!r}: run 'ossis init -d "
+                f"{options.database} -m ossis_workflow'")
         companies = None
         if options.lgu:
             companies = [municipality(pool, options.lgu)]
@@ -31,12 +38,12 @@ def lint(options, out=None):
         result = lint_configurations(companies, service_codes)
         seconds = time.perf_counter() - start
         for problem in result:
-            label = gettext(f'ossis_services.msg_lint_{problem.severity}')
+            label = gettext(f'ossis_workflow.msg_lint_{problem.severity}')
             print(f'{label}: {problem.text()}', file=out)
-        print(gettext('ossis_services.msg_lint_summary',
+        print(gettext('ossis_workflow.msg_lint_summary',
                 configurations=result.configurations,
                 errors=len(result.errors), warnings=len(result.warnings))
-            + ' ' + gettext('ossis_services.msg_lint_time',
+            + ' ' + gettext('ossis_workflow.msg_lint_time',
                 seconds=f'{seconds:.2f}'), file=out)
     return 1 if result.errors else 0
 

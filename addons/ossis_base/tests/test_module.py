@@ -7,8 +7,8 @@ from trytond.model.exceptions import (
     AccessError, SQLConstraintError, ValidationError)
 from trytond.modules.ossis_base import identifier
 from trytond.modules.ossis_base.exceptions import (
-    CalendarError, ClosureValidationError, InvalidIdentifier,
-    LGUMismatchError, UserCompanyError)
+    CalendarError, ClosureValidationError, InvalidIdentifier, LGUMismatchError,
+    UserCompanyError)
 from trytond.modules.ossis_base.tests.tools import (
     LGUTestMixin, TranslationTestMixin)
 from trytond.pool import Pool

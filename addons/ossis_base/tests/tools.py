@@ -7,11 +7,10 @@ import polib
 
 from trytond.model import ModelStorage, ModelView
 from trytond.modules.company.tests import CompanyTestMixin
+from trytond.modules.ossis_base.model import LGUOwnedMixin
 from trytond.pool import Pool
 from trytond.tests.test_tryton import with_transaction
 from trytond.tools import file_open
-
-from trytond.modules.ossis_base.model import LGUOwnedMixin
 
 
 class LGUTestMixin(CompanyTestMixin):

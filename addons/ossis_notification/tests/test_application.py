@@ -1,7 +1,7 @@
 # This file is part of OSSIS.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
+from trytond.modules.ossis_application.tests import scenario
 from trytond.modules.ossis_base.tests.test_module import as_user
-from trytond.modules.ossis_services.tests import scenario
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction

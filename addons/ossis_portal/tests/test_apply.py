@@ -9,9 +9,9 @@ from decimal import Decimal
 
 from PIL import Image
 
+from trytond.modules.ossis_application.tests import scenario
 from trytond.modules.ossis_base.tests.test_module import as_user, lgu
 from trytond.modules.ossis_portal.upload import file_name, file_type
-from trytond.modules.ossis_services.tests import scenario
 from trytond.pool import Pool
 from trytond.tests.test_tryton import activate_module, with_transaction
 from trytond.transaction import Transaction

@@ -6,7 +6,6 @@ import re
 import time
 import unittest
 from decimal import Decimal
-from unittest.mock import patch
 
 from pypdf import PdfReader
 
@@ -463,7 +462,6 @@ class FicheTestCase(unittest.TestCase):
                 page = bookmarks[name]
                 self.assertIn(name, texts[page - 1])
                 self.assertIn("Municipality of Elbasan", texts[page - 1])
-                self.assertIn("Workflow", ' '.join(texts[page - 1:]))
                 self.assertEqual(bookmarks[category], page)
         printed = contents_pages(PdfReader(io.BytesIO(content))
             .pages[1].extract_text())
@@ -478,10 +476,8 @@ class FicheTestCase(unittest.TestCase):
         self.assertTrue(3 + 2 <= len(texts) <= 2 + 3 * 2, len(texts))
         text = ' '.join(texts)
         self.assertNotIn("Pogradec", text)
-        # The steps of the national default workflow
-        self.assertIn("Step Done by Days", text)
-        self.assertIn("Registration", text)
-        self.assertNotIn("not defined yet", text)
+        # The steps of the procedure come with the workflow module
+        self.assertNotIn("Step Done by Days", text)
 
     @with_transaction()
     def test_manual_albanian(self):
@@ -498,29 +494,6 @@ class FicheTestCase(unittest.TestCase):
         self.assertIn(
             "Leje për ushtrimin e veprimtarisë tregtare/shërbimit", texts[1])
         self.assertIn("1.500 lek", ' '.join(texts))
-
-    @with_transaction()
-    def test_manual_workflow_steps(self):
-        "Test the manual shows the steps that a workflow module gives"
-        pool = Pool()
-        Manual = pool.get('ossis.service.manual', type='report')
-        self.setup_offers()
-
-        def workflow_steps(cls, lgu_service):
-            return [
-                [f"Check the file of {lgu_service.service_code}",
-                    "Back office", "3"],
-                ["Sign the permit", "Head of unit", "1"],
-                ]
-        with patch.object(
-                Manual, 'workflow_steps', classmethod(workflow_steps)):
-            text = ' '.join(pages(Manual.render_pdf(self.elbasan, 'en')))
-
-        self.assertIn("Step Done by Days", text)
-        self.assertIn("Check the file of BUS-01 Back office 3", text)
-        self.assertIn("Check the file of TAX-05 Back office 3", text)
-        self.assertIn("Sign the permit Head of unit 1", text)
-        self.assertNotIn("not defined yet", text)
 
     @with_transaction()
     def test_manual_without_service(self):

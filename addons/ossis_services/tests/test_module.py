@@ -49,11 +49,6 @@ class OssisServicesTestCase(
     "Test OSSIS Services module"
     module = 'ossis_services'
 
-    @property
-    def _skip_company_rule(self):
-        # National workflows have no municipality and are read by all
-        return super()._skip_company_rule | {('ossis.workflow', 'company')}
-
     # National catalogue
 
     @with_transaction()

@@ -18,13 +18,22 @@ def pdf_text(content):
         p.extract_text() for p in PdfReader(io.BytesIO(content)).pages)
 
 
-def load_albanian(modules=('ossis_base', 'ossis_services')):
-    """Load the Albanian translations of the modules, which a test
-    database does not load by itself"""
+def load_albanian(modules=None):
+    """Load the Albanian translations of the modules, by default of every
+    activated OSSIS module, which a test database does not load by itself"""
     pool = Pool()
+    Module = pool.get('ir.module')
     Translation = pool.get('ir.translation')
+    if modules is None:
+        modules = [m.name for m in Module.search([
+                    ('name', 'like', 'ossis_%'),
+                    ('state', '=', 'activated'),
+                    ])]
     for module in modules:
-        path = find_path(os.path.join(module, 'locale', 'sq.po'))
+        try:
+            path = find_path(os.path.join(module, 'locale', 'sq.po'))
+        except FileNotFoundError:
+            continue
         Translation.translation_import('sq', module, [path])
 
 

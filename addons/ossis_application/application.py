@@ -1,0 +1,1175 @@
+# This file is part of OSSIS.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+import datetime as dt
+from collections import defaultdict
+
+from trytond.i18n import gettext
+from trytond.model import ModelSQL, ModelView, Unique, fields
+from trytond.modules.ossis_base.model import LGUOwnedMixin
+from trytond.modules.ossis_workflow.workflow_graph import ROLE_GROUPS
+from trytond.pool import Pool
+from trytond.pyson import Eval, If
+from trytond.rpc import RPC
+from trytond.tools.domain_inversion import eval_domain
+from trytond.transaction import Transaction, without_check_access
+
+from .exceptions import (
+    ApplicationAccessError, ApplicationActionError, ApplicationValidationError)
+from .verification import new_tracking_code, new_verification_code
+
+STATES = [
+    ('draft', "Draft"),
+    ('submitted', "Submitted"),
+    ('in_progress', "In Progress"),
+    ('waiting', "Waiting for the Applicant"),
+    ('decided', "Decided"),
+    ('ready', "Ready for Delivery"),
+    ('delivered', "Delivered"),
+    ('closed', "Closed"),
+    ('withdrawn', "Withdrawn"),
+    ('cancelled', "Cancelled"),
+    ]
+RUNNING = ['submitted', 'in_progress', 'waiting']
+CHANNELS = [
+    ('desk', "Front Desk"),
+    ('online', "Online"),
+    ('system', "Other System"),
+    ]
+DECISIONS = [
+    (None, ""),
+    ('approved', "Approved"),
+    ('rejected', "Rejected"),
+    ]
+FEE_STATES = [
+    ('none', "No Fee"),
+    ('due', "Due"),
+    ('paid', "Paid"),
+    ('exempted', "Exempted"),
+    ]
+# The buttons of the back office, by workflow action
+ACTION_BUTTONS = {
+    'forward': 'forward',
+    'return': 'return_',
+    'request_info': 'request_info',
+    'ask_opinion': 'ask_opinion',
+    'approve': 'approve',
+    'reject': 'reject',
+    }
+# Fields of a submitted application that staff may still change
+OPEN_FIELDS = {
+    'action_comment', 'applicant_message', 'end_reason', 'fee_state',
+    'fee_receipt', 'fee_paid_date', 'fee_exemption', 'fee_exemption_reason',
+    'documents', 'decision_text', 'attachments', 'notes',
+    }
+
+# Fields set by the process, empty in a new draft
+PROCESS_FIELDS = [
+    'number', 'workflow', 'decision', 'decision_text', 'step', 'step_unit',
+    'assignee', 'submitted_date', 'step_date', 'step_due_date', 'due_date',
+    'suspended_date', 'decided_date', 'decided_by', 'decision_unit',
+    'verification_code',
+    'issued_date', 'delivered_date', 'delivery_desk', 'delivered_to',
+    'delivered_by', 'closed_date', 'end_reason', 'action_comment',
+    'applicant_message', 'history',
+    ]
+
+_draft = {
+    'readonly': Eval('state') != 'draft',
+    }
+
+
+def groupby(records, key):
+    "Return the records by key, in their order"
+    groups = {}
+    for record in records:
+        groups.setdefault(key(record), []).append(record)
+    return groups.items()
+
+
+class _Batch:
+    """What the applications of one call share, read once: today in each
+    municipality, its offer, the workflows that apply, the missing
+    documents"""
+
+    def __init__(self):
+        self._today, self._offered, self._workflows = {}, {}, {}
+        self._missing = {}
+
+    def today(self, company):
+        pool = Pool()
+        Date = pool.get('ir.date')
+        if company.id not in self._today:
+            with Transaction().set_context(company=company.id):
+                self._today[company.id] = Date.today()
+        return self._today[company.id]
+
+    def offered(self, company):
+        pool = Pool()
+        LGUService = pool.get('ossis.lgu.service')
+        if company.id not in self._offered:
+            self._offered[company.id] = set(
+                LGUService.offered(company, self.today(company)))
+        return self._offered[company.id]
+
+    def workflow(self, application):
+        pool = Pool()
+        Workflow = pool.get('ossis.workflow')
+        code = application.lgu_service.service_code
+        key = (application.company.id, code)
+        if key not in self._workflows:
+            self._workflows[key] = Workflow.get_active(
+                application.company, [code]).get(code)
+        return self._workflows[key]
+
+    def missing_documents(self, application):
+        "Return the names of the mandatory documents not received"
+        if application.id not in self._missing:
+            self._missing[application.id] = [
+                d.rec_name for d in application.documents
+                if not d.complete]
+        return self._missing[application.id]
+
+
+def _pop_created(values, name):
+    """Remove from the values the lines created in the One2Many and return
+    them; None when the field is not given"""
+    if name not in values:
+        return None
+    actions = values[name] or []
+    created = [line for action in actions if action[0] == 'create'
+        for line in action[1]]
+    others = [action for action in actions if action[0] != 'create']
+    if others:
+        values[name] = others
+    else:
+        del values[name]
+    return created
+
+
+def grouped(to_write):
+    "Merge the (records, values) pairs of Model.write with equal values"
+    groups = {}
+    for records, values in zip(to_write[::2], to_write[1::2]):
+        groups.setdefault(
+            tuple(sorted(values.items())), (values, []))[1].extend(records)
+    return [a for values, records in groups.values()
+        for a in (records, values)]
+
+
+class Application(LGUOwnedMixin, ModelSQL, ModelView):
+    """Application
+
+    The request of an applicant for a service of the municipality, from its
+    registration to the delivery of the output.
+    """
+    __name__ = 'ossis.application'
+    __string__ = "Application"
+    _rec_name = 'number'
+    _lgu_links = (
+        'lgu_service', 'desk', 'administrative_unit', 'applicant',
+        'representative')
+
+    company = fields.Many2One(
+        'company.company', "Municipality", required=True,
+        ondelete='RESTRICT', states=_draft)
+    number = fields.Char(
+        "Number", readonly=True,
+        help="Given at submission from the yearly register of the "
+        "municipality.")
+    tracking_code = fields.Char(
+        "Tracking Code", readonly=True,
+        help="The code with which the applicant follows the application.")
+    channel = fields.Selection(
+        CHANNELS, "Channel", required=True, states=_draft)
+    lgu_service = fields.Many2One(
+        'ossis.lgu.service', "Service", required=True, ondelete='RESTRICT',
+        states=_draft,
+        domain=[
+            ('company', '=', Eval('company', -1)),
+            If(Eval('state') == 'draft',
+                If(Eval('channel') == 'desk',
+                    ('desks', '=', Eval('desk', -1)),
+                    ()),
+                ()),
+            ])
+    service = fields.Many2One(
+        'ossis.service', "Service Version", readonly=True,
+        ondelete='RESTRICT',
+        help="The version of the national service applied for.")
+    service_code = fields.Function(
+        fields.Char("Service Code"), 'get_service_code',
+        searcher='search_service_code')
+    workflow = fields.Many2One(
+        'ossis.workflow', "Workflow", readonly=True, ondelete='RESTRICT')
+    desk = fields.Many2One(
+        'ossis.org_unit', "Front Desk", ondelete='RESTRICT',
+        domain=[
+            ('company', '=', Eval('company', -1)),
+            ('type', '=', 'front_office'),
+            ],
+        states={
+            'readonly': Eval('state') != 'draft',
+            'required': Eval('channel') == 'desk',
+            },
+        help="Where the application was filed.")
+    administrative_unit = fields.Many2One(
+        'ossis.administrative_unit', "Administrative Unit",
+        ondelete='RESTRICT', states=_draft,
+        domain=[('company', '=', Eval('company', -1))])
+    applicant = fields.Many2One(
+        'ossis.applicant', "Applicant", required=True, ondelete='RESTRICT',
+        states=_draft,
+        domain=[('company', '=', Eval('company', -1))])
+    applicant_kind = fields.Function(
+        fields.Selection('get_applicant_kinds', "Applicant Kind"),
+        'on_change_with_applicant_kind', searcher='search_applicant_kind')
+    representative = fields.Many2One(
+        'ossis.applicant', "Representative", ondelete='RESTRICT',
+        states=_draft,
+        domain=[
+            ('company', '=', Eval('company', -1)),
+            ('kind', '=', 'person'),
+            ('id', '!=', Eval('applicant', -1)),
+            ],
+        help="The person who files the application for the applicant, "
+        "with a power of attorney.")
+    documents = fields.One2Many(
+        'ossis.application.document', 'application', "Documents",
+        states={
+            'readonly': ~Eval('state').in_(['draft'] + RUNNING),
+            })
+    documents_complete = fields.Function(
+        fields.Boolean("Documents Complete"), 'get_documents_complete')
+    fee = fields.Numeric(
+        "Fee", digits=(16, 2), readonly=True,
+        help="The fee of the municipality for the service.")
+    fee_state = fields.Selection(
+        FEE_STATES, "Fee", required=True,
+        states={
+            'readonly': ~Eval('state').in_(['draft'] + RUNNING),
+            })
+    fee_receipt = fields.Char(
+        "Payment Receipt",
+        states={
+            'required': Eval('fee_state') == 'paid',
+            'invisible': Eval('fee_state') != 'paid',
+            },
+        help="The number of the bank or treasury receipt.")
+    fee_paid_date = fields.Date(
+        "Paid On",
+        states={
+            'invisible': Eval('fee_state') != 'paid',
+            })
+    fee_exemption = fields.Many2One(
+        'ossis.service.fee_exemption', "Exemption", ondelete='RESTRICT',
+        domain=[('service', '=', Eval('service', -1))],
+        states={
+            'invisible': Eval('fee_state') != 'exempted',
+            })
+    fee_exemption_reason = fields.Char(
+        "Exemption Reason",
+        states={
+            'required': Eval('fee_state') == 'exempted',
+            'invisible': Eval('fee_state') != 'exempted',
+            })
+    state = fields.Selection(STATES, "State", required=True, readonly=True)
+    decision = fields.Selection(DECISIONS, "Decision", readonly=True)
+    decision_text = fields.Text(
+        "Decision Text",
+        states={
+            'readonly': ~Eval('state').in_(RUNNING),
+            },
+        help="The reasons of the decision, printed on the output.")
+    step = fields.Many2One(
+        'ossis.workflow.step', "Step", readonly=True, ondelete='RESTRICT')
+    step_unit = fields.Many2One(
+        'ossis.org_unit', "Responsible Unit", readonly=True,
+        ondelete='RESTRICT',
+        help="The org unit that acts at the current step.")
+    assignee = fields.Many2One(
+        'company.employee', "Assignee", readonly=True, ondelete='RESTRICT',
+        help="Who in the responsible unit handles the current step; "
+        "the head of the unit assigns it.")
+    submitted_date = fields.DateTime("Submitted", readonly=True)
+    step_date = fields.DateTime("Step Started", readonly=True)
+    step_due_date = fields.Date("Step Due", readonly=True)
+    due_date = fields.Date(
+        "Due Date", readonly=True,
+        help="When the municipality promised to complete the application, "
+        "moved by the days waited for the applicant.")
+    suspended_date = fields.Date(
+        "Waiting Since", readonly=True,
+        help="When the clock stopped to wait for the applicant.")
+    suspended_days = fields.Integer("Days Waited", readonly=True)
+    overdue = fields.Boolean(
+        "Overdue", readonly=True,
+        help="Set by the daily check when the step is late.")
+    decided_date = fields.DateTime("Decided", readonly=True)
+    decision_unit = fields.Many2One(
+        'ossis.org_unit', "Decided In", readonly=True, ondelete='RESTRICT',
+        help="The unit that decided and issues the output.")
+    decided_by = fields.Many2One(
+        'company.employee', "Decided By", readonly=True,
+        ondelete='RESTRICT')
+    verification_code = fields.Char(
+        "Verification Code", readonly=True,
+        help="The code printed on the output document to verify it.")
+    issued_date = fields.DateTime("Issued", readonly=True)
+    delivered_date = fields.DateTime("Delivered", readonly=True)
+    delivery_desk = fields.Many2One(
+        'ossis.org_unit', "Delivered At", readonly=True,
+        ondelete='RESTRICT')
+    delivered_to = fields.Char("Delivered To", readonly=True)
+    delivered_by = fields.Many2One(
+        'company.employee', "Delivered By", readonly=True,
+        ondelete='RESTRICT')
+    closed_date = fields.DateTime("Closed", readonly=True)
+    end_reason = fields.Text(
+        "Reason",
+        states={
+            'invisible': ~Eval('state').in_(
+                RUNNING + ['withdrawn', 'cancelled', 'draft']),
+            'readonly': ~Eval('state').in_(['draft'] + RUNNING),
+            },
+        help="Why the application is withdrawn or cancelled.")
+    action_comment = fields.Text(
+        "Comment for the Next Action",
+        states={
+            'invisible': ~Eval('state').in_(RUNNING + ['decided', 'ready']),
+            },
+        help="Stored in the history with the next action, then cleared.")
+    applicant_message = fields.Text(
+        "Message to the Applicant",
+        states={
+            'invisible': ~Eval('state').in_(RUNNING),
+            },
+        help="What the applicant reads with the next action, on the "
+        "portal and in the email: e.g. the information or the documents "
+        "asked for.  Stored in the history, then cleared.")
+    history = fields.One2Many(
+        'ossis.application.history', 'application', "History",
+        readonly=True)
+    available_actions = fields.Function(
+        fields.MultiSelection('get_action_selection', "Available Actions"),
+        'get_available_actions')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_constraints += [
+            ('number_unique', Unique(t, t.company, t.number),
+                'ossis_application.msg_application_number_unique'),
+            ('tracking_code_unique', Unique(t, t.tracking_code),
+                'ossis_application.msg_application_tracking_code_unique'),
+            ('verification_code_unique', Unique(t, t.verification_code),
+                'ossis_application.msg_application_verification_code_unique'),
+            ]
+        cls._order = [
+            ('submitted_date', 'DESC NULLS FIRST'),
+            ('id', 'DESC'),
+            ]
+        cls.__rpc__.update({
+                'act': RPC(readonly=False, instantiate=0),
+                })
+        running = ~Eval('state').in_(RUNNING)
+        cls._buttons.update({
+                'submit': {
+                    'invisible': Eval('state') != 'draft',
+                    'depends': ['state'],
+                    },
+                'cancel': {
+                    'invisible': ~Eval('state').in_(['draft', 'submitted']),
+                    'depends': ['state'],
+                    },
+                'withdraw': {
+                    'invisible': running,
+                    'depends': ['state'],
+                    },
+                'resume': {
+                    'invisible': Eval('state') != 'waiting',
+                    'depends': ['state'],
+                    },
+                'issue': {
+                    'invisible': Eval('state') != 'decided',
+                    'depends': ['state'],
+                    },
+                'deliver': {
+                    'invisible': Eval('state') != 'ready',
+                    'depends': ['state'],
+                    },
+                'close': {
+                    'invisible': Eval('state') != 'delivered',
+                    'depends': ['state'],
+                    },
+                })
+        for action, button in ACTION_BUTTONS.items():
+            cls._buttons[button] = {
+                'invisible': ~Eval('available_actions', []).contains(action),
+                'depends': ['available_actions'],
+                }
+
+    @classmethod
+    def default_state(cls):
+        return 'draft'
+
+    @classmethod
+    def default_channel(cls):
+        return 'desk'
+
+    @classmethod
+    def default_fee_state(cls):
+        return 'none'
+
+    @classmethod
+    def default_suspended_days(cls):
+        return 0
+
+    @classmethod
+    def default_overdue(cls):
+        return False
+
+    @classmethod
+    def default_desk(cls):
+        "The desk of the clerk when the clerk works at a single one"
+        desks = [u for u in cls._user_units() if u.type == 'front_office']
+        return desks[0].id if len(desks) == 1 else None
+
+    @classmethod
+    def default_administrative_unit(cls):
+        pool = Pool()
+        OrgUnit = pool.get('ossis.org_unit')
+        desk = cls.default_desk()
+        if desk:
+            unit = OrgUnit(desk).administrative_unit
+            return unit.id if unit else None
+
+    @fields.depends('desk')
+    def on_change_desk(self):
+        if self.desk and self.desk.administrative_unit:
+            self.administrative_unit = self.desk.administrative_unit
+
+    @fields.depends('lgu_service', 'documents', 'fee_state')
+    def on_change_lgu_service(self):
+        pool = Pool()
+        Document = pool.get('ossis.application.document')
+        if not self.lgu_service:
+            self.fee = None
+            return
+        self.service = self.lgu_service.service
+        self.fee = self.lgu_service.fee
+        self.fee_state = 'due' if self.fee else 'none'
+        self.documents = [
+            Document(**values)
+            for values in Document.checklist(self.lgu_service.service)]
+
+    @fields.depends('applicant')
+    def on_change_with_applicant_kind(self, name=None):
+        return self.applicant.kind if self.applicant else None
+
+    @classmethod
+    def search_applicant_kind(cls, name, clause):
+        return [('applicant.kind',) + tuple(clause[1:])]
+
+    @classmethod
+    def get_applicant_kinds(cls):
+        pool = Pool()
+        Applicant = pool.get('ossis.applicant')
+        return Applicant.fields_get(['kind'])['kind']['selection']
+
+    def get_service_code(self, name):
+        return self.lgu_service.service_code if self.lgu_service else None
+
+    @classmethod
+    def search_service_code(cls, name, clause):
+        return [('lgu_service.service_code',) + tuple(clause[1:])]
+
+    @classmethod
+    def get_action_selection(cls):
+        pool = Pool()
+        Transition = pool.get('ossis.workflow.transition')
+        return [
+            (a, n) for a, n in Transition.fields_get(
+                ['action'])['action']['selection']
+            if a in ACTION_BUTTONS]
+
+    def get_rec_name(self, name):
+        return self.number or f'({self.id})'
+
+    @classmethod
+    def search_rec_name(cls, name, clause):
+        return ['OR',
+            ('number',) + tuple(clause[1:]),
+            ('applicant.rec_name',) + tuple(clause[1:]),
+            ]
+
+    @classmethod
+    def get_documents_complete(cls, applications, name):
+        return {a.id: all(d.complete for d in a.documents)
+            for a in applications}
+
+    @classmethod
+    def preprocess_values(cls, mode, values):
+        values = super().preprocess_values(mode, values)
+        if mode == 'create':
+            values.setdefault('tracking_code', new_tracking_code())
+            if values.get('lgu_service') and not values.get('service'):
+                cls._set_service_values(values)
+        return values
+
+    @classmethod
+    def _set_service_values(cls, values):
+        pool = Pool()
+        LGUService = pool.get('ossis.lgu.service')
+        with without_check_access():
+            lgu_service = LGUService(values['lgu_service'])
+            values['service'] = lgu_service.service.id
+            values['fee'] = lgu_service.fee
+            if 'fee_state' not in values:
+                values['fee_state'] = 'due' if lgu_service.fee else 'none'
+
+    @classmethod
+    def create(cls, vlist):
+        """Create the applications, then the lines of all their checklists
+        at once (the checklist of the service when none is given)"""
+        pool = Pool()
+        Document = pool.get('ossis.application.document')
+        vlist = [v.copy() for v in vlist]
+        lines = [_pop_created(values, 'documents') for values in vlist]
+        applications = super().create(vlist)
+        checklists = {}
+        to_create = []
+        for application, created in zip(applications, lines):
+            if created is None:
+                service = application.service
+                if service.id not in checklists:
+                    with without_check_access():
+                        checklists[service.id] = Document.checklist(service)
+                created = checklists[service.id]
+            to_create.extend(
+                {**line, 'application': application.id} for line in created)
+        if to_create:
+            Document.create(to_create)
+        return applications
+
+    @classmethod
+    def check_modification(
+            cls, mode, applications, values=None, external=False):
+        super().check_modification(
+            mode, applications, values=values, external=external)
+        if mode == 'delete':
+            for application in applications:
+                if application.state != 'draft':
+                    raise ApplicationValidationError(gettext(
+                            'ossis_application.msg_application_delete_draft',
+                            application=application.rec_name))
+        elif mode == 'write' and external:
+            changed = set(values) - OPEN_FIELDS
+            for application in applications:
+                if application.state != 'draft' and changed:
+                    raise ApplicationValidationError(gettext(
+                            'ossis_application.msg_application_not_draft',
+                            application=application.rec_name))
+
+    @classmethod
+    def copy(cls, applications, default=None):
+        "Copy as new drafts: the same request filed again"
+        default = default.copy() if default is not None else {}
+        for name in PROCESS_FIELDS:
+            default.setdefault(name, None)
+        default.setdefault('state', 'draft')
+        default.setdefault('suspended_days', 0)
+        default.setdefault('overdue', False)
+        default.setdefault('tracking_code', lambda d: new_tracking_code())
+        return super().copy(applications, default=default)
+
+    # Users, roles and units
+
+    @classmethod
+    def _user_employees(cls):
+        pool = Pool()
+        User = pool.get('res.user')
+        user = User(Transaction().user)
+        return list(user.employees)
+
+    @classmethod
+    def _user_units(cls):
+        "Return the org units of the user's employees"
+        units = []
+        for employee in cls._user_employees():
+            units.extend(employee.org_units)
+        return units
+
+    @classmethod
+    def _user_roles(cls):
+        pool = Pool()
+        User = pool.get('res.user')
+        ModelData = pool.get('ir.model.data')
+        groups = set(User.get_groups())
+        return {role for role, xml_id in ROLE_GROUPS.items()
+            if ModelData.get_id('ossis_base', xml_id) in groups}
+
+    @classmethod
+    def _actor(cls):
+        """Return the roles of the user, the ids of the units the user acts
+        for, and the employee recorded in the history"""
+        transaction = Transaction()
+        if transaction.user == 0:
+            return None, None, None
+        pool = Pool()
+        OrgUnit = pool.get('ossis.org_unit')
+        employees = cls._user_employees()
+        units = {u.id for u in cls._user_units()}
+        # A head acts for the units headed
+        with without_check_access():
+            units.update(u.id for u in OrgUnit.search([
+                        ('head', 'in', [e.id for e in employees]),
+                        ]))
+        employee_id = transaction.context.get('employee')
+        employee = next(
+            (e for e in employees if e.id == employee_id),
+            employees[0] if employees else None)
+        return cls._user_roles(), units, employee
+
+    @classmethod
+    def _task_context(cls):
+        """Return the ids of the user's employee, of the units the user acts
+        for and of the units the user heads"""
+        pool = Pool()
+        OrgUnit = pool.get('ossis.org_unit')
+        roles, units, employee = cls._actor()
+        if roles is None:
+            return set(), set(), set()
+        employees = [e.id for e in cls._user_employees()]
+        with without_check_access():
+            headed = {u.id for u in OrgUnit.search([
+                        ('head', 'in', employees),
+                        ])}
+        return ({employee.id} if employee else set()), units, headed
+
+    @classmethod
+    def get_available_actions(cls, applications, name):
+        roles, units, _ = cls._actor()
+        result = {}
+        for application in applications:
+            actions = set()
+            if application.state in {'submitted', 'in_progress'}:
+                for transition in application.step.transitions:
+                    if (transition.action in ACTION_BUTTONS
+                            and (roles is None or (
+                                    transition.role in roles
+                                    and application.step_unit
+                                    and application.step_unit.id in units))):
+                        actions.add(transition.action)
+            result[application.id] = sorted(actions)
+        return result
+
+    # The process
+
+    @classmethod
+    @ModelView.button_action('ossis_application.report_application_receipt')
+    def submit(cls, applications):
+        "Submit the drafts and print their receipts"
+        cls._submit(applications)
+
+    @classmethod
+    def _submit(cls, applications):
+        pool = Pool()
+        Numbering = pool.get('ossis.numbering')
+        History = pool.get('ossis.application.history')
+        applications = [a for a in applications if a.state == 'draft']
+        roles, units, employee = cls._actor()
+        now = dt.datetime.now()
+        batch = _Batch()
+        # Refuse before anything is written
+        intakes = {}
+        for application in applications:
+            cls._check_submit(application, roles, units, batch)
+            workflow = batch.workflow(application)
+            if not workflow:
+                raise ApplicationActionError(gettext(
+                        'ossis_application.msg_application_no_workflow',
+                        service=application.lgu_service.rec_name))
+            step = workflow.start_step
+            if step.kind == 'intake' and cls._intake_at_submit(application):
+                intake = cls._transition(application, 'forward', step=step)
+                cls._check_transition(application, intake, batch)
+                intakes[application] = intake
+        numbers = {}
+        for (company, today), records in groupby(
+                applications,
+                key=lambda a: (a.company, batch.today(a.company))):
+            numbers.update(zip(records, Numbering.next_numbers(
+                        company, 'application', today, len(records))))
+        to_write, history = [], []
+        for application in applications:
+            today = batch.today(application.company)
+            workflow = batch.workflow(application)
+            step = workflow.start_step
+            history.append(cls._history_values(
+                    application, 'submit', 'draft', 'submitted', None, step,
+                    employee, now, public=True))
+            intake = intakes.get(application)
+            if intake:
+                # The intake is done by submitting at the desk
+                history.append(cls._history_values(
+                        application, 'forward', 'submitted', 'submitted',
+                        step, intake.to_step, employee, now))
+                step = intake.to_step
+            values = {
+                'state': 'submitted',
+                'number': numbers[application],
+                'workflow': workflow.id,
+                'service': application.lgu_service.service.id,
+                'submitted_date': now,
+                'due_date': cls._due_date(application, today),
+                }
+            values.update(cls._step_values(application, step, today, now))
+            to_write.extend(([application], values))
+        if to_write:
+            cls.write(*to_write)
+            History.create(history)
+        cls.notify(cls.browse(applications), 'submitted')
+
+    @classmethod
+    def _intake_at_submit(cls, application):
+        """Return whether submitting the application does its intake step
+
+        At a desk and from another system it does; an application filed
+        online with its fee unsettled waits at the intake step, where the
+        front office checks the payment."""
+        return (application.channel != 'online'
+            or application.fee_state in {'none', 'paid', 'exempted'})
+
+    @classmethod
+    def _check_submit(cls, application, roles, units, batch):
+        offered = batch.offered(application.company)
+        if application.lgu_service not in offered:
+            raise ApplicationActionError(gettext(
+                    'ossis_application.msg_application_service_not_offered',
+                    service=application.lgu_service.rec_name))
+        if application.channel == 'desk':
+            if application.desk not in application.lgu_service.desks:
+                raise ApplicationActionError(gettext(
+                        'ossis_application.msg_application_desk_not_offered',
+                        service=application.lgu_service.rec_name,
+                        desk=application.desk.rec_name))
+            if roles is not None and application.desk.id not in units:
+                raise ApplicationAccessError(gettext(
+                        'ossis_application.msg_application_not_your_desk',
+                        desk=application.desk.rec_name))
+        elif (application.channel == 'online'
+                and not application.lgu_service.online):
+            raise ApplicationActionError(gettext(
+                    'ossis_application.msg_application_not_online',
+                    service=application.lgu_service.rec_name))
+        if application.fee and application.fee_state == 'none':
+            raise ApplicationActionError(gettext(
+                    'ossis_application.msg_application_fee_state',
+                    application=application.rec_name))
+
+    @classmethod
+    def _due_date(cls, application, date):
+        pool = Pool()
+        Calendar = pool.get('ossis.calendar')
+        lgu_service = application.lgu_service
+        service = lgu_service.service
+        days = lgu_service.days
+        if days is None:
+            days = service.legal_days
+        if days is None:
+            return None
+        if service.days_kind == 'calendar':
+            return date + dt.timedelta(days=days)
+        return Calendar.add_working_days(application.company, date, days)
+
+    @classmethod
+    def _step_values(cls, application, step, today, now):
+        pool = Pool()
+        Calendar = pool.get('ossis.calendar')
+        unit = step.unit_for(
+            application.company, application.lgu_service, application.desk)
+        return {
+            'step': step.id,
+            'step_unit': unit.id if unit else None,
+            'step_date': now,
+            'step_due_date': Calendar.add_working_days(
+                application.company, today, step.days),
+            'assignee': None,
+            'overdue': False,
+            }
+
+    @classmethod
+    def _history_values(
+            cls, application, action, from_state, to_state, from_step,
+            to_step, employee, now, comment=None, public=True,
+            message=None):
+        return {
+            'application': application.id,
+            'company': application.company.id,
+            'date': now,
+            'user': Transaction().user,
+            'employee': employee.id if employee else None,
+            'action': action,
+            'from_state': from_state,
+            'to_state': to_state,
+            'from_step': from_step.id if from_step else None,
+            'to_step': to_step.id if to_step else None,
+            'comment': comment,
+            'message': message,
+            'public': public,
+            }
+
+    @classmethod
+    def act(cls, applications, action, comment=None):
+        """Take the transition of the action out of the current step of
+        each application, as the current user"""
+        if Transaction().check_access:
+            # Refuse records the user may not read, as buttons do
+            cls.read([a.id for a in applications], ['id'])
+        with without_check_access():
+            cls._act(cls.browse(applications), action, comment)
+
+    @classmethod
+    def _act(cls, applications, action, comment):
+        pool = Pool()
+        History = pool.get('ossis.application.history')
+        roles, units, employee = cls._actor()
+        now = dt.datetime.now()
+        to_write, history = [], []
+        events = defaultdict(list)
+        batch = _Batch()
+        for application in applications:
+            if application.state not in {'submitted', 'in_progress'}:
+                raise ApplicationActionError(gettext(
+                        'ossis_application.msg_application_not_running',
+                        application=application.rec_name))
+            transition = cls._transition(application, action)
+            cls._check_actor(application, transition, roles, units)
+            cls._check_transition(application, transition, batch)
+            today = batch.today(application.company)
+            values, event = cls._transition_values(
+                application, transition, today, now, employee)
+            values['action_comment'] = None
+            values['applicant_message'] = None
+            to_write.extend(([application], values))
+            history.append(cls._history_values(
+                    application, action, application.state, values['state'],
+                    application.step, transition.to_step or application.step,
+                    employee, now,
+                    comment=comment or application.action_comment,
+                    message=application.applicant_message))
+            if event:
+                events[event].append(application)
+        if to_write:
+            cls.write(*grouped(to_write))
+            History.create(history)
+        for event, records in events.items():
+            cls.notify(cls.browse(records), event)
+
+    @classmethod
+    def _transition(cls, application, action, step=None):
+        "Return the transition of the action that applies to the application"
+        step = step or application.step
+        for transition in step.transitions:
+            if transition.action != action:
+                continue
+            condition = transition.parsed_condition
+            if not condition or eval_domain(
+                    condition, application._condition_values()):
+                return transition
+        raise ApplicationActionError(gettext(
+                'ossis_application.msg_application_no_transition',
+                application=application.rec_name,
+                step=step.rec_name))
+
+    def _condition_values(self):
+        "The values of the application that conditions can test"
+        return {
+            'applicant_kind': self.applicant.kind,
+            'channel': self.channel,
+            'fee': self.fee,
+            'fee_state': self.fee_state,
+            'service_code': self.lgu_service.service_code,
+            'representative': bool(self.representative),
+            }
+
+    @classmethod
+    def _check_actor(cls, application, transition, roles, units):
+        if roles is None:
+            return
+        if transition.role not in roles:
+            raise ApplicationAccessError(gettext(
+                    'ossis_application.msg_application_role_refused',
+                    application=application.rec_name,
+                    step=application.step.rec_name))
+        if not application.step_unit or application.step_unit.id not in units:
+            raise ApplicationAccessError(gettext(
+                    'ossis_application.msg_application_unit_refused',
+                    application=application.rec_name,
+                    step=application.step.rec_name))
+
+    @classmethod
+    def _check_transition(cls, application, transition, batch):
+        missing = (
+            batch.missing_documents(application)
+            if transition.check_documents else None)
+        if missing:
+            raise ApplicationActionError(gettext(
+                    'ossis_application.msg_application_documents_missing',
+                    application=application.rec_name,
+                    documents=', '.join(missing)))
+        if (transition.check_fee
+                and application.fee_state not in {'none', 'paid', 'exempted'}):
+            raise ApplicationActionError(gettext(
+                    'ossis_application.msg_application_fee_unsettled',
+                    application=application.rec_name))
+
+    @classmethod
+    def _transition_values(
+            cls, application, transition, today, now, employee):
+        "Return the values the transition writes and the event it raises"
+        values, event = {}, None
+        if transition.action == 'request_info':
+            values['state'] = 'waiting'
+            if application.service.suspendable:
+                values['suspended_date'] = today
+            event = 'information_requested'
+        elif transition.outcome in {'approved', 'rejected'}:
+            values.update({
+                    'state': 'decided',
+                    'decision': transition.outcome,
+                    'decision_unit': (
+                        application.step_unit.id
+                        if application.step_unit else None),
+                    'decided_date': now,
+                    'decided_by': employee.id if employee else None,
+                    })
+            event = 'decided'
+        elif transition.outcome == 'withdrawn':
+            values.update({
+                    'state': 'withdrawn',
+                    'closed_date': now,
+                    })
+        else:
+            values['state'] = 'in_progress'
+        if transition.to_step:
+            values.update(cls._step_values(
+                    application, transition.to_step, today, now))
+        return values, event
+
+    @classmethod
+    @ModelView.button
+    def forward(cls, applications):
+        cls._act(applications, 'forward', None)
+
+    @classmethod
+    @ModelView.button
+    def return_(cls, applications):
+        cls._act(applications, 'return', None)
+
+    @classmethod
+    @ModelView.button
+    def request_info(cls, applications):
+        cls._act(applications, 'request_info', None)
+
+    @classmethod
+    @ModelView.button
+    def ask_opinion(cls, applications):
+        cls._act(applications, 'ask_opinion', None)
+
+    @classmethod
+    @ModelView.button
+    def approve(cls, applications):
+        cls._act(applications, 'approve', None)
+
+    @classmethod
+    @ModelView.button
+    def reject(cls, applications):
+        cls._act(applications, 'reject', None)
+
+    @classmethod
+    @ModelView.button
+    def resume(cls, applications):
+        "Restart the clock when the applicant answers"
+        pool = Pool()
+        Calendar = pool.get('ossis.calendar')
+        Date = pool.get('ir.date')
+        applications = [a for a in applications if a.state == 'waiting']
+        cls._check_resume(applications)
+        to_write = []
+        for application in applications:
+            with Transaction().set_context(company=application.company.id):
+                today = Date.today()
+            values = {'state': 'in_progress', 'suspended_date': None}
+            if application.suspended_date:
+                waited = Calendar.working_days_between(
+                    application.company, application.suspended_date, today)
+                values['suspended_days'] = (
+                    application.suspended_days or 0) + waited
+                for field in ['due_date', 'step_due_date']:
+                    date = getattr(application, field)
+                    if date:
+                        values[field] = Calendar.add_working_days(
+                            application.company, date, waited)
+            to_write.extend(([application], values))
+        cls._store_step(applications, 'resume', to_write)
+
+    @classmethod
+    def _check_resume(cls, applications):
+        roles, units, _ = cls._actor()
+        if roles is None:
+            return
+        for application in applications:
+            if not ({'front_office', 'back_office'} & roles
+                    and application.step_unit
+                    and application.step_unit.id in units
+                    or application.desk and application.desk.id in units):
+                raise ApplicationAccessError(gettext(
+                        'ossis_application.msg_application_unit_refused',
+                        application=application.rec_name,
+                        step=application.step.rec_name))
+
+    @classmethod
+    def _store_step(cls, applications, action, to_write, public=True):
+        "Write the values and store the history of a fixed transition"
+        pool = Pool()
+        History = pool.get('ossis.application.history')
+        if not to_write:
+            return
+        _, _, employee = cls._actor()
+        now = dt.datetime.now()
+        history = []
+        for records, values in zip(to_write[::2], to_write[1::2]):
+            values.setdefault('action_comment', None)
+            values.setdefault('applicant_message', None)
+            for application in records:
+                history.append(cls._history_values(
+                        application, action, application.state,
+                        values.get('state', application.state),
+                        application.step, application.step, employee, now,
+                        comment=application.action_comment or (
+                            application.end_reason
+                            if action in {'withdraw', 'cancel'} else None),
+                        public=public,
+                        message=application.applicant_message))
+        cls.write(*grouped(to_write))
+        History.create(history)
+
+    @classmethod
+    @ModelView.button_action('ossis_application.report_application_output')
+    def issue(cls, applications):
+        "Issue the output document with its verification code and print it"
+        applications = [a for a in applications if a.state == 'decided']
+        cls._check_step_actor(applications)
+        now = dt.datetime.now()
+        to_write = []
+        for application in applications:
+            to_write.extend(([application], {
+                        'state': 'ready',
+                        'verification_code': new_verification_code(),
+                        'issued_date': now,
+                        }))
+        cls._store_step(applications, 'issue', to_write)
+        cls.notify(cls.browse(applications), 'ready')
+
+    @classmethod
+    def _check_step_actor(cls, applications):
+        "Refuse users who do not work in the unit that decided"
+        roles, units, _ = cls._actor()
+        if roles is None:
+            return
+        for application in applications:
+            unit = application.decision_unit or application.step_unit
+            if not unit or unit.id not in units:
+                raise ApplicationAccessError(gettext(
+                        'ossis_application.msg_application_unit_refused',
+                        application=application.rec_name,
+                        step=application.step.rec_name))
+
+    @classmethod
+    @ModelView.button_action('ossis_application.wizard_application_deliver')
+    def deliver(cls, applications):
+        pass
+
+    @classmethod
+    def record_delivery(cls, applications, desk, recipient, date=None):
+        "Record that the output was handed over at the desk to the recipient"
+        if Transaction().check_access:
+            cls.read([a.id for a in applications], ['id'])
+        with without_check_access():
+            cls._record_delivery(
+                cls.browse(applications), desk, recipient, date)
+
+    @classmethod
+    def _record_delivery(cls, applications, desk, recipient, date):
+        applications = [a for a in applications if a.state == 'ready']
+        roles, units, employee = cls._actor()
+        for application in applications:
+            if roles is not None and desk.id not in units:
+                raise ApplicationAccessError(gettext(
+                        'ossis_application.msg_application_not_your_desk',
+                        desk=desk.rec_name))
+            if desk.company != application.company:
+                raise ApplicationAccessError(gettext(
+                        'ossis_application.msg_application_not_your_desk',
+                        desk=desk.rec_name))
+        to_write = []
+        for application in applications:
+            to_write.extend(([application], {
+                        'state': 'delivered',
+                        'delivered_date': date or dt.datetime.now(),
+                        'delivery_desk': desk.id,
+                        'delivered_to': recipient,
+                        'delivered_by': employee.id if employee else None,
+                        }))
+        cls._store_step(applications, 'deliver', to_write)
+
+    @classmethod
+    @ModelView.button
+    def close(cls, applications):
+        applications = [a for a in applications if a.state == 'delivered']
+        now = dt.datetime.now()
+        to_write = []
+        for application in applications:
+            to_write.extend(([application], {
+                        'state': 'closed',
+                        'closed_date': now,
+                        }))
+        cls._store_step(applications, 'close', to_write)
+
+    @classmethod
+    @ModelView.button
+    def withdraw(cls, applications):
+        "End the application at the request of the applicant"
+        cls._end(applications, RUNNING, 'withdrawn', 'withdraw')
+
+    @classmethod
+    @ModelView.button
+    def cancel(cls, applications):
+        "End the application registered by mistake"
+        cls._end(applications, ['draft', 'submitted'], 'cancelled', 'cancel')
+
+    @classmethod
+    def _end(cls, applications, states, state, action):
+        applications = [a for a in applications if a.state in states]
+        now = dt.datetime.now()
+        to_write = []
+        for application in applications:
+            if not application.end_reason:
+                raise ApplicationActionError(gettext(
+                        'ossis_application.msg_application_reason_required',
+                        application=application.rec_name))
+            to_write.extend(([application], {
+                        'state': state,
+                        'closed_date': now,
+                        }))
+        cls._store_step(applications, action, to_write)
+
+    @classmethod
+    def notify(cls, applications, event):
+        """Tell the applicants of the event; modules send the notices
+
+        Events are 'submitted', 'information_requested', 'decided' and
+        'ready'."""
+        pass

@@ -1,0 +1,36 @@
+# This file is part of OSSIS.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+from trytond.exceptions import UserError
+from trytond.model.exceptions import AccessError, ValidationError
+
+
+class ApplicantValidationError(ValidationError):
+    pass
+
+
+class ApplicationValidationError(ValidationError):
+    pass
+
+
+class ApplicationActionError(UserError):
+    pass
+
+
+class ApplicationAccessError(AccessError):
+    pass
+
+
+class HistoryModificationError(AccessError):
+    pass
+
+
+class ApplicationReportError(UserError):
+    pass
+
+
+class WorkflowMigrationError(UserError):
+    pass
+
+
+class WorkflowMigrationAccessError(AccessError):
+    pass

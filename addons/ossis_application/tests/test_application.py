@@ -1,0 +1,365 @@
+# This file is part of OSSIS.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+import datetime as dt
+import re
+
+from trytond.exceptions import UserError
+from trytond.model.exceptions import AccessError
+from trytond.modules.ossis_application.exceptions import (
+    ApplicantValidationError, ApplicationAccessError, ApplicationActionError,
+    HistoryModificationError)
+from trytond.modules.ossis_application.tests import scenario
+from trytond.modules.ossis_base.tests.test_module import as_user
+from trytond.pool import Pool
+from trytond.tests.test_tryton import ModuleTestCase, with_transaction
+from trytond.transaction import Transaction
+
+
+class ApplicationTestCase(ModuleTestCase):
+    "Test the processing of applications"
+    module = 'ossis_application'
+    extras = []
+
+    def act(self, user, applications, action):
+        pool = Pool()
+        Application = pool.get('ossis.application')
+        with as_user(user), Transaction().set_context(
+                scenario.user_context(user)):
+            Application.act(applications, action)
+
+    def button(self, user, applications, name):
+        pool = Pool()
+        Application = pool.get('ossis.application')
+        with as_user(user), Transaction().set_context(
+                scenario.user_context(user)):
+            getattr(Application, name)(Application.browse(applications))
+
+    def submit(self, setup, application):
+        self.button(setup.front, [application], 'submit')
+
+    @with_transaction()
+    def test_lifecycle(self):
+        "Test the life of an application from the desk to its closing"
+        pool = Pool()
+        Application = pool.get('ossis.application')
+        History = pool.get('ossis.application.history')
+        Calendar = pool.get('ossis.calendar')
+        setup = scenario.municipality('elbasan')
+        application = scenario.draft(setup)
+
+        self.submit(setup, application)
+        application = Application(application.id)
+        year = dt.date.today().year
+        self.assertRegex(application.number, rf'^ELB-{year}-\d{{6}}$')
+        self.assertRegex(
+            application.tracking_code, r'^([0-9A-HJKMNP-TV-Z]{5}-){3}'
+            r'[0-9A-HJKMNP-TV-Z]{5}$')
+        self.assertEqual(application.state, 'submitted')
+        self.assertEqual(application.step.code, 'review')
+        self.assertEqual(application.step_unit, setup.unit)
+        days = application.lgu_service.days
+        if application.service.days_kind == 'working':
+            self.assertEqual(
+                application.due_date,
+                Calendar.add_working_days(
+                    setup.company, dt.date.today(), days))
+        else:
+            self.assertEqual(
+                application.due_date,
+                dt.date.today() + dt.timedelta(days=days))
+
+        self.act(setup.back, [application], 'forward')
+        self.assertEqual(Application(application.id).state, 'in_progress')
+        self.assertEqual(Application(application.id).step.code, 'approval')
+        self.act(setup.head, [application], 'forward')
+        self.act(setup.head, [application], 'approve')
+        application = Application(application.id)
+        self.assertEqual(
+            (application.state, application.decision),
+            ('decided', 'approved'))
+        self.assertEqual(application.step.code, 'delivery')
+        self.assertEqual(application.step_unit, setup.desk)
+        self.assertEqual(application.decided_by, setup.employees.head)
+
+        self.button(setup.back, [application], 'issue')
+        application = Application(application.id)
+        self.assertEqual(application.state, 'ready')
+        self.assertTrue(application.verification_code)
+
+        with as_user(setup.front), Transaction().set_context(
+                scenario.user_context(setup.front)):
+            Application.record_delivery(
+                [Application(application.id)], setup.desk, "Applicant 1")
+        application = Application(application.id)
+        self.assertEqual(application.state, 'delivered')
+        self.assertEqual(application.delivered_by, setup.employees.front)
+        self.button(setup.front, [application], 'close')
+
+        application = Application(application.id)
+        self.assertEqual(application.state, 'closed')
+        actions = [h.action for h in reversed(application.history)]
+        self.assertEqual(actions, [
+                'submit', 'forward', 'forward', 'forward', 'approve',
+                'issue', 'deliver', 'close'])
+        self.assertEqual(
+            [h.employee for h in reversed(application.history)][:3],
+            [setup.employees.front] * 2 + [setup.employees.back])
+        citizen = History.citizen_history(application)
+        self.assertNotIn('employee', citizen[0])
+        self.assertEqual(citizen[1]['step'], "Being reviewed")
+
+    @with_transaction()
+    def test_history_immutable(self):
+        "Test nobody changes or deletes the history"
+        pool = Pool()
+        History = pool.get('ossis.application.history')
+        setup = scenario.municipality('elbasan')
+        application = scenario.draft(setup)
+        self.submit(setup, application)
+        history = History.search([('application', '=', application.id)])
+        self.assertTrue(history)
+        with self.assertRaises(HistoryModificationError):
+            History.write(history, {'comment': "Changed"})
+        with self.assertRaises(HistoryModificationError):
+            History.delete(history)
+        with as_user(setup.front), self.assertRaises(AccessError):
+            History.create([{
+                        'application': application.id,
+                        'company': setup.company.id,
+                        'date': dt.datetime.now(),
+                        'action': 'approve',
+                        }])
+
+    @with_transaction()
+    def test_request_information_stops_clock(self):
+        "Test the clock stops while waiting for the applicant"
+        pool = Pool()
+        Application = pool.get('ossis.application')
+        Calendar = pool.get('ossis.calendar')
+        setup = scenario.municipality('elbasan')
+        application = scenario.draft(setup)
+        self.submit(setup, application)
+        self.act(setup.back, [application], 'request_info')
+        application = Application(application.id)
+        self.assertEqual(application.state, 'waiting')
+        due_date = application.due_date
+        self.assertTrue(application.service.suspendable)
+        self.assertEqual(application.suspended_date, dt.date.today())
+
+        # Three working days later the applicant answers
+        suspended = Calendar.add_working_days(
+            setup.company, dt.date.today(), -3)
+        Application.write([application], {'suspended_date': suspended})
+        self.button(setup.front, [application], 'resume')
+        application = Application(application.id)
+        self.assertEqual(application.state, 'in_progress')
+        self.assertEqual(application.suspended_days, 3)
+        self.assertEqual(
+            application.due_date,
+            Calendar.add_working_days(setup.company, due_date, 3))
+
+    @with_transaction()
+    def test_message_to_the_applicant(self):
+        "Test the message to the applicant goes with the action, apart"
+        pool = Pool()
+        Application = pool.get('ossis.application')
+        History = pool.get('ossis.application.history')
+        setup = scenario.municipality('elbasan')
+        application = scenario.draft(setup)
+        self.submit(setup, application)
+        with as_user(setup.back):
+            Application.write([Application(application.id)], {
+                    'applicant_message': "Send the plan signed.",
+                    'action_comment': "The plan is not signed.",
+                    })
+        self.act(setup.back, [application], 'request_info')
+
+        application = Application(application.id)
+        self.assertIsNone(application.applicant_message)
+        self.assertIsNone(application.action_comment)
+        request, = [h for h in application.history
+            if h.action == 'request_info']
+        self.assertEqual(request.message, "Send the plan signed.")
+        self.assertEqual(request.comment, "The plan is not signed.")
+        line, = [line for line in History.citizen_history(application)
+            if line['action'] == 'request_info']
+        self.assertEqual(line['message'], "Send the plan signed.")
+        self.assertNotIn(
+            "The plan is not signed.", repr(History.citizen_history(
+                    application)))
+
+    @with_transaction()
+    def test_action_of_another_unit_refused(self):
+        "Test an officer of another unit cannot act; nothing is stored"
+        pool = Pool()
+        Application = pool.get('ossis.application')
+        setup = scenario.municipality('elbasan')
+        application = scenario.draft(setup)
+        self.submit(setup, application)
+        before = len(Application(application.id).history)
+
+        with self.assertRaises(ApplicationAccessError):
+            self.act(setup.other, [application], 'forward')
+        with self.assertRaises(ApplicationAccessError):
+            # A front clerk has not the role of the review
+            self.act(setup.front, [application], 'forward')
+        with self.assertRaises(UserError):
+            # The button is not even available to the other unit
+            self.button(setup.other, [application], 'forward')
+        with self.assertRaises(ApplicationActionError):
+            self.act(setup.back, [application], 'approve')
+
+        application = Application(application.id)
+        self.assertEqual(application.state, 'submitted')
+        self.assertEqual(application.step.code, 'review')
+        self.assertEqual(len(application.history), before)
+
+    @with_transaction()
+    def test_state_not_writable(self):
+        "Test no user writes the state or the step directly"
+        pool = Pool()
+        Application = pool.get('ossis.application')
+        setup = scenario.municipality('elbasan')
+        application = scenario.draft(setup)
+        for user in [setup.front, setup.back, setup.head]:
+            for values in [
+                    {'state': 'decided'},
+                    {'decision': 'approved'},
+                    {'number': 'ELB-2000-000001'}]:
+                with self.subTest(user=user.login, values=values):
+                    with as_user(user), self.assertRaises(AccessError):
+                        Application.write([application], values)
+        self.assertEqual(Application(application.id).state, 'draft')
+        self.assertIsNone(Application(application.id).number)
+
+    @with_transaction()
+    def test_submit_missing_documents(self):
+        "Test an application without its mandatory documents is refused"
+        pool = Pool()
+        Application = pool.get('ossis.application')
+        setup = scenario.municipality('elbasan')
+        application = scenario.draft(setup, 'URB-09', complete=False)
+        mandatory = [d for d in application.documents if d.mandatory]
+        self.assertTrue(mandatory)
+        with self.assertRaises(ApplicationActionError) as cm:
+            self.submit(setup, application)
+        self.assertIn(
+            mandatory[0].document_type.rec_name, cm.exception.message)
+        application = Application(application.id)
+        self.assertEqual(application.state, 'draft')
+        self.assertIsNone(application.number)
+        self.assertFalse(application.history)
+
+    @with_transaction()
+    def test_submit_at_another_desk_refused(self):
+        "Test a clerk submits only at the clerk's desks"
+        pool = Pool()
+        Application = pool.get('ossis.application')
+        OrgUnit = pool.get('ossis.org_unit')
+        setup = scenario.municipality('elbasan')
+        desk, = OrgUnit.copy([setup.desk], default={'name': "Desk 2"})
+        clerk = scenario.staff_user(
+            'elbasan.front2', setup.company, 'group_front_office',
+            scenario.employee(setup.company, "Front Clerk 2", [desk]))
+        application = scenario.draft(setup)
+        with self.assertRaises(ApplicationAccessError):
+            self.button(clerk, [application], 'submit')
+        self.assertEqual(Application(application.id).state, 'draft')
+
+    @with_transaction()
+    def test_registration_frozen_after_submission(self):
+        "Test the registration data cannot change after submission"
+        pool = Pool()
+        Application = pool.get('ossis.application')
+        Applicant = pool.get('ossis.applicant')
+        setup = scenario.municipality('elbasan')
+        application = scenario.draft(setup)
+        self.submit(setup, application)
+        other = scenario.applicant(setup.company, 2)
+        with as_user(setup.front), self.assertRaises(UserError):
+            Application.write(
+                [Application(application.id)], {'applicant': other.id})
+        self.assertNotEqual(
+            Application(application.id).applicant, Applicant(other.id))
+
+    @with_transaction()
+    def test_other_municipality_cannot_read(self):
+        "Test staff of another municipality neither read nor act"
+        pool = Pool()
+        Application = pool.get('ossis.application')
+        elbasan = scenario.municipality('elbasan')
+        pogradec = scenario.municipality('pogradec')
+        application = scenario.draft(elbasan)
+        self.submit(elbasan, application)
+        with as_user(pogradec.back):
+            self.assertEqual(Application.search([]), [])
+            with self.assertRaises(AccessError):
+                Application.read([application.id], ['number'])
+        with self.assertRaises(AccessError):
+            self.act(pogradec.back, [application], 'forward')
+        self.assertEqual(Application(application.id).state, 'submitted')
+
+    @with_transaction()
+    def test_withdraw_needs_reason(self):
+        "Test withdrawing asks for the reason"
+        pool = Pool()
+        Application = pool.get('ossis.application')
+        setup = scenario.municipality('elbasan')
+        application = scenario.draft(setup)
+        self.submit(setup, application)
+        with self.assertRaises(ApplicationActionError):
+            self.button(setup.front, [application], 'withdraw')
+        self.assertEqual(Application(application.id).state, 'submitted')
+        with as_user(setup.front):
+            Application.write([Application(application.id)], {
+                    'end_reason': "The applicant asked to withdraw."})
+        self.button(setup.front, [application], 'withdraw')
+        application = Application(application.id)
+        self.assertEqual(application.state, 'withdrawn')
+        self.assertEqual(
+            application.history[0].comment,
+            "The applicant asked to withdraw.")
+
+    @with_transaction()
+    def test_applicant_identifier(self):
+        "Test the NID and NIPT check letters and the email address"
+        setup = scenario.municipality('elbasan')
+        good = scenario.valid_identifier(7)
+        bad = good[:-1] + ('A' if good[-1] != 'A' else 'B')
+        with self.assertRaises(ApplicantValidationError) as cm:
+            scenario.applicant(setup.company, 7, identifier=bad)
+        self.assertIn(bad, cm.exception.message)
+        with self.assertRaises(ApplicantValidationError):
+            scenario.applicant(setup.company, 8, email='not-an-address')
+        applicant = scenario.applicant(
+            setup.company, 9, kind='business',
+            identifier=scenario.valid_identifier(9, 'business'))
+        self.assertTrue(re.match(r'^L\d{8}[A-Z]$', applicant.identifier))
+
+    @with_transaction()
+    def test_workflow_version(self):
+        "Test a new version leaves running applications on theirs"
+        pool = Pool()
+        Application = pool.get('ossis.application')
+        Workflow = pool.get('ossis.workflow')
+        setup = scenario.municipality('elbasan')
+        running = scenario.draft(setup)
+        self.submit(setup, running)
+        old = Application(running.id).workflow
+        new = old.copy_as_draft()
+        self.assertEqual(
+            [s.code for s in new.steps], [s.code for s in old.steps])
+        self.assertEqual(len(new.transitions), len(old.transitions))
+        self.assertEqual(new.version, old.version + 1)
+        Workflow.activate([new])
+        self.assertEqual(Workflow(old.id).state, 'retired')
+        self.assertEqual(Application(running.id).workflow, old)
+        later = scenario.draft(setup, serial=2)
+        self.submit(setup, later)
+        self.assertEqual(Application(later.id).workflow, new)
+        # The running application goes on with its version
+        self.act(setup.back, [running], 'forward')
+        self.assertEqual(Application(running.id).step.workflow, old)
+
+
+del ModuleTestCase

@@ -1,0 +1,270 @@
+# This file is part of OSSIS.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"Test the printing of the receipt and the output document of applications"
+import io
+import unittest
+import zipfile
+from contextlib import contextmanager
+
+from trytond import config
+from trytond.model.exceptions import AccessError
+from trytond.modules.ossis_application.exceptions import ApplicationReportError
+from trytond.modules.ossis_application.tests import scenario
+from trytond.modules.ossis_application.tests.test_application_pdf import (
+    pages, qr_codes)
+from trytond.modules.ossis_base.tests.test_module import as_user
+from trytond.modules.ossis_services.tests.tools import load_albanian
+from trytond.pool import Pool
+from trytond.tests.test_tryton import (
+    activate_module, drop_db, with_transaction)
+from trytond.transaction import Transaction
+
+PORTAL = 'https://portal.example.al/elbasan/track'
+VERIFY = 'https://portal.example.al/elbasan/verify/{verification_code}'
+
+
+class ApplicationReportTestCase(unittest.TestCase):
+    "Test the printing of the receipt and the output document"
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        drop_db()
+        activate_module('ossis_application')
+
+    @classmethod
+    def tearDownClass(cls):
+        super().tearDownClass()
+        drop_db()
+
+    def setUp(self):
+        super().setUp()
+        if not config.has_section('ossis_portal'):
+            config.add_section('ossis_portal')
+        for option, value in [('url', PORTAL), ('verify_url', VERIFY)]:
+            previous = config.get('ossis_portal', option)
+            config.set('ossis_portal', option, value)
+            self.addCleanup(
+                config.set, 'ossis_portal', option, previous or '')
+
+    @contextmanager
+    def as_staff(self, user):
+        "Act as the user in the session of the client"
+        with as_user(user), Transaction().set_context(
+                scenario.user_context(user)):
+            yield
+
+    def button(self, user, application, name):
+        "Click the button as the user and return what the client receives"
+        pool = Pool()
+        Application = pool.get('ossis.application')
+        with self.as_staff(user):
+            return getattr(Application, name)(
+                Application.browse([application.id]))
+
+    def print_(self, user, report, application, data=None):
+        "Print the report of the application as the user, as the client does"
+        pool = Pool()
+        Report = pool.get(report, type='report')
+        with self.as_staff(user):
+            return Report.execute([application.id], data or {})
+
+    def submitted(self, setup, **values):
+        "Return an application filed at the desk by its clerk"
+        pool = Pool()
+        Application = pool.get('ossis.application')
+        application = scenario.draft(setup, **values)
+        self.button(setup.front, application, 'submit')
+        return Application(application.id)
+
+    def issued(self, setup, **values):
+        "Return an application approved by the head and issued"
+        pool = Pool()
+        Application = pool.get('ossis.application')
+        application = self.submitted(setup, **values)
+        with self.as_staff(setup.back):
+            Application.act([application], 'forward')
+        with self.as_staff(setup.head):
+            Application.act([application], 'forward')
+            Application.act([application], 'approve')
+        self.button(setup.back, application, 'issue')
+        return Application(application.id)
+
+    def action_id(self, xml_id):
+        pool = Pool()
+        ModelData = pool.get('ir.model.data')
+        Action = pool.get('ir.action')
+        return Action.get_action_id(
+            ModelData.get_id('ossis_application', xml_id))
+
+    @with_transaction()
+    def test_submit_prints_receipt(self):
+        "Test the desk submits an application and prints its receipt"
+        pool = Pool()
+        Application = pool.get('ossis.application')
+        Lang = pool.get('ir.lang')
+        setup = scenario.municipality('elbasan')
+        applicant = scenario.applicant(setup.company, serial=11, language='en')
+        application = scenario.draft(setup, applicant=applicant.id)
+
+        action = self.button(setup.front, application, 'submit')
+        self.assertEqual(action, self.action_id('report_application_receipt'))
+        application = Application(application.id)
+        self.assertEqual(application.state, 'submitted')
+
+        extension, content, direct_print, name = self.print_(
+            setup.front, 'ossis.application.receipt', application)
+
+        self.assertEqual(extension, 'pdf')
+        self.assertEqual(name, f'Application Receipt-{application.number}')
+        text, = pages(content)
+        self.assertIn("Application receipt", text)
+        self.assertIn(application.number, text)
+        self.assertIn(application.tracking_code, text)
+        self.assertIn(Lang.get('en').strftime(application.due_date), text)
+        self.assertIn(applicant.identifier, text)
+        self.assertIn("Front Desk", text)
+        self.assertIn("Front Clerk", text)
+        self.assertIn(application.service.name, text)
+        self.assertTrue(application.documents)
+        for document in application.documents:
+            self.assertIn(document.document_type.name, text)
+        self.assertIn("Received", text)
+        url = (
+            'https://portal.example.al/elbasan/track'
+            f'?code={application.tracking_code}')
+        self.assertEqual(qr_codes(content), [url])
+
+    @with_transaction()
+    def test_receipt_albanian(self):
+        "Test the receipt is in Albanian for an Albanian-speaking applicant"
+        load_albanian()
+        # Without a portal the QR code holds the number and the code
+        config.set('ossis_portal', 'url', '')
+        setup = scenario.municipality('elbasan')
+        applicant = scenario.applicant(setup.company, serial=11, language='sq')
+        application = self.submitted(setup, applicant=applicant.id)
+
+        _, content, _, _ = self.print_(
+            setup.front, 'ossis.application.receipt', application)
+
+        text, = pages(content)
+        self.assertIn("Dëftesë e aplikimit", text)
+        self.assertIn(application.number, text)
+        self.assertNotIn("Application receipt", text)
+        self.assertEqual(
+            qr_codes(content),
+            [f'{application.number} {application.tracking_code}'])
+
+        # Staff may ask for another language
+        _, content, _, _ = self.print_(
+            setup.front, 'ossis.application.receipt', application,
+            {'language': 'en'})
+        text, = pages(content)
+        self.assertIn("Application receipt", text)
+
+    @with_transaction()
+    def test_issue_prints_output(self):
+        "Test issuing prints the output document with its verification code"
+        pool = Pool()
+        Application = pool.get('ossis.application')
+        setup = scenario.municipality('elbasan')
+        applicant = scenario.applicant(setup.company, serial=11, language='en')
+        application = self.submitted(setup, applicant=applicant.id)
+        with self.as_staff(setup.back):
+            Application.act([application], 'forward')
+        with self.as_staff(setup.head):
+            Application.act([application], 'forward')
+            Application.act([application], 'approve')
+
+        action = self.button(setup.back, application, 'issue')
+        self.assertEqual(action, self.action_id('report_application_output'))
+        application = Application(application.id)
+        self.assertEqual(application.state, 'ready')
+
+        extension, content, _, _ = self.print_(
+            setup.back, 'ossis.application.output', application)
+
+        self.assertEqual(extension, 'pdf')
+        text = ' '.join(pages(content))
+        self.assertIn(application.verification_code, text)
+        self.assertIn(application.number, text)
+        self.assertIn("Head of Unit", text)
+        self.assertIn("Head of Services Directorate", text)
+        self.assertIn(applicant.identifier, text)
+        self.assertEqual(
+            qr_codes(content),
+            [f'https://portal.example.al/elbasan/verify/'
+                f'{application.verification_code}'])
+
+    @with_transaction()
+    def test_refusal_output_and_several(self):
+        "Test the decision of refusal and the printing of several outputs"
+        pool = Pool()
+        Application = pool.get('ossis.application')
+        setup = scenario.municipality('elbasan')
+        approved = self.issued(setup)
+        rejected = self.submitted(setup, serial=2)
+        with self.as_staff(setup.back):
+            Application.act([rejected], 'forward')
+        Application.write([rejected], {
+                'decision_text': "The parcel is not in the urban zone."})
+        with self.as_staff(setup.head):
+            Application.act([rejected], 'forward')
+            Application.act([rejected], 'reject')
+        self.button(setup.back, rejected, 'issue')
+        rejected = Application(rejected.id)
+
+        _, content, _, _ = self.print_(
+            setup.back, 'ossis.application.output', rejected,
+            {'language': 'en'})
+        text = ' '.join(pages(content))
+        self.assertIn("Decision of refusal", text)
+        self.assertIn("The parcel is not in the urban zone.", text)
+        self.assertIn(rejected.verification_code, text)
+
+        Output = pool.get('ossis.application.output', type='report')
+        with self.as_staff(setup.back):
+            extension, content, _, name = Output.execute(
+                [approved.id, rejected.id], {})
+        self.assertEqual((extension, name), ('zip', "Output Document"))
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            self.assertEqual(
+                sorted(archive.namelist()),
+                sorted(f'{a.number}.pdf' for a in [approved, rejected]))
+
+    @with_transaction()
+    def test_refusals(self):
+        "Test the receipt of a draft and the output of an undecided one"
+        pool = Pool()
+        Application = pool.get('ossis.application')
+        History = pool.get('ossis.application.history')
+        setup = scenario.municipality('elbasan')
+        draft = scenario.draft(setup)
+        submitted = self.submitted(setup, serial=2)
+        history = History.search([], count=True)
+
+        with self.assertRaises(ApplicationReportError):
+            self.print_(setup.front, 'ossis.application.receipt', draft)
+        with self.assertRaises(ApplicationReportError):
+            self.print_(setup.front, 'ossis.application.output', submitted)
+
+        self.assertEqual(Application(draft.id).state, 'draft')
+        self.assertIsNone(Application(draft.id).number)
+        self.assertEqual(Application(submitted.id).state, 'submitted')
+        self.assertIsNone(Application(submitted.id).verification_code)
+        self.assertEqual(History.search([], count=True), history)
+
+    @with_transaction()
+    def test_other_municipality_cannot_print(self):
+        "Test a clerk of another municipality cannot print"
+        setup = scenario.municipality('elbasan')
+        other = scenario.municipality('pogradec')
+        application = self.issued(setup)
+
+        for report in [
+                'ossis.application.receipt', 'ossis.application.output']:
+            with self.subTest(report=report):
+                with self.assertRaises(AccessError):
+                    self.print_(other.front, report, application)
+

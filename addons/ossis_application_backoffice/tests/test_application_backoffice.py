@@ -1,0 +1,247 @@
+# This file is part of OSSIS.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+import datetime as dt
+
+from trytond.exceptions import UserError
+from trytond.modules.ossis_application.exceptions import (
+    ApplicationAccessError, ApplicationActionError)
+from trytond.modules.ossis_application.tests import scenario
+from trytond.modules.ossis_base.tests.test_module import (
+    as_user, create_lgu_user)
+from trytond.pool import Pool
+from trytond.pyson import PYSONDecoder
+from trytond.tests.test_tryton import ModuleTestCase, with_transaction
+
+
+class ApplicationBackOfficeTestCase(
+        scenario.ProcessTestMixin, ModuleTestCase):
+    "Test the back office work on applications"
+    module = 'ossis_application_backoffice'
+    extras = []
+
+    @with_transaction()
+    def test_task_lists(self):
+        "Test the task lists give each user the right applications"
+        pool = Pool()
+        Application = pool.get('ossis.application')
+        Date = pool.get('ir.date')
+        setup = scenario.municipality('elbasan')
+        free = self.submitted(setup, 1)
+        taken = self.submitted(setup, 2)
+        with scenario.as_staff(setup.back):
+            Application.take([taken])
+        today = Date.today()
+        monday = today - dt.timedelta(days=today.weekday())
+        Application.write([free], {'step_due_date': monday})
+        Application.write([taken], {
+                'step_due_date': monday + dt.timedelta(days=7)})
+
+        self.assertEqual(
+            self.search(setup.back, [('is_mine', '=', True)]), {taken})
+        self.assertEqual(
+            self.search(setup.back, [('is_mine', '=', False)]), {free})
+        self.assertEqual(
+            self.search(setup.back, [('in_my_unit', '=', True)]),
+            {free, taken})
+        self.assertEqual(
+            self.search(setup.back, [('headed_by_me', '=', True)]), set())
+        self.assertEqual(
+            self.search(setup.head, [('is_mine', '=', True)]), set())
+        self.assertEqual(
+            self.search(setup.head, [
+                    ('headed_by_me', '=', True),
+                    ('assignee', '=', None),
+                    ]), {free})
+        self.assertEqual(
+            self.search(setup.other, [('in_my_unit', '=', True)]), set())
+        self.assertEqual(
+            self.search(setup.other, [('is_mine', '=', True)]), set())
+        self.assertEqual(
+            self.search(setup.back, [('due_this_week', '=', True)]), {free})
+        with scenario.as_staff(setup.back):
+            self.assertEqual(
+                [(a.is_mine, a.in_my_unit, a.due_this_week)
+                    for a in Application.browse([free, taken])],
+                [(False, True, True), (True, True, False)])
+
+    @with_transaction()
+    def test_task_list_actions(self):
+        "Test every tab of the task lists searches for a unit head"
+        pool = Pool()
+        ModelData = pool.get('ir.model.data')
+        ActWindow = pool.get('ir.action.act_window')
+        setup = scenario.municipality('elbasan')
+        application = self.submitted(setup)
+        names = [
+            'act_application_my_tasks', 'act_application_unit_tasks',
+            'act_application_overdue', 'act_application_due_this_week',
+            'act_application_supervision']
+        found = {}
+        for name in names:
+            action = ActWindow(ModelData.get_id(
+                    'ossis_application_backoffice', name))
+            Model = pool.get(action.res_model)
+            domain = PYSONDecoder({}).decode(action.pyson_domain)
+            for tab in action.act_window_domains:
+                tab_domain = PYSONDecoder({}).decode(tab.domain)
+                with scenario.as_staff(setup.head):
+                    found[name, tab.name] = Model.search(
+                        [domain, tab_domain])
+        self.assertEqual(
+            found['act_application_supervision', "Unassigned"],
+            [application])
+        self.assertEqual(
+            found['act_application_unit_tasks', "Running"], [application])
+        self.assertEqual(found['act_application_my_tasks', "All"], [])
+
+    @with_transaction()
+    def test_assign_by_head(self):
+        "Test the head assigns and reassigns within the unit"
+        pool = Pool()
+        Application = pool.get('ossis.application')
+        Notification = pool.get('res.notification')
+        setup = scenario.municipality('elbasan')
+        application = self.submitted(setup)
+
+        with scenario.as_staff(setup.head):
+            Application.assign(
+                [application], setup.employees.back, "Urgent")
+        application = Application(application.id)
+        self.assertEqual(application.assignee, setup.employees.back)
+        history, = self.history(application, 'assign')
+        self.assertEqual(history.assignee, setup.employees.back)
+        self.assertEqual(history.employee, setup.employees.head)
+        self.assertEqual(history.comment, "Urgent")
+        self.assertFalse(history.public)
+        self.assertEqual(len(Notification.search([
+                        ('user', '=', setup.back.id)])), 1)
+
+        # Reassigned to the head; an officer of another unit is refused
+        with scenario.as_staff(setup.head):
+            Application.assign([application], setup.employees.head)
+            with self.assertRaises(ApplicationActionError):
+                Application.assign([application], setup.employees.other)
+        self.assertEqual(
+            Application(application.id).assignee, setup.employees.head)
+        self.assertEqual(len(self.history(application, 'assign')), 2)
+
+    @with_transaction()
+    def test_assign_refused(self):
+        "Test a back officer cannot assign; nothing is changed"
+        pool = Pool()
+        Application = pool.get('ossis.application')
+        setup = scenario.municipality('elbasan')
+        application = self.submitted(setup)
+        for user in [setup.back, setup.other, setup.front]:
+            with self.subTest(user=user.login):
+                with scenario.as_staff(user), self.assertRaises(
+                        ApplicationAccessError):
+                    Application.assign([application], setup.employees.back)
+                with scenario.as_staff(user), self.assertRaises(UserError):
+                    # Nor do they see the button
+                    Application.assign_wizard([application])
+        application = Application(application.id)
+        self.assertIsNone(application.assignee)
+        self.assertEqual(self.history(application, 'assign'), [])
+
+        # An administrator of the municipality assigns
+        admin = create_lgu_user('elbasan.admin', setup.company)
+        with as_user(admin):
+            Application.assign([application], setup.employees.back)
+        self.assertEqual(
+            Application(application.id).assignee, setup.employees.back)
+
+    @with_transaction()
+    def test_take(self):
+        "Test a back officer takes an unassigned task of the unit"
+        pool = Pool()
+        Application = pool.get('ossis.application')
+        setup = scenario.municipality('elbasan')
+        application = self.submitted(setup)
+
+        with scenario.as_staff(setup.other), self.assertRaises(
+                ApplicationAccessError):
+            Application.take([application])
+        with scenario.as_staff(setup.front), self.assertRaises(UserError):
+            Application.take([application])
+        self.assertIsNone(Application(application.id).assignee)
+
+        with scenario.as_staff(setup.back):
+            Application.take([application])
+        application = Application(application.id)
+        self.assertEqual(application.assignee, setup.employees.back)
+        history, = self.history(application, 'assign')
+        self.assertEqual(history.employee, setup.employees.back)
+
+        # Taken once: the head reassigns, nobody takes it
+        with scenario.as_staff(setup.head), self.assertRaises(UserError):
+            Application.take([application])
+        with self.assertRaises(ApplicationActionError):
+            Application.take([application])
+        self.assertEqual(
+            Application(application.id).assignee, setup.employees.back)
+
+    @with_transaction()
+    def test_overdue(self):
+        "Test the daily check marks and escalates late steps once"
+        pool = Pool()
+        Application = pool.get('ossis.application')
+        Calendar = pool.get('ossis.calendar')
+        Cron = pool.get('ir.cron')
+        ModelData = pool.get('ir.model.data')
+        Notification = pool.get('res.notification')
+        Date = pool.get('ir.date')
+        setup = scenario.municipality('elbasan')
+        today = Date.today()
+        late_date = Calendar.add_working_days(setup.company, today, -3)
+        late = self.submitted(setup, 1)
+        on_time = self.submitted(setup, 2)
+        waiting = self.submitted(setup, 3)
+        with scenario.as_staff(setup.back):
+            Application.take([late])
+            Application.act([waiting], 'request_info')
+        Application.write([late], {'step_due_date': late_date})
+        Application.write([on_time], {'step_due_date': today})
+        values = {'step_due_date': late_date}
+        if not Application(waiting.id).suspended_date:
+            values['suspended_date'] = today
+        Application.write([waiting], values)
+
+        cron = Cron(ModelData.get_id(
+                'ossis_application_backoffice',
+                'cron_application_mark_overdue'))
+        # One run checks every municipality
+        self.assertEqual(cron.companies, ())
+        Cron.run_once([cron])
+        Application.mark_overdue()
+
+        late = Application(late.id)
+        self.assertTrue(late.overdue)
+        self.assertTrue(late.escalated)
+        overdue, = self.history(late, 'overdue')
+        escalate, = self.history(late, 'escalate')
+        self.assertFalse(overdue.public or escalate.public)
+        self.assertEqual(overdue.assignee, setup.employees.back)
+        for application in [on_time, waiting]:
+            application = Application(application.id)
+            self.assertFalse(application.overdue or application.escalated)
+            self.assertEqual(self.history(application, 'overdue'), [])
+        self.assertEqual(
+            len(Notification.search([('user', '=', setup.back.id)])), 1)
+        self.assertEqual(
+            len(Notification.search([('user', '=', setup.head.id)])), 1)
+        self.assertEqual(
+            self.search(setup.head, [
+                    ('headed_by_me', '=', True),
+                    ('escalated', '=', True)]), {late})
+
+        # The next step starts on time
+        with scenario.as_staff(setup.back):
+            Application.act([late], 'forward')
+        late = Application(late.id)
+        self.assertFalse(late.overdue or late.escalated)
+        Application.mark_overdue()
+        self.assertEqual(len(self.history(late, 'overdue')), 1)
+
+
+del ModuleTestCase
