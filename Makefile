@@ -1,5 +1,5 @@
-# OSSIS developer commands.  "make help" lists them; docs/platform.md
-# explains them.
+# OSSIS developer commands.  "make help" lists them; README.md explains
+# them.
 #
 # Everything lives inside the checkout and is git-ignored:
 #   .venv/       Python virtualenv (requirements*.txt + this checkout, editable)
@@ -37,6 +37,8 @@ PYTEST_ARGS ?=
 # PostgreSQL server for the second test run, e.g.
 # OSSIS_TEST_POSTGRESQL=postgresql://postgres@127.0.0.1:5432/
 OSSIS_TEST_POSTGRESQL ?=
+# Set to run the two backends one after the other instead of side by side
+OSSIS_TEST_SERIAL ?=
 # Database that the tests create and drop on that server
 OSSIS_TEST_DB_NAME ?= test_ossis
 
@@ -154,16 +156,34 @@ demo: demo-db
 
 # --- tests -----------------------------------------------------------------
 
-# Both backends run even when the first fails, so that CI reports both.
+# Both backends run even when one fails, so that CI reports both.  With
+# PostgreSQL they run side by side (one per core), each into its log, which
+# is printed when it ends; OSSIS_TEST_SERIAL=1 runs them one after the other.
 test: setup-test
-	@status=0; \
-	$(MAKE) --no-print-directory test-sqlite || status=1; \
-	if [ -n "$(OSSIS_TEST_POSTGRESQL)" ]; then \
-		$(MAKE) --no-print-directory test-postgresql || status=1; \
-	else \
+	@if [ -z "$(OSSIS_TEST_POSTGRESQL)" ]; then \
+		$(MAKE) --no-print-directory test-sqlite; status=$$?; \
 		echo "PostgreSQL: not tested (set OSSIS_TEST_POSTGRESQL," \
 			"e.g. postgresql://postgres@127.0.0.1:5432/)"; \
+		exit $$status; \
 	fi; \
+	if [ -n "$(OSSIS_TEST_SERIAL)" ]; then \
+		status=0; \
+		$(MAKE) --no-print-directory test-sqlite || status=1; \
+		$(MAKE) --no-print-directory test-postgresql || status=1; \
+		exit $$status; \
+	fi; \
+	mkdir -p $(RESULTS); \
+	echo "== OSSIS tests on SQLite and PostgreSQL side by side" \
+		"(logs: $(RESULTS)/sqlite.log, $(RESULTS)/postgresql.log)"; \
+	$(MAKE) --no-print-directory test-sqlite \
+		>$(RESULTS)/sqlite.log 2>&1 & sqlite=$$!; \
+	$(MAKE) --no-print-directory test-postgresql \
+		>$(RESULTS)/postgresql.log 2>&1 & postgresql=$$!; \
+	status=0; \
+	wait $$sqlite || status=1; \
+	cat $(RESULTS)/sqlite.log; \
+	wait $$postgresql || status=1; \
+	cat $(RESULTS)/postgresql.log; \
 	exit $$status
 
 # The tests never read a configuration file (TRYTOND_CONFIG is dropped, so
