@@ -72,10 +72,7 @@ class ApplicationBackOfficeTestCase(
         ActWindow = pool.get('ir.action.act_window')
         setup = scenario.municipality('elbasan')
         application = self.submitted(setup)
-        names = [
-            'act_application_my_tasks', 'act_application_unit_tasks',
-            'act_application_overdue', 'act_application_due_this_week',
-            'act_application_supervision']
+        names = ['act_application_my_tasks', 'act_application_supervision']
         found = {}
         for name in names:
             action = ActWindow(ModelData.get_id(
@@ -90,9 +87,12 @@ class ApplicationBackOfficeTestCase(
         self.assertEqual(
             found['act_application_supervision', "Unassigned"],
             [application])
-        self.assertEqual(
-            found['act_application_unit_tasks', "Running"], [application])
-        self.assertEqual(found['act_application_my_tasks', "All"], [])
+        for tab in ["My Units", "Unassigned"]:
+            self.assertEqual(
+                found['act_application_my_tasks', tab], [application])
+        for tab in ["Mine", "Overdue", "Due This Week",
+                "To Issue and Deliver"]:
+            self.assertEqual(found['act_application_my_tasks', tab], [])
 
     @with_transaction()
     def test_assign_by_head(self):
