@@ -50,9 +50,7 @@ class ApplicationDocument(sequence_ordered(), ModelSQL, ModelView):
 
     @classmethod
     def get_registries(cls):
-        pool = Pool()
-        DocumentType = pool.get('ossis.document.type')
-        return DocumentType.fields_get(['registry'])['registry']['selection']
+        return Pool().get('ossis.document.type').get_registries()
 
     @fields.depends('document_type')
     def on_change_with_registry(self, name=None):

@@ -121,6 +121,19 @@ class ApplicationReport(PDFReport):
     @classmethod
     def render_pdf(cls, application, language):
         "Return the PDF of the application in the language"
+        application = cls.browse_in(application, language)
+        with Transaction().set_context(
+                language=language, company=application.company.id):
+            return cls.render(cls.pdf_data(application), language)
+
+    @classmethod
+    def pdf_data(cls, application):
+        "Return the data of the document of the application"
+        raise NotImplementedError
+
+    @classmethod
+    def render(cls, data, language):
+        "Return the PDF of the data in the language"
         raise NotImplementedError
 
     @classmethod
@@ -156,14 +169,11 @@ class ReceiptReport(ApplicationReport):
                         application=application.rec_name))
 
     @classmethod
-    def render_pdf(cls, application, language):
-        application = cls.browse_in(application, language)
-        with Transaction().set_context(
-                language=language, company=application.company.id):
-            return render_receipt(cls.receipt_data(application), language)
+    def render(cls, data, language):
+        return render_receipt(data, language)
 
     @classmethod
-    def receipt_data(cls, application):
+    def pdf_data(cls, application):
         "Return the data of render_receipt for the application"
         company = application.company
         return {
@@ -226,14 +236,11 @@ class OutputReport(ApplicationReport):
                         application=application.rec_name))
 
     @classmethod
-    def render_pdf(cls, application, language):
-        application = cls.browse_in(application, language)
-        with Transaction().set_context(
-                language=language, company=application.company.id):
-            return render_output(cls.output_data(application), language)
+    def render(cls, data, language):
+        return render_output(data, language)
 
     @classmethod
-    def output_data(cls, application):
+    def pdf_data(cls, application):
         "Return the data of render_output for the application"
         company = application.company
         service = application.service

@@ -35,3 +35,9 @@ class DocumentType(DeactivableMixin, ModelSQL, ModelView):
                 'ossis_services.msg_document_type_code_unique'),
             ]
         cls._order.insert(0, ('name', 'ASC'))
+
+    @classmethod
+    def get_registries(cls):
+        """Return the selection of the registries, for the models that show
+        the registry of a document type"""
+        return cls.fields_get(['registry'])['registry']['selection']
