@@ -4,7 +4,8 @@ import datetime as dt
 from collections import defaultdict
 
 from trytond.i18n import gettext
-from trytond.model import ModelSQL, ModelView, Unique, fields
+from trytond.model import ModelSQL, ModelView, Unique, Workflow, fields
+from trytond.modules.company.model import set_employee
 from trytond.modules.ossis_base.model import LGUOwnedMixin
 from trytond.modules.ossis_workflow.workflow_graph import ROLE_GROUPS
 from trytond.pool import Pool
@@ -156,7 +157,7 @@ def grouped(to_write):
         for a in (records, values)]
 
 
-class Application(LGUOwnedMixin, ModelSQL, ModelView):
+class Application(Workflow, LGUOwnedMixin, ModelSQL, ModelView):
     """Application
 
     The request of an applicant for a service of the municipality, from its
@@ -372,6 +373,20 @@ class Application(LGUOwnedMixin, ModelSQL, ModelView):
         cls.__rpc__.update({
                 'act': RPC(readonly=False, instantiate=0),
                 })
+        cls._transitions |= {
+            ('draft', 'submitted'),
+            ('draft', 'cancelled'),
+            ('submitted', 'cancelled'),
+            # The actions of the workflow steps (see _transition_values)
+            *((source, target)
+                for source in ['submitted', 'in_progress']
+                for target in ['in_progress', 'waiting', 'decided']),
+            ('waiting', 'in_progress'),
+            *((source, 'withdrawn') for source in RUNNING),
+            ('decided', 'ready'),
+            ('ready', 'delivered'),
+            ('delivered', 'closed'),
+            }
         running = ~Eval('state').in_(RUNNING)
         cls._buttons.update({
                 'submit': {
@@ -674,10 +689,17 @@ class Application(LGUOwnedMixin, ModelSQL, ModelView):
 
     @classmethod
     def _submit(cls, applications):
+        "Submit the drafts and tell their applicants"
+        submitted = cls._register(applications)
+        cls.notify(cls.browse(submitted), 'submitted')
+
+    @classmethod
+    @Workflow.transition('submitted')
+    def _register(cls, applications):
+        """Number the drafts, start their workflow and return them"""
         pool = Pool()
         Numbering = pool.get('ossis.numbering')
         History = pool.get('ossis.application.history')
-        applications = [a for a in applications if a.state == 'draft']
         roles, units, employee = cls._actor()
         now = dt.datetime.now()
         batch = _Batch()
@@ -717,7 +739,6 @@ class Application(LGUOwnedMixin, ModelSQL, ModelView):
                         step, intake.to_step, employee, now))
                 step = intake.to_step
             values = {
-                'state': 'submitted',
                 'number': numbers[application],
                 'workflow': workflow.id,
                 'service': application.lgu_service.service.id,
@@ -729,7 +750,7 @@ class Application(LGUOwnedMixin, ModelSQL, ModelView):
         if to_write:
             cls.write(*to_write)
             History.create(history)
-        cls.notify(cls.browse(applications), 'submitted')
+        return applications
 
     @classmethod
     def _intake_at_submit(cls, application):
@@ -838,6 +859,7 @@ class Application(LGUOwnedMixin, ModelSQL, ModelView):
         now = dt.datetime.now()
         to_write, history = [], []
         events = defaultdict(list)
+        moved = defaultdict(list)
         batch = _Batch()
         for application in applications:
             if application.state not in {'submitted', 'in_progress'}:
@@ -850,6 +872,11 @@ class Application(LGUOwnedMixin, ModelSQL, ModelView):
             today = batch.today(application.company)
             values, event = cls._transition_values(
                 application, transition, today, now, employee)
+            if (application.state, values['state']) not in cls._transitions:
+                raise ApplicationActionError(gettext(
+                        'ossis_application.msg_application_not_running',
+                        application=application.rec_name))
+            moved[values['state']].append(application)
             values['action_comment'] = None
             values['applicant_message'] = None
             to_write.extend(([application], values))
@@ -864,6 +891,11 @@ class Application(LGUOwnedMixin, ModelSQL, ModelView):
         if to_write:
             cls.write(*grouped(to_write))
             History.create(history)
+            # The target state depends on the step: logged as
+            # Workflow.transition logs the fixed ones
+            for state, records in moved.items():
+                cls.log(records, 'transition', f'state:{state}')
+            cls._record_decider(moved.get('decided', []))
         for event, records in events.items():
             cls.notify(cls.browse(records), event)
 
@@ -943,7 +975,6 @@ class Application(LGUOwnedMixin, ModelSQL, ModelView):
                         application.step_unit.id
                         if application.step_unit else None),
                     'decided_date': now,
-                    'decided_by': employee.id if employee else None,
                     })
             event = 'decided'
         elif transition.outcome == 'withdrawn':
@@ -957,6 +988,11 @@ class Application(LGUOwnedMixin, ModelSQL, ModelView):
             values.update(cls._step_values(
                     application, transition.to_step, today, now))
         return values, event
+
+    @classmethod
+    @set_employee('decided_by')
+    def _record_decider(cls, applications):
+        "Record the employee of the user as the one who decided"
 
     @classmethod
     @ModelView.button
@@ -990,18 +1026,18 @@ class Application(LGUOwnedMixin, ModelSQL, ModelView):
 
     @classmethod
     @ModelView.button
+    @Workflow.transition('in_progress')
     def resume(cls, applications):
         "Restart the clock when the applicant answers"
         pool = Pool()
         Calendar = pool.get('ossis.calendar')
         Date = pool.get('ir.date')
-        applications = [a for a in applications if a.state == 'waiting']
         cls._check_resume(applications)
         to_write = []
         for application in applications:
             with Transaction().set_context(company=application.company.id):
                 today = Date.today()
-            values = {'state': 'in_progress', 'suspended_date': None}
+            values = {'suspended_date': None}
             if application.suspended_date:
                 waited = Calendar.working_days_between(
                     application.company, application.suspended_date, today)
@@ -1013,7 +1049,7 @@ class Application(LGUOwnedMixin, ModelSQL, ModelView):
                         values[field] = Calendar.add_working_days(
                             application.company, date, waited)
             to_write.extend(([application], values))
-        cls._store_step(applications, 'resume', to_write)
+        cls._store_step(applications, 'resume', 'in_progress', to_write)
 
     @classmethod
     def _check_resume(cls, applications):
@@ -1031,8 +1067,9 @@ class Application(LGUOwnedMixin, ModelSQL, ModelView):
                         step=application.step.rec_name))
 
     @classmethod
-    def _store_step(cls, applications, action, to_write, public=True):
-        "Write the values and store the history of a fixed transition"
+    def _store_step(cls, applications, action, state, to_write, public=True):
+        """Write the values and store the history of a transition to the
+        state, whose method is decorated with Workflow.transition"""
         pool = Pool()
         History = pool.get('ossis.application.history')
         if not to_write:
@@ -1045,8 +1082,7 @@ class Application(LGUOwnedMixin, ModelSQL, ModelView):
             values.setdefault('applicant_message', None)
             for application in records:
                 history.append(cls._history_values(
-                        application, action, application.state,
-                        values.get('state', application.state),
+                        application, action, application.state, state,
                         application.step, application.step, employee, now,
                         comment=application.action_comment or (
                             application.end_reason
@@ -1060,18 +1096,23 @@ class Application(LGUOwnedMixin, ModelSQL, ModelView):
     @ModelView.button_action('ossis_application.report_application_output')
     def issue(cls, applications):
         "Issue the output document with its verification code and print it"
-        applications = [a for a in applications if a.state == 'decided']
+        issued = cls._issue(applications)
+        cls.notify(cls.browse(issued), 'ready')
+
+    @classmethod
+    @Workflow.transition('ready')
+    def _issue(cls, applications):
+        "Give the decided applications their verification code"
         cls._check_step_actor(applications)
         now = dt.datetime.now()
         to_write = []
         for application in applications:
             to_write.extend(([application], {
-                        'state': 'ready',
                         'verification_code': new_verification_code(),
                         'issued_date': now,
                         }))
-        cls._store_step(applications, 'issue', to_write)
-        cls.notify(cls.browse(applications), 'ready')
+        cls._store_step(applications, 'issue', 'ready', to_write)
+        return applications
 
     @classmethod
     def _check_step_actor(cls, applications):
@@ -1102,9 +1143,10 @@ class Application(LGUOwnedMixin, ModelSQL, ModelView):
                 cls.browse(applications), desk, recipient, date)
 
     @classmethod
+    @Workflow.transition('delivered')
+    @set_employee('delivered_by')
     def _record_delivery(cls, applications, desk, recipient, date):
-        applications = [a for a in applications if a.state == 'ready']
-        roles, units, employee = cls._actor()
+        roles, units, _ = cls._actor()
         for application in applications:
             if roles is not None and desk.id not in units:
                 raise ApplicationAccessError(gettext(
@@ -1117,42 +1159,40 @@ class Application(LGUOwnedMixin, ModelSQL, ModelView):
         to_write = []
         for application in applications:
             to_write.extend(([application], {
-                        'state': 'delivered',
                         'delivered_date': date or dt.datetime.now(),
                         'delivery_desk': desk.id,
                         'delivered_to': recipient,
-                        'delivered_by': employee.id if employee else None,
                         }))
-        cls._store_step(applications, 'deliver', to_write)
+        cls._store_step(applications, 'deliver', 'delivered', to_write)
 
     @classmethod
     @ModelView.button
+    @Workflow.transition('closed')
     def close(cls, applications):
-        applications = [a for a in applications if a.state == 'delivered']
         now = dt.datetime.now()
         to_write = []
         for application in applications:
             to_write.extend(([application], {
-                        'state': 'closed',
                         'closed_date': now,
                         }))
-        cls._store_step(applications, 'close', to_write)
+        cls._store_step(applications, 'close', 'closed', to_write)
 
     @classmethod
     @ModelView.button
+    @Workflow.transition('withdrawn')
     def withdraw(cls, applications):
         "End the application at the request of the applicant"
-        cls._end(applications, RUNNING, 'withdrawn', 'withdraw')
+        cls._end(applications, 'withdrawn', 'withdraw')
 
     @classmethod
     @ModelView.button
+    @Workflow.transition('cancelled')
     def cancel(cls, applications):
         "End the application registered by mistake"
-        cls._end(applications, ['draft', 'submitted'], 'cancelled', 'cancel')
+        cls._end(applications, 'cancelled', 'cancel')
 
     @classmethod
-    def _end(cls, applications, states, state, action):
-        applications = [a for a in applications if a.state in states]
+    def _end(cls, applications, state, action):
         now = dt.datetime.now()
         to_write = []
         for application in applications:
@@ -1161,10 +1201,9 @@ class Application(LGUOwnedMixin, ModelSQL, ModelView):
                         'ossis_application.msg_application_reason_required',
                         application=application.rec_name))
             to_write.extend(([application], {
-                        'state': state,
                         'closed_date': now,
                         }))
-        cls._store_step(applications, action, to_write)
+        cls._store_step(applications, action, state, to_write)
 
     @classmethod
     def notify(cls, applications, event):
