@@ -1,7 +1,7 @@
 # This file is part of OSSIS.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
 from trytond.exceptions import UserError
-from trytond.model.exceptions import ValidationError
+from trytond.model.exceptions import AccessError, ValidationError
 
 
 class WorkflowValidationError(ValidationError):
@@ -13,4 +13,8 @@ class WorkflowActivationError(UserError):
 
 
 class WorkflowImportError(UserError):
+    pass
+
+
+class WorkflowAccessError(AccessError):
     pass

@@ -13,7 +13,8 @@ from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
-from .exceptions import WorkflowActivationError, WorkflowValidationError
+from .exceptions import (
+    WorkflowAccessError, WorkflowActivationError, WorkflowValidationError)
 from .workflow_lint import lint_workflow
 
 STATES = [
@@ -280,10 +281,31 @@ class Workflow(LGUOwnedMixin, WorkflowMixin, ModelSQL, ModelView):
         pass
 
     @classmethod
+    def check_administered(cls, workflows):
+        """Refuse the workflows the user does not administer: a button runs
+        without the record rules, and activating a national workflow
+        changes the procedure of every municipality"""
+        pool = Pool()
+        User = pool.get('res.user')
+        if Transaction().user == 0 or cls._national_administrator():
+            return
+        companies = set(User.get_companies())
+        for workflow in workflows:
+            if not workflow.company:
+                raise WorkflowAccessError(gettext(
+                        'ossis_workflow.msg_workflow_national_refused',
+                        workflow=workflow.rec_name))
+            if workflow.company.id not in companies:
+                raise WorkflowAccessError(gettext(
+                        'ossis_workflow.msg_workflow_other_municipality',
+                        workflow=workflow.rec_name))
+
+    @classmethod
     @ModelView.button
     def activate(cls, workflows):
         pool = Pool()
         Date = pool.get('ir.date')
+        cls.check_administered(workflows)
         problems = []
         for workflow in workflows:
             problems.extend(workflow.lint())
@@ -316,15 +338,42 @@ class Workflow(LGUOwnedMixin, WorkflowMixin, ModelSQL, ModelView):
     @classmethod
     @ModelView.button_action('ossis_workflow.act_workflow_form')
     def new_version(cls, workflows):
-        copies = [w.copy_as_draft() for w in workflows]
+        """Make a draft of the next version of each workflow: of the
+        national workflow for the national administrator, of the
+        municipality's own for the administrator of a municipality"""
+        pool = Pool()
+        Company = pool.get('company.company')
+        company_id = Transaction().context.get('company')
+        own = Company(company_id) if company_id is not None else None
+        national = Transaction().user == 0 or cls._national_administrator()
+        copies = []
+        for workflow in workflows:
+            company = workflow.company
+            if not company and not national:
+                company = own
+            copies.append(workflow.copy_as_draft(company=company))
+        # Refused copies are not stored: the transaction is rolled back
+        cls.check_administered(copies)
         return {'res_id': [c.id for c in copies]}
 
-    def copy_as_draft(self):
-        "Return a new draft version with the same steps and transitions"
+    @classmethod
+    def _national_administrator(cls):
+        "Return whether the user administers the national workflows"
+        pool = Pool()
+        User = pool.get('res.user')
+        ModelData = pool.get('ir.model.data')
+        return ModelData.get_id(
+            'ossis_base', 'group_national_admin') in User.get_groups()
+
+    def copy_as_draft(self, company=None):
+        """Return a new draft version with the same steps and transitions,
+        of the municipality when one is given, else of the same one"""
         pool = Pool()
         Step = pool.get('ossis.workflow.step')
         Transition = pool.get('ossis.workflow.transition')
+        company = company or self.company
         workflow, = self.copy([self], default={
+                'company': company.id if company else None,
                 'version': None,
                 'steps': None,
                 'transitions': None,

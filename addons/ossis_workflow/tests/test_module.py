@@ -2,12 +2,17 @@
 # this repository contains the full copyright notices and license terms.
 from decimal import Decimal
 
+from trytond.model.exceptions import AccessError
+from trytond.modules.ossis_base.tests.test_module import (
+    as_user, create_lgu_user, lgu)
 from trytond.modules.ossis_base.tests.tools import (
     LGUTestMixin, TranslationTestMixin)
 from trytond.modules.ossis_services.tests.test_fiche import (
     offer, pages, setup_lgu)
+from trytond.modules.ossis_workflow.exceptions import WorkflowAccessError
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
+from trytond.transaction import Transaction
 
 
 class OssisWorkflowTestCase(
@@ -96,6 +101,53 @@ class OssisWorkflowTestCase(
         self.assertIn(
             "Review Local Services Directorate Elbasan (Back Office)", text)
         self.assertNotIn("not defined yet", text)
+
+
+    @with_transaction()
+    def test_municipality_versions(self):
+        "Test the administrator of a municipality makes and activates its "
+        "own version of a national workflow, never a national one"
+        pool = Pool()
+        Workflow = pool.get('ossis.workflow')
+        elbasan, pogradec = lgu('elbasan'), lgu('pogradec')
+        admin = create_lgu_user('elbasan.admin', elbasan)
+        other = create_lgu_user('pogradec.admin', pogradec)
+        national, = Workflow.search([
+                ('service_code', '=', 'TAX-05'),
+                ('company', '=', None),
+                ('state', '=', 'active'),
+                ])
+        # A national draft, as the national administrator makes it
+        national_draft = national.copy_as_draft()
+        count = Workflow.search_count([])
+
+        with as_user(admin), self.assertRaises(WorkflowAccessError):
+            Workflow.activate([Workflow(national_draft.id)])
+        self.assertEqual(Workflow(national.id).state, 'active')
+        self.assertEqual(Workflow(national_draft.id).state, 'draft')
+
+        with as_user(admin):
+            action = Workflow.new_version([Workflow(national.id)])
+        own, = Workflow.browse(action['res_id'])
+        self.assertEqual(Workflow.search_count([]), count + 1)
+        self.assertEqual((own.company, own.state), (elbasan, 'draft'))
+        self.assertEqual(
+            [s.code for s in own.steps], [s.code for s in national.steps])
+
+        with as_user(other), self.assertRaises(AccessError):
+            Workflow.activate([Workflow(own.id)])
+        self.assertEqual(Workflow(own.id).state, 'draft')
+
+        with as_user(admin), Transaction().set_context(company=elbasan.id):
+            Workflow.activate([Workflow(own.id)])
+        self.assertEqual(Workflow(own.id).state, 'active')
+        # The other municipalities keep the national workflow
+        self.assertEqual(Workflow(national.id).state, 'active')
+        self.assertEqual(
+            Workflow.get_active(pogradec, ['TAX-05'])['TAX-05'], national)
+        self.assertEqual(
+            Workflow.get_active(elbasan, ['TAX-05'])['TAX-05'],
+            Workflow(own.id))
 
 
 del ModuleTestCase
