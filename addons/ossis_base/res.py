@@ -22,7 +22,7 @@ class User(metaclass=PoolMeta):
         if '_companies' in transaction.context or not transaction.user:
             return super().get_companies()
         companies = cls._context_companies()
-        if cls._is_national_admin():
+        if cls.is_national_admin():
             user = cls(transaction.user)
             if user.company_filter == 'all':
                 return cls._all_companies()
@@ -31,7 +31,8 @@ class User(metaclass=PoolMeta):
         return tuple(c for c in companies if c in allowed)
 
     @classmethod
-    def _is_national_admin(cls):
+    def is_national_admin(cls):
+        "Return whether the user administers OSSIS for every municipality"
         pool = Pool()
         ModelData = pool.get('ir.model.data')
         return (ModelData.get_id('ossis_base', 'group_national_admin')

@@ -287,7 +287,7 @@ class Workflow(LGUOwnedMixin, WorkflowMixin, ModelSQL, ModelView):
         changes the procedure of every municipality"""
         pool = Pool()
         User = pool.get('res.user')
-        if Transaction().user == 0 or cls._national_administrator():
+        if Transaction().user == 0 or User.is_national_admin():
             return
         companies = set(User.get_companies())
         for workflow in workflows:
@@ -343,9 +343,10 @@ class Workflow(LGUOwnedMixin, WorkflowMixin, ModelSQL, ModelView):
         municipality's own for the administrator of a municipality"""
         pool = Pool()
         Company = pool.get('company.company')
+        User = pool.get('res.user')
         company_id = Transaction().context.get('company')
         own = Company(company_id) if company_id is not None else None
-        national = Transaction().user == 0 or cls._national_administrator()
+        national = Transaction().user == 0 or User.is_national_admin()
         copies = []
         for workflow in workflows:
             company = workflow.company
@@ -355,15 +356,6 @@ class Workflow(LGUOwnedMixin, WorkflowMixin, ModelSQL, ModelView):
         # Refused copies are not stored: the transaction is rolled back
         cls.check_administered(copies)
         return {'res_id': [c.id for c in copies]}
-
-    @classmethod
-    def _national_administrator(cls):
-        "Return whether the user administers the national workflows"
-        pool = Pool()
-        User = pool.get('res.user')
-        ModelData = pool.get('ir.model.data')
-        return ModelData.get_id(
-            'ossis_base', 'group_national_admin') in User.get_groups()
 
     def copy_as_draft(self, company=None):
         """Return a new draft version with the same steps and transitions,

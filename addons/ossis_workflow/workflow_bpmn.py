@@ -176,9 +176,7 @@ class ImportBPMNStart(ModelView):
     def default_company(cls):
         pool = Pool()
         User = pool.get('res.user')
-        ModelData = pool.get('ir.model.data')
-        if Transaction().user and ModelData.get_id(
-                'ossis_base', 'group_national_admin') in User.get_groups():
+        if Transaction().user and User.is_national_admin():
             return None
         return Transaction().context.get('company')
 
