@@ -426,9 +426,10 @@ DOC = """\
 {title}
 
 The *{module}* module sets up the Municipality of {name} in OSSIS.
-Activating it creates the records below; updating it brings them back to
-what its files say.  They all belong to {name}: activating or updating this
-module never changes the data of another municipality.
+Activating it creates the records below; updating it adds the records
+that are new in its files and keeps what the administrator changed (see
+*Changing the set-up*).  They all belong to {name}: activating or
+updating this module never changes the data of another municipality.
 
 Organisation
 ============
