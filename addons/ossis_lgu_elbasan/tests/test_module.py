@@ -22,14 +22,8 @@ class OssisLguElbasanTestCase(
     @with_transaction()
     def test_local_settings(self):
         "Test Elbasan's desks, fees, deadlines and permits sector"
-        pool = Pool()
-        OrgUnit = pool.get('ossis.org_unit')
-        offer = offers('elbasan')
-
-        desks = OrgUnit.search([
-                ('company', '=', lgu('elbasan').id),
-                ('type', '=', 'front_office'),
-                ])
+        offer = offers(self.lgu_code)
+        desks = self.front_desks()
         self.assertEqual(
             sorted(d.administrative_unit.code for d in desks), [
                 'elbasan.bradashesh', 'elbasan.elbasan', 'elbasan.gjinar',

@@ -3,8 +3,7 @@
 from trytond.modules.ossis_base.tests.tools import (
     LGUTestMixin, TranslationTestMixin)
 from trytond.modules.ossis_services.tests.tools import (
-    LGUModuleTestMixin, lgu, offers)
-from trytond.pool import Pool
+    LGUModuleTestMixin, offers)
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 
 MODULE = 'ossis_lgu_pogradec'
@@ -20,14 +19,8 @@ class OssisLguPogradecTestCase(
     @with_transaction()
     def test_local_settings(self):
         "Test Pogradec's desks, fees and deadlines"
-        pool = Pool()
-        OrgUnit = pool.get('ossis.org_unit')
-        offer = offers('pogradec')
-
-        desks = OrgUnit.search([
-                ('company', '=', lgu('pogradec').id),
-                ('type', '=', 'front_office'),
-                ])
+        offer = offers(self.lgu_code)
+        desks = self.front_desks()
         self.assertEqual(
             sorted(d.name for d in desks), [
                 "Sporteli OSS Pogradec Qendër",

@@ -3,8 +3,7 @@
 from trytond.modules.ossis_base.tests.tools import (
     LGUTestMixin, TranslationTestMixin)
 from trytond.modules.ossis_services.tests.tools import (
-    LGUModuleTestMixin, lgu, offers)
-from trytond.pool import Pool
+    LGUModuleTestMixin, offers)
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 
 MODULE = 'ossis_lgu_polican'
@@ -20,14 +19,8 @@ class OssisLguPolicanTestCase(
     @with_transaction()
     def test_local_settings(self):
         "Test Poliçan's desks, merged units and smaller offer"
-        pool = Pool()
-        OrgUnit = pool.get('ossis.org_unit')
-        offer = offers('polican')
-
-        desks = OrgUnit.search([
-                ('company', '=', lgu('polican').id),
-                ('type', '=', 'front_office'),
-                ])
+        offer = offers(self.lgu_code)
+        desks = self.front_desks()
         self.assertEqual(
             sorted(d.administrative_unit.code for d in desks),
             ['polican.polican', 'polican.terpan'])

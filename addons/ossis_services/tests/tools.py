@@ -67,6 +67,14 @@ class LGUModuleTestMixin:
     its fiches and its manual"""
     lgu_code = None
 
+    def front_desks(self):
+        "Return the front desks of the municipality"
+        OrgUnit = Pool().get('ossis.org_unit')
+        return OrgUnit.search([
+                ('company', '=', lgu(self.lgu_code).id),
+                ('type', '=', 'front_office'),
+                ])
+
     @with_transaction()
     def test_records_of_the_municipality_only(self):
         "Test every record of the module belongs to its municipality"
@@ -96,10 +104,7 @@ class LGUModuleTestMixin:
                 ('type', '=', 'management'),
                 ('name', 'ilike', '%Një Ndalesë%'),
                 ])
-        desks = OrgUnit.search([
-                ('company', '=', municipality.id),
-                ('type', '=', 'front_office'),
-                ])
+        desks = self.front_desks()
         self.assertTrue(desks)
         for desk in desks:
             with self.subTest(desk=desk.name):
