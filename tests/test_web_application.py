@@ -370,6 +370,11 @@ def test_application_life(ossis_server, users, browser, page):
         has_text="History").first.click()
     rows = tab.locator('.tab-pane.active .treeview tbody tr')
     rows.first.wait_for()
+    # The list of the page fills in after it is shown
+    for _ in range(TIMEOUT // 250):
+        if rows.count() >= len(history) - 1:
+            break
+        page.wait_for_timeout(250)
     assert rows.count() >= len(history) - 1
     for context in {back.context, head.context}:
         context.close()
