@@ -21,11 +21,7 @@ HISTORY_ACTIONS = [
     ('deliver', "Delivered"),
     ('close', "Closed"),
     ('cancel', "Cancelled"),
-    ('assign', "Assigned"),
-    ('overdue', "Overdue"),
-    ('escalate', "Escalated"),
     ('migrate', "Moved to a New Workflow Version"),
-    ('feedback', "Feedback Recorded"),
     ]
 
 
