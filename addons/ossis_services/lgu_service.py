@@ -130,7 +130,7 @@ class LGUService(LGUOwnedMixin, DeactivableMixin, ModelSQL, ModelView):
     def on_change_with_service_online(self, name=None):
         return bool(self.service and self.service.channel_online)
 
-    @fields.depends('service', 'company')
+    @fields.depends('service', 'company', 'responsible_unit')
     def on_change_service(self):
         if not self.service:
             return

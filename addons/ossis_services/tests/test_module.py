@@ -200,6 +200,25 @@ class OssisServicesTestCase(
         return offer
 
     @with_transaction()
+    def test_offer_on_change_service(self):
+        "Test choosing the service of an offer in the form fills it in"
+        pool = Pool()
+        Offer = pool.get('ossis.lgu.service')
+        service = published('TAX-05')
+        # The client sends the values of the fields the method depends on
+        values = {name: None for name in Offer.service.on_change}
+        values.update(company=lgu('elbasan').id, service=service.id)
+
+        offer = Offer(**values)
+        offer.on_change(['service'])
+
+        self.assertEqual(
+            (offer.service_code, offer.days, offer.online), (
+                'TAX-05', service.promise_days, service.channel_online))
+        # Elbasan has no unit of the kind of the service in this database
+        self.assertIsNone(offer.responsible_unit)
+
+    @with_transaction()
     def test_offer_follows_code(self):
         "Test an offer given by code finds its published service"
         pool = Pool()
