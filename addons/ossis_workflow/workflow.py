@@ -360,17 +360,32 @@ class Workflow(LGUOwnedMixin, WorkflowMixin, ModelSQL, ModelView):
     def copy_as_draft(self, company=None):
         """Return a new draft version with the same steps and transitions,
         of the municipality when one is given, else of the same one"""
-        pool = Pool()
-        Step = pool.get('ossis.workflow.step')
-        Transition = pool.get('ossis.workflow.transition')
         company = company or self.company
         workflow, = self.copy([self], default={
                 'company': company.id if company else None,
-                'version': None,
-                'steps': None,
-                'transitions': None,
-                'activated_date': None,
                 })
+        return workflow
+
+    @classmethod
+    def copy(cls, workflows, default=None):
+        """Copy as new drafts, with their steps and the transitions between
+        the copied steps"""
+        default = default.copy() if default is not None else {}
+        default.setdefault('state', 'draft')
+        default.setdefault('version', None)
+        default.setdefault('activated_date', None)
+        default['steps'] = None
+        default['transitions'] = None
+        copies = super().copy(workflows, default=default)
+        for workflow, copy in zip(workflows, copies):
+            workflow._copy_lines(copy)
+        return copies
+
+    def _copy_lines(self, workflow):
+        "Copy the steps and the transitions into the workflow"
+        pool = Pool()
+        Step = pool.get('ossis.workflow.step')
+        Transition = pool.get('ossis.workflow.transition')
         steps = Step.copy(self.steps, default={'workflow': workflow.id})
         step_map = dict(zip(self.steps, steps))
         Transition.copy(self.transitions, default={
@@ -381,15 +396,6 @@ class Workflow(LGUOwnedMixin, WorkflowMixin, ModelSQL, ModelView):
                     step_map[Step(d['to_step'])].id if d['to_step']
                     else None),
                 })
-        return workflow
-
-    @classmethod
-    def copy(cls, workflows, default=None):
-        default = default.copy() if default is not None else {}
-        default.setdefault('state', 'draft')
-        default.setdefault('version', None)
-        default.setdefault('activated_date', None)
-        return super().copy(workflows, default=default)
 
 
 class WorkflowLineMixin:

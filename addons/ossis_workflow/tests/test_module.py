@@ -104,6 +104,33 @@ class OssisWorkflowTestCase(
 
 
     @with_transaction()
+    def test_duplicate(self):
+        "Test a duplicated workflow is a draft with its own steps and "
+        "transitions"
+        pool = Pool()
+        Workflow = pool.get('ossis.workflow')
+        national, = Workflow.search([
+                ('service_code', '=', 'TAX-05'),
+                ('company', '=', None),
+                ('state', '=', 'active'),
+                ])
+
+        copy, = Workflow.copy([national])
+
+        self.assertEqual(copy.state, 'draft')
+        self.assertEqual(
+            [s.code for s in copy.steps], [s.code for s in national.steps])
+        self.assertEqual(len(copy.transitions), len(national.transitions))
+        for transition in copy.transitions:
+            self.assertIn(transition.from_step, copy.steps)
+            if transition.to_step:
+                self.assertIn(transition.to_step, copy.steps)
+        self.assertEqual(copy.lint(), [])
+        # The original keeps its own
+        self.assertEqual(
+            {t.from_step.workflow for t in national.transitions}, {national})
+
+    @with_transaction()
     def test_municipality_versions(self):
         "Test the administrator of a municipality makes and activates its "
         "own version of a national workflow, never a national one"
