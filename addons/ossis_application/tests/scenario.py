@@ -9,6 +9,7 @@ from trytond.modules.ossis_services.tests.municipality import (  # noqa: F401
     NID, as_staff, employee, municipality, reset_user_cache, staff_user,
     user_context, valid_identifier)
 from trytond.pool import Pool
+from trytond.pyson import PYSONDecoder
 
 
 def applicant(company, serial=1, **values):
@@ -89,6 +90,22 @@ class ProcessTestMixin:
         Application = pool.get('ossis.application')
         with as_staff(user):
             return set(Application.search(domain))
+
+    def search_tabs(self, user, module, xml_id):
+        """Return the records of each tab of the window action, by tab name,
+        as the user sees them"""
+        pool = Pool()
+        ModelData = pool.get('ir.model.data')
+        ActWindow = pool.get('ir.action.act_window')
+        action = ActWindow(ModelData.get_id(module, xml_id))
+        Model = pool.get(action.res_model)
+        domain = PYSONDecoder({}).decode(action.pyson_domain)
+        found = {}
+        with as_staff(user):
+            for tab in action.act_window_domains:
+                tab_domain = PYSONDecoder({}).decode(tab.domain)
+                found[tab.name] = Model.search([domain, tab_domain])
+        return found
 
     def history(self, application, action):
         pool = Pool()

@@ -9,7 +9,6 @@ from trytond.modules.ossis_application.tests import scenario
 from trytond.modules.ossis_base.tests.test_module import (
     as_user, create_lgu_user)
 from trytond.pool import Pool
-from trytond.pyson import PYSONDecoder
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 
 
@@ -67,23 +66,15 @@ class ApplicationBackOfficeTestCase(
     @with_transaction()
     def test_task_list_actions(self):
         "Test every tab of the task lists searches for a unit head"
-        pool = Pool()
-        ModelData = pool.get('ir.model.data')
-        ActWindow = pool.get('ir.action.act_window')
         setup = scenario.municipality('elbasan')
         application = self.submitted(setup)
-        names = ['act_application_my_tasks', 'act_application_supervision']
         found = {}
+        names = ['act_application_my_tasks', 'act_application_supervision']
         for name in names:
-            action = ActWindow(ModelData.get_id(
-                    'ossis_application_backoffice', name))
-            Model = pool.get(action.res_model)
-            domain = PYSONDecoder({}).decode(action.pyson_domain)
-            for tab in action.act_window_domains:
-                tab_domain = PYSONDecoder({}).decode(tab.domain)
-                with scenario.as_staff(setup.head):
-                    found[name, tab.name] = Model.search(
-                        [domain, tab_domain])
+            for tab, records in self.search_tabs(
+                    setup.head, 'ossis_application_backoffice',
+                    name).items():
+                found[name, tab] = records
         self.assertEqual(
             found['act_application_supervision', "Unassigned"],
             [application])

@@ -5,7 +5,6 @@ from trytond.modules.ossis_application.exceptions import ApplicationActionError
 from trytond.modules.ossis_application.tests import scenario
 from trytond.modules.ossis_application.tests.scenario import as_staff
 from trytond.pool import Pool
-from trytond.pyson import PYSONDecoder
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 
 
@@ -122,22 +121,15 @@ class ApplicationFeedbackTestCase(
     def test_feedback_list_action(self):
         "Test every tab of the feedback list searches for a unit head"
         pool = Pool()
-        ModelData = pool.get('ir.model.data')
-        ActWindow = pool.get('ir.action.act_window')
         Application = pool.get('ossis.application')
         setup = scenario.municipality('elbasan')
         application = self.delivered(setup)
         with as_staff(setup.front):
             Application.record_feedback([application], 1, "Rude.")
-        action = ActWindow(ModelData.get_id(
-                'ossis_monitoring', 'act_application_feedback_form'))
-        Model = pool.get(action.res_model)
-        domain = PYSONDecoder({}).decode(action.pyson_domain)
-        found = {}
-        for tab in action.act_window_domains:
-            tab_domain = PYSONDecoder({}).decode(tab.domain)
-            with as_staff(setup.head):
-                found[tab.name] = Model.search([domain, tab_domain])
+
+        found = self.search_tabs(
+            setup.head, 'ossis_monitoring', 'act_application_feedback_form')
+
         for name in ["Low Ratings of My Units", "Low Ratings", "All"]:
             self.assertEqual(
                 [f.application for f in found[name]], [application])
