@@ -6,6 +6,7 @@ from collections import defaultdict
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Unique, Workflow, fields
 from trytond.modules.company.model import set_employee
+from trytond.modules.ossis_base.lock import lock_unchanged
 from trytond.modules.ossis_base.model import LGUOwnedMixin
 from trytond.modules.ossis_workflow.workflow_graph import ROLE_GROUPS
 from trytond.pool import Pool
@@ -15,7 +16,8 @@ from trytond.tools.domain_inversion import eval_domain
 from trytond.transaction import Transaction, without_check_access
 
 from .exceptions import (
-    ApplicationAccessError, ApplicationActionError, ApplicationValidationError)
+    ApplicationAccessError, ApplicationActionError, ApplicationChangedError,
+    ApplicationValidationError)
 from .verification import new_tracking_code, new_verification_code
 
 STATES = [
@@ -703,7 +705,15 @@ class Application(Workflow, LGUOwnedMixin, ModelSQL, ModelView):
         roles, units, employee = cls._actor()
         now = dt.datetime.now()
         batch = _Batch()
-        # Refuse before anything is written
+        # Desks filing at once wait their turn for the numbers: first, so
+        # that a desk that waited starts again with little to redo; a
+        # refusal below gives the numbers back as it rolls back
+        numbers = {}
+        for (company, today), records in groupby(
+                applications,
+                key=lambda a: (a.company, batch.today(a.company))):
+            numbers.update(zip(records, Numbering.next_numbers(
+                        company, 'application', today, len(records))))
         intakes = {}
         for application in applications:
             cls._check_submit(application, roles, units, batch)
@@ -717,12 +727,6 @@ class Application(Workflow, LGUOwnedMixin, ModelSQL, ModelView):
                 intake = cls._transition(application, 'forward', step=step)
                 cls._check_transition(application, intake, batch)
                 intakes[application] = intake
-        numbers = {}
-        for (company, today), records in groupby(
-                applications,
-                key=lambda a: (a.company, batch.today(a.company))):
-            numbers.update(zip(records, Numbering.next_numbers(
-                        company, 'application', today, len(records))))
         to_write, history = [], []
         for application in applications:
             today = batch.today(application.company)
@@ -852,9 +856,24 @@ class Application(Workflow, LGUOwnedMixin, ModelSQL, ModelView):
             cls._act(cls.browse(applications), action, comment)
 
     @classmethod
+    def _lock_unchanged(cls, applications):
+        """Lock the applications until the end of the action and refuse
+        those that moved on since the user saw them
+
+        Of clicks sent at once, one moves the file; the others, and a click
+        on a form opened before the file moved, would move it once more,
+        past a step nobody looked at."""
+        changed = lock_unchanged(applications, ['state', 'step'])
+        if changed:
+            raise ApplicationChangedError(gettext(
+                    'ossis_application.msg_application_changed',
+                    application=', '.join(a.rec_name for a in changed)))
+
+    @classmethod
     def _act(cls, applications, action, comment):
         pool = Pool()
         History = pool.get('ossis.application.history')
+        cls._lock_unchanged(applications)
         roles, units, employee = cls._actor()
         now = dt.datetime.now()
         to_write, history = [], []
@@ -1074,6 +1093,7 @@ class Application(Workflow, LGUOwnedMixin, ModelSQL, ModelView):
         History = pool.get('ossis.application.history')
         if not to_write:
             return
+        cls._lock_unchanged(applications)
         _, _, employee = cls._actor()
         now = dt.datetime.now()
         history = []

@@ -16,6 +16,11 @@ class ApplicationActionError(UserError):
     pass
 
 
+class ApplicationChangedError(UserError):
+    "The application moved on since the user saw it"
+    pass
+
+
 class ApplicationAccessError(AccessError):
     pass
 

@@ -24,3 +24,8 @@ class ClosureValidationError(ValidationError):
 class UserCompanyError(ValidationError):
     "A user may only work for the municipalities of their account"
     pass
+
+
+class BusyError(UserError):
+    "Others held what the request needed for too long"
+    pass

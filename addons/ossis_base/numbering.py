@@ -4,6 +4,7 @@ from trytond.model import ModelSQL, ModelView, Unique, fields
 from trytond.pool import Pool
 from trytond.transaction import Transaction, without_check_access
 
+from .lock import lock_for_update, restart_on_conflict
 from .model import LGUOwnedMixin
 
 NUMBER_PADDING = 6
@@ -52,16 +53,15 @@ class Numbering(LGUOwnedMixin, ModelSQL, ModelView):
         if date is None:
             with Transaction().set_context(company=company.id):
                 date = Date.today()
-        with without_check_access():
-            numbering = cls._get(company, kind, date.year)
-            with Transaction().set_context(company=company.id):
-                return numbering.sequence.get()
+        return cls.next_numbers(company, kind, date, 1)[0]
 
     @classmethod
     def next_numbers(cls, company, kind, date, count):
         "Return the count next numbers of the kind in the year of the date"
         with without_check_access():
             numbering = cls._get(company, kind, date.year)
+            # Desks filing at once wait their turn for the number
+            lock_for_update([numbering.sequence])
             with Transaction().set_context(company=company.id):
                 return list(numbering.sequence.get_many(count))
 
@@ -73,14 +73,12 @@ class Numbering(LGUOwnedMixin, ModelSQL, ModelView):
             ('year', '=', year),
             ]
         numberings = cls.search(domain, limit=1)
-        if not numberings:
-            # Two clerks may file the first record of the year at once
-            cls.lock()
-            numberings = cls.search(domain, limit=1)
         if numberings:
             numbering, = numberings
         else:
-            numbering = cls._create(company, kind, year)
+            # Two clerks may file the first record of the year at once
+            with restart_on_conflict():
+                numbering = cls._create(company, kind, year)
         return numbering
 
     @classmethod
