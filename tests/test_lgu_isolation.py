@@ -183,10 +183,11 @@ class Municipality:
             Application.act([waiting], 'request_info')
         with as_user(self.system):
             Application.submit_external(filing(setup, serial=serial + 3))
-        Note.create([{
-                    'resource': str(assigned),
-                    'message': f"Called the applicant {self.marker}",
-                    }])
+        with as_staff(setup.back):
+            Note.create([{
+                        'resource': str(assigned),
+                        'message': f"Called the applicant {self.marker}",
+                        }])
 
         offer = setup.offers['TAX-05']
         document = offer.service.documents[0]
