@@ -598,6 +598,33 @@ class OssisBaseTestCase(LGUTestMixin, TranslationTestMixin, ModuleTestCase):
         self.assertEqual(Company(pogradec.id).population, 46070)
 
     @with_transaction()
+    def test_note_readings_stay_in_municipality(self):
+        "Test staff mark notes read, and see their municipality's readings"
+        pool = Pool()
+        Note = pool.get('ir.note')
+        NoteRead = pool.get('ir.note.read')
+        OrgUnit = pool.get('ossis.org_unit')
+        elbasan, pogradec = lgu('elbasan'), lgu('pogradec')
+        admin_elbasan = create_lgu_user('admin.elbasan', elbasan)
+        admin_pogradec = create_lgu_user('admin.pogradec', pogradec)
+        unit, = OrgUnit.create([{
+                    'company': elbasan.id,
+                    'name': "Elbasan Taxes",
+                    }])
+        note, = Note.create([{'resource': str(unit), 'message': "Call"}])
+
+        with as_user(admin_elbasan):
+            self.assertTrue(Note(note.id).unread)
+            Note.write([Note(note.id)], {'unread': False})
+            self.assertFalse(Note(note.id).unread)
+            reading, = NoteRead.search([('user', '=', admin_elbasan.id)])
+        with as_user(admin_pogradec):
+            self.assertEqual(
+                NoteRead.search([('user', '=', admin_elbasan.id)]), [])
+            with self.assertRaises(AccessError):
+                NoteRead.read([reading.id], ['note'])
+
+    @with_transaction()
     def test_national_admin_sees_all(self):
         "Test a national administrator sees the records of every LGU"
         pool = Pool()
