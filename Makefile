@@ -146,8 +146,9 @@ demo-db: setup var/demo-admin-password
 
 demo: demo-db
 	@echo
-	@echo "OSSIS demo: http://$(DEMO_HOST):$(PORT)/#$(DEMO_DB)  (database" \
-		"$(DEMO_DB); admin password in var/demo-admin-password;" \
+	@echo "OSSIS demo: http://$(DEMO_HOST):$(PORT)/#$(DEMO_DB)  (type the" \
+		"database $(DEMO_DB) in the login dialog: the server does not list" \
+		"its databases; admin password in var/demo-admin-password;" \
 		"Ctrl-C stops the server)"
 	@echo "Citizen portal: http://$(DEMO_HOST):$(PORT)/$(DEMO_DB)/portal/"
 	@echo

@@ -18,9 +18,24 @@ TIMEOUT = 30_000  # ms, for each step
 
 
 def login(page, server, user, password=DEMO_PASSWORD):
-    "Log in through sao's dialogs; the URL names the database"
+    "Log in through sao's dialogs and wait for the menu"
+    submit_login(page, server, user, password)
+    page.locator('#menu div.column-char[title="OSSIS"]').wait_for()
+
+
+def submit_login(page, server, user, password=DEMO_PASSWORD):
+    """Fill in and send sao's login and password dialogs
+
+    A server that does not list its databases (as the demo and production)
+    gets an empty field for the database, whatever the URL names: the user
+    types it."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
     page.goto(f'{server.url}/#{server.database}')
+    # Shown once the server answered or refused the list
+    database = page.locator('.login-dialog #database:visible')
+    database.wait_for()
+    if not database.input_value():
+        database.fill(server.database)
     page.locator('#login').fill(user)
     password_entry = page.locator('.ask-dialog #ask-dialog-entry')
     # A click while sao still starts up is lost: click again until the
@@ -34,7 +49,6 @@ def login(page, server, user, password=DEMO_PASSWORD):
             continue
     password_entry.fill(password)
     page.locator('.ask-dialog button.btn-primary').click()
-    page.locator('#menu div.column-char[title="OSSIS"]').wait_for()
 
 
 def menu_row(page, title):

@@ -19,7 +19,6 @@ class ApplicationDocument(sequence_ordered(), ModelSQL, ModelView):
     """
     __name__ = 'ossis.application.document'
     __string__ = "Application Document"
-    __access__ = {'application'}
 
     application = fields.Many2One(
         'ossis.application', "Application", required=True,
@@ -39,6 +38,11 @@ class ApplicationDocument(sequence_ordered(), ModelSQL, ModelView):
             'invisible': Eval('status') == 'missing',
             })
     note = fields.Char("Note")
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.__access__.add('application')
 
     @classmethod
     def default_status(cls):

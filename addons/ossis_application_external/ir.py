@@ -1,6 +1,7 @@
 # This file is part of OSSIS.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
-from trytond.pool import PoolMeta
+from trytond.modules.ossis_base.wsgi import is_web_client_request
+from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
 
 # The rules of these models may test the user ("user_id"): a technical user
@@ -24,3 +25,17 @@ class Rule(metaclass=PoolMeta):
         if model_names & USER_RULE_MODELS:
             key = (*key, Transaction().user)
         return key
+
+
+class Session(metaclass=PoolMeta):
+    __name__ = 'ir.session'
+
+    @classmethod
+    def check(cls, user, key, domain=None):
+        pool = Pool()
+        User = pool.get('res.user')
+        # The session cookie of the web client is never valid for a
+        # technical user, even one made from the key of an RPC login
+        if is_web_client_request() and User.is_technical(user):
+            return None
+        return super().check(user, key, domain=domain)

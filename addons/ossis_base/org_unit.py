@@ -75,9 +75,13 @@ class OrgUnitEmployee(ModelSQL):
     "Org Unit - Employee"
     __name__ = 'ossis.org_unit-company.employee'
     __string__ = "Org Unit - Employee"
-    __access__ = {'org_unit'}
 
     org_unit = fields.Many2One(
         'ossis.org_unit', "Org Unit", required=True, ondelete='CASCADE')
     employee = fields.Many2One(
         'company.employee', "Employee", required=True, ondelete='CASCADE')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.__access__.add('org_unit')

@@ -41,7 +41,6 @@ class OpeningHours(ModelSQL, ModelView):
     "Opening Hours"
     __name__ = 'ossis.org_unit.opening_hours'
     __string__ = "Opening Hours"
-    __access__ = {'org_unit'}
 
     org_unit = fields.Many2One(
         'ossis.org_unit', "Org Unit", required=True, ondelete='CASCADE')
@@ -53,6 +52,7 @@ class OpeningHours(ModelSQL, ModelView):
     @classmethod
     def __setup__(cls):
         super().__setup__()
+        cls.__access__.add('org_unit')
         cls._order = [('org_unit', 'ASC'), ('weekday', 'ASC'),
             ('opens', 'ASC'), ('id', 'ASC')]
 

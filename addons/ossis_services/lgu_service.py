@@ -245,10 +245,14 @@ class LGUService(LGUOwnedMixin, DeactivableMixin, ModelSQL, ModelView):
 class LGUServiceDesk(ModelSQL):
     "Municipal Service - Front Desk"
     __name__ = 'ossis.lgu.service-ossis.org_unit'
-    __access__ = {'lgu_service'}
 
     lgu_service = fields.Many2One(
         'ossis.lgu.service', "Municipal Service", required=True,
         ondelete='CASCADE')
     desk = fields.Many2One(
         'ossis.org_unit', "Front Desk", required=True, ondelete='CASCADE')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.__access__.add('lgu_service')

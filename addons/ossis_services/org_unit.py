@@ -16,9 +16,13 @@ class OrgUnit(metaclass=PoolMeta):
 class OrgUnitUnitType(ModelSQL):
     "Org Unit - Responsible Unit Type"
     __name__ = 'ossis.org_unit-ossis.unit_type'
-    __access__ = {'org_unit'}
 
     org_unit = fields.Many2One(
         'ossis.org_unit', "Org Unit", required=True, ondelete='CASCADE')
     unit_type = fields.Many2One(
         'ossis.unit_type', "Unit Type", required=True, ondelete='CASCADE')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.__access__.add('org_unit')

@@ -369,7 +369,6 @@ class Service(Workflow, ModelSQL, ModelView):
 class LegalBasis(sequence_ordered(), ModelSQL, ModelView):
     "Legal Basis"
     __name__ = 'ossis.service.legal_basis'
-    __access__ = {'service'}
 
     service = fields.Many2One(
         'ossis.service', "Service", required=True, ondelete='CASCADE')
@@ -380,6 +379,11 @@ class LegalBasis(sequence_ordered(), ModelSQL, ModelView):
     article = fields.Char("Article", help="e.g. \"art. 27\".")
     url = fields.Char("Link", help="Where the text of the act is published.")
 
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.__access__.add('service')
+
     def get_rec_name(self, name):
         return ', '.join(filter(None, [self.act, self.article]))
 
@@ -387,7 +391,6 @@ class LegalBasis(sequence_ordered(), ModelSQL, ModelView):
 class ServiceDocument(sequence_ordered(), ModelSQL, ModelView):
     "Required Document"
     __name__ = 'ossis.service.document'
-    __access__ = {'service'}
 
     service = fields.Many2One(
         'ossis.service', "Service", required=True, ondelete='CASCADE')
@@ -420,6 +423,11 @@ class ServiceDocument(sequence_ordered(), ModelSQL, ModelView):
     registry = fields.Function(
         fields.Selection('get_registries', "Registry"),
         'on_change_with_registry')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.__access__.add('service')
 
     @classmethod
     def default_requirement(cls):
@@ -460,7 +468,6 @@ class ServiceDocument(sequence_ordered(), ModelSQL, ModelView):
 class FeeExemption(ModelSQL, ModelView):
     "Fee Exemption"
     __name__ = 'ossis.service.fee_exemption'
-    __access__ = {'service'}
 
     service = fields.Many2One(
         'ossis.service', "Service", required=True, ondelete='CASCADE')
@@ -476,6 +483,11 @@ class FeeExemption(ModelSQL, ModelView):
         "Reduction (%)", required=True,
         domain=[('reduction', '>', 0), ('reduction', '<=', 100)])
     note = fields.Char("Note", translate=True)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.__access__.add('service')
 
     @classmethod
     def default_reduction(cls):

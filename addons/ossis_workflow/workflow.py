@@ -427,7 +427,6 @@ class WorkflowStep(WorkflowLineMixin, sequence_ordered(), ModelSQL, ModelView):
     "Workflow Step"
     __name__ = 'ossis.workflow.step'
     __string__ = "Workflow Step"
-    __access__ = {'workflow'}
 
     code = fields.Char("Code", required=True, strip=True, states=_readonly)
     name = fields.Char("Name", required=True, translate=True, states=_readonly)
@@ -469,6 +468,7 @@ class WorkflowStep(WorkflowLineMixin, sequence_ordered(), ModelSQL, ModelView):
     @classmethod
     def __setup__(cls):
         super().__setup__()
+        cls.__access__.add('workflow')
         t = cls.__table__()
         cls._sql_constraints += [
             ('workflow_code_unique', Unique(t, t.workflow, t.code),
@@ -534,7 +534,6 @@ class WorkflowTransition(
     "Workflow Transition"
     __name__ = 'ossis.workflow.transition'
     __string__ = "Workflow Transition"
-    __access__ = {'workflow'}
 
     from_step = fields.Many2One(
         'ossis.workflow.step', "From Step", required=True,
@@ -564,6 +563,11 @@ class WorkflowTransition(
     check_fee = fields.Boolean(
         "Fee Settled", states=_readonly,
         help="Check if the fee must have been paid or exempted.")
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.__access__.add('workflow')
 
     @classmethod
     def default_role(cls):

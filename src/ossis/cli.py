@@ -19,6 +19,10 @@ from .errors import CommandError
 
 OSSIS_PREFIX = 'ossis_'
 LANGUAGES = ['sq']
+# Answers the refusals that trytond raises outside its handler (a foreign
+# web origin) with their status, and keeps technical users out of the web
+# client; gunicorn gets it from the [wsgi middleware] of the configuration
+MIDDLEWARE = 'trytond.modules.ossis_base.wsgi.Middleware'
 
 
 def main(argv=None):
@@ -390,7 +394,7 @@ def command_serve(options):
     args = ['-d', options.database]
     if options.dev:
         args.append('--dev')
-    overrides = {}
+    overrides = {'wsgi middleware': {'ossis': MIDDLEWARE}}
     if options.listen:
         overrides['web'] = {'listen': options.listen}
     return trytond_command(

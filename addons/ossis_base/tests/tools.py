@@ -13,7 +13,58 @@ from trytond.tests.test_tryton import with_transaction
 from trytond.tools import file_open
 
 
-class LGUTestMixin(CompanyTestMixin):
+class LGUDelegationTestMixin:
+    "Check the models without a municipality field are isolated too"
+
+    def _lgu_owned(self, Model):
+        "Return whether the records of the model belong to a municipality"
+        pool = Pool()
+        Company = pool.get('company.company')
+        field = Model._fields.get('company')
+        if (field and field._type == 'many2one'
+                and issubclass(field.get_target(), Company)):
+            return True
+        return any(
+            self._lgu_owned(Model._fields[n].get_target())
+            for n in Model.__access__)
+
+    @with_transaction()
+    def test_lgu_children_delegate_access(self):
+        """Test models linked to a record of a municipality delegate their
+        access to it
+
+        Without a company field, nothing else keeps the records (checklist
+        lines, link tables...) of one municipality from the others.  The
+        delegation is added in __setup__: Model.__setup__ resets a
+        __access__ declared on the class."""
+        pool = Pool()
+        Company = pool.get('company.company')
+        IrModel = pool.get('ir.model')
+        RuleGroup = pool.get('ir.rule.group')
+        own_models = {m.name for m in IrModel.search([
+                    ('module', '=', self.module),
+                    ])}
+        for name, model in pool.iterobject():
+            if (name not in own_models
+                    or issubclass(model, Company)
+                    or 'company' in model._fields
+                    or not issubclass(model, ModelStorage)):
+                continue
+            links = {
+                n for n, f in model._fields.items()
+                if f._type == 'many2one' and f.required
+                and self._lgu_owned(f.get_target())}
+            if not links:
+                continue
+            with self.subTest(model=name):
+                self.assertTrue(
+                    links & model.__access__
+                    or RuleGroup.search([('model', '=', name)]),
+                    msg=f'"{name}" delegates no access to '
+                    f'{", ".join(sorted(links))} and has no record rule')
+
+
+class LGUTestMixin(LGUDelegationTestMixin, CompanyTestMixin):
     """Structural checks of LGU isolation
 
     Every model with a municipality (company) field must have a global

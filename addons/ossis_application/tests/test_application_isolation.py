@@ -1,0 +1,154 @@
+# This file is part of OSSIS.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""The records of an application are isolated between municipalities
+
+Its checklist lines have no municipality of their own: they follow the
+application, for the staff as for the systems of other municipalities."""
+from trytond.model.exceptions import AccessError
+from trytond.modules.ossis_application.tests import scenario
+from trytond.modules.ossis_base.tests.tools import LGUDelegationTestMixin
+from trytond.pool import Pool
+from trytond.tests.test_tryton import ModuleTestCase, with_transaction
+
+
+def lines_state(application):
+    "Return the checklist lines of the application as stored"
+    pool = Pool()
+    Document = pool.get('ossis.application.document')
+    return sorted(
+        (d.id, d.document_type.id, d.status, d.received_date)
+        for d in Document.search([('application', '=', application.id)]))
+
+
+def searches(application):
+    """Domains on checklist lines that tell whether the application (and its
+    applicant) exists"""
+    applicant = application.applicant
+    return [
+        [],
+        [('application', '=', application.id)],
+        [('application.applicant.identifier', '=', applicant.identifier)],
+        [('application.applicant.name', 'ilike', applicant.name[:4] + '%')],
+        [('application.tracking_code', '=', application.tracking_code)],
+        [('application.number', '=', application.number)],
+        [('application.company', '=', application.company.id)],
+        ]
+
+
+class ChecklistIsolationMixin:
+    "Check a user of another municipality neither sees nor changes lines"
+
+    def assert_lines_hidden(self, user, application):
+        pool = Pool()
+        Document = pool.get('ossis.application.document')
+        lines = [d.id for d in application.documents]
+        self.assertTrue(lines)
+        with scenario.as_staff(user):
+            for domain in searches(application):
+                with self.subTest(user=user.login, domain=domain):
+                    self.assertFalse(
+                        set(lines) & set(map(int, Document.search(domain))))
+                    if domain:
+                        self.assertEqual(Document.search_count(domain), 0)
+            with self.assertRaises(AccessError):
+                Document.read(lines[:1], ['status'])
+            with self.assertRaises(AccessError):
+                Document.read(lines, ['id'])
+
+    def assert_lines_unchanged(self, user, application):
+        "Check the user neither changes nor deletes a line"
+        pool = Pool()
+        Document = pool.get('ossis.application.document')
+        before = lines_state(application)
+        line = application.documents[0]
+        with scenario.as_staff(user):
+            for values in [
+                    {'status': 'missing', 'received_date': None},
+                    {'note': "Changed by another municipality"},
+                    ]:
+                with self.assertRaises(AccessError):
+                    Document.write([Document(line.id)], values)
+            with self.assertRaises(AccessError):
+                Document.delete([Document(line.id)])
+        self.assertEqual(lines_state(application), before)
+
+    def assert_no_line_added(self, user, application):
+        """Check the user cannot add a line
+
+        The rows inserted before the refusal go with the rolled back
+        request: the tests over RPC check nothing is left."""
+        pool = Pool()
+        Document = pool.get('ossis.application.document')
+        Date = pool.get('ir.date')
+        line = application.documents[0]
+        with scenario.as_staff(user):
+            with self.assertRaises(AccessError):
+                Document.create([{
+                            'application': application.id,
+                            'document_type': line.document_type.id,
+                            'status': 'received',
+                            'received_date': Date.today(),
+                            }])
+            with self.assertRaises(AccessError):
+                Document.copy([Document(line.id)])
+
+
+class ApplicationIsolationTestCase(
+        ChecklistIsolationMixin, LGUDelegationTestMixin, ModuleTestCase):
+    "Test the records of an application stay in its municipality"
+    module = 'ossis_application'
+    extras = []
+
+    def submitted(self, setup, serial=1):
+        pool = Pool()
+        Application = pool.get('ossis.application')
+        application = scenario.draft(setup, serial=serial)
+        with scenario.as_staff(setup.front):
+            Application.submit([Application(application.id)])
+        return Application(application.id)
+
+    @with_transaction()
+    def test_checklist_of_another_municipality_hidden(self):
+        "Test staff of another municipality find no checklist line"
+        elbasan = scenario.municipality('elbasan')
+        pogradec = scenario.municipality('pogradec')
+        application = self.submitted(elbasan)
+
+        for user in [pogradec.front, pogradec.back, pogradec.head]:
+            self.assert_lines_hidden(user, application)
+
+    @with_transaction()
+    def test_checklist_of_another_municipality_unchanged(self):
+        "Test staff of another municipality change no checklist line"
+        elbasan = scenario.municipality('elbasan')
+        pogradec = scenario.municipality('pogradec')
+        application = scenario.draft(elbasan)
+
+        for user in [pogradec.front, pogradec.back]:
+            with self.subTest(user=user.login):
+                self.assert_lines_unchanged(user, application)
+        for user in [pogradec.front, pogradec.back]:
+            with self.subTest(user=user.login):
+                self.assert_no_line_added(user, application)
+
+    @with_transaction()
+    def test_checklist_of_own_municipality(self):
+        "Test the staff of the municipality keep working on its checklist"
+        pool = Pool()
+        Document = pool.get('ossis.application.document')
+        elbasan = scenario.municipality('elbasan')
+        scenario.municipality('pogradec')
+        application = scenario.draft(elbasan)
+        lines = [d.id for d in application.documents]
+
+        with scenario.as_staff(elbasan.front):
+            self.assertEqual(
+                {d.id for d in Document.search(
+                        searches(application)[2])}, set(lines))
+            Document.write(Document.browse(lines[:1]), {
+                    'status': 'missing', 'received_date': None})
+        self.assertEqual(Document(lines[0]).status, 'missing')
+        with scenario.as_staff(elbasan.back):
+            self.assertEqual(
+                len(Document.read(lines, ['status', 'document_type'])),
+                len(lines))
