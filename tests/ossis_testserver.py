@@ -7,6 +7,11 @@ backend of TRYTOND_DATABASE_URI (an SQLite file in a temporary folder, or a
 PostgreSQL database that is dropped at the end), then runs ``ossis serve``
 on a free local port.  Every wait is bounded; the server log is kept in the
 temporary folder and shown when something fails.
+
+More processes may run on the same database (``OssisServer.serve``,
+``OssisServer.run``): other servers, the cron or the queue worker, each
+with its own configuration and log; each is an ``OssisProcess`` that a test
+stops, or kills as a crash would.
 """
 import configparser
 import os
@@ -86,28 +91,99 @@ def _group_alive(pgid):
     return False
 
 
-class OssisServer:
-    """An OSSIS database with the demo data and a server answering on it
+class OssisProcess:
+    """A long-running ossis command on the database of an OssisServer:
+    ``serve``, ``cron`` or ``worker``
 
-    ``url`` is the root of the server (the web client is served there),
-    ``database`` the name of the database."""
+    It runs in a session of its own, so that stop() and kill() end it and
+    the trytond it runs, and nothing else; its output goes to a log file."""
 
-    def __init__(self, workdir, sao_dir=None, email_uri=None):
-        self.workdir = Path(workdir)
-        self.email_uri = email_uri
-        self.config = CONFIG
-        self.uri = database_uri()
-        self.backend = backend_name(self.uri)
-        self.database = 'ossis_test_rpc_%s_%s' % (
-            os.getpid(), secrets.token_hex(3))
-        self.sao_dir = Path(sao_dir) if sao_dir else None
-        self.admin_password = secrets.token_urlsafe(12)
-        self.password_file = self.workdir / 'admin-password'
-        self.log_path = self.workdir / 'server.log'
-        self.port = None
+    def __init__(self, server, command, log_path, config):
+        self.server = server
+        self.command = list(command)
+        self.log_path = Path(log_path)
+        self.config = config
         self.process = None
-        self.created = False
-        self.timings = {}
+
+    def __repr__(self):
+        return f"<{self.__class__.__name__} {' '.join(self.command)}>"
+
+    def spawn(self):
+        log = open(self.log_path, 'ab')
+        try:
+            self.process = subprocess.Popen(
+                [sys.executable, '-m', 'ossis.cli', '-c', str(self.config),
+                    self.command[0], '-d', self.server.database,
+                    *self.command[1:]],
+                env=self.server.environ(), cwd=ROOT,
+                stdin=subprocess.DEVNULL, stdout=log,
+                stderr=subprocess.STDOUT, start_new_session=True)
+        finally:
+            log.close()
+
+    def check_running(self):
+        if self.process is None or self.process.poll() is not None:
+            status = self.process.returncode if self.process else None
+            raise HarnessError(
+                f"{self!r} stopped with status {status}:\n"
+                f"{tail(self.log_path)}")
+
+    def stop(self):
+        """Stop the process as Ctrl-C does (so that "ossis serve" cleans
+        up), then with SIGTERM and SIGKILL after bounded waits"""
+        self._end([
+                (signal.SIGINT, STOP_TIMEOUT), (signal.SIGTERM, 5),
+                (signal.SIGKILL, 5)])
+
+    def kill(self):
+        "End the process at once with SIGKILL, as a crash would"
+        self._end([(signal.SIGKILL, STOP_TIMEOUT)])
+
+    def _end(self, signals):
+        process, self.process = self.process, None
+        if process is None:
+            return
+        pgid = process.pid
+        for sig, wait in signals:
+            if not _group_alive(pgid):
+                break
+            try:
+                os.killpg(pgid, sig)
+            except ProcessLookupError:
+                break
+            deadline = time.monotonic() + wait
+            while _group_alive(pgid) and time.monotonic() < deadline:
+                time.sleep(0.1)
+        try:
+            process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            pass
+
+    def log_size(self):
+        try:
+            return self.log_path.stat().st_size
+        except OSError:
+            return 0
+
+    def log_since(self, offset, limit=20000):
+        try:
+            with open(self.log_path, 'rb') as file:
+                file.seek(offset)
+                data = file.read()
+        except OSError:
+            return ''
+        text = data.decode('utf-8', 'replace')
+        if len(text) > limit:
+            text = '[...]\n' + text[-limit:]
+        return text
+
+
+class ServerProcess(OssisProcess):
+    "An ``ossis serve`` on a free local port"
+
+    def __init__(self, server, log_path, config):
+        super().__init__(server, ['serve'], log_path, config)
+        self.port = None
 
     @property
     def url(self):
@@ -115,75 +191,15 @@ class OssisServer:
 
     @property
     def rpc_url(self):
-        return f'{self.url}/{self.database}/rpc/'
-
-    def environ(self):
-        env = {k: v for k, v in os.environ.items()
-            if k not in DROPPED_ENVIRON}
-        env['TRYTOND_DATABASE_URI'] = self.uri
-        env['TRYTOND_DATABASE__PATH'] = str(self.workdir / 'db')
-        if self.sao_dir:
-            env['TRYTOND_WEB__ROOT'] = str(self.sao_dir)
-        env['PYTHONUNBUFFERED'] = '1'
-        return env
-
-    def write_config(self):
-        """Write the configuration of the server: config/ossis.conf with
-        the [email] uri of the tests (the file wins over TRYTOND_EMAIL__URI)
-        and one proxy, so that a test may come from another client network
-        with X-Forwarded-For (see tests/portal.py)"""
-        parser = configparser.ConfigParser(interpolation=None)
-        parser.read(CONFIG)
-        for section in ['email', 'web']:
-            if not parser.has_section(section):
-                parser.add_section(section)
-        if self.email_uri:
-            parser.set('email', 'uri', self.email_uri)
-        parser.set('web', 'num_proxies', '1')
-        self.config = self.workdir / 'ossis.conf'
-        with open(self.config, 'w') as file:
-            parser.write(file)
-
-    def ossis(self, *args, timeout):
-        "Run an ossis command and return its output"
-        command = [
-            sys.executable, '-m', 'ossis.cli', '-c', str(self.config), *args]
-        try:
-            result = subprocess.run(
-                command, env=self.environ(), cwd=ROOT, timeout=timeout,
-                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                stderr=subprocess.STDOUT, text=True)
-        except subprocess.TimeoutExpired as exception:
-            raise HarnessError(
-                f"{' '.join(args[:1])} did not finish within {timeout}s:\n"
-                f"{exception.output or ''}") from exception
-        if result.returncode:
-            raise HarnessError(
-                f"'ossis {' '.join(args)}' failed with status "
-                f"{result.returncode}:\n{result.stdout[-6000:]}")
-        return result.stdout
-
-    def create_database(self):
-        self.workdir.mkdir(parents=True, exist_ok=True)
-        (self.workdir / 'db').mkdir(exist_ok=True)
-        self.write_config()
-        self.password_file.write_text(self.admin_password + '\n')
-        self.password_file.chmod(0o600)
-        started = time.monotonic()
-        self.created = True
-        self.ossis('init', '-d', self.database,
-            '--admin-password-file', str(self.password_file),
-            timeout=INIT_TIMEOUT)
-        self.timings['init'] = time.monotonic() - started
-        started = time.monotonic()
-        self.ossis('demo', '-d', self.database, timeout=DEMO_TIMEOUT)
-        self.timings['demo'] = time.monotonic() - started
+        return f'{self.url}/{self.server.database}/rpc/'
 
     def start(self, attempts=3):
+        "Start the server on a free port and return the seconds it took"
         for attempt in range(attempts):
             self.port = free_port()
+            self.command = ['serve', '--listen', f'127.0.0.1:{self.port}']
             started = time.monotonic()
-            self._spawn()
+            self.spawn()
             try:
                 self.wait_ready()
             except HarnessError:
@@ -192,23 +208,8 @@ class OssisServer:
                 if 'Address already in use' in log and attempt + 1 < attempts:
                     continue
                 raise
-            self.timings['start'] = time.monotonic() - started
-            return
+            return time.monotonic() - started
         raise HarnessError("no free port for the server")
-
-    def _spawn(self):
-        log = open(self.log_path, 'ab')
-        try:
-            # A session of its own, so that stop() ends "ossis serve" and
-            # the trytond it runs, and nothing else.
-            self.process = subprocess.Popen(
-                [sys.executable, '-m', 'ossis.cli', '-c', str(self.config),
-                    'serve',
-                    '-d', self.database, '--listen', f'127.0.0.1:{self.port}'],
-                env=self.environ(), cwd=ROOT, stdin=subprocess.DEVNULL,
-                stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-        finally:
-            log.close()
 
     def wait_ready(self, timeout=START_TIMEOUT):
         "Wait until the server answers XML-RPC calls"
@@ -242,29 +243,141 @@ class OssisServer:
             (version,), _ = xmlrpc.client.loads(response.read())
         return version
 
-    def stop(self):
-        """Stop the server as Ctrl-C does (so that "ossis serve" cleans up),
-        then with SIGTERM and SIGKILL after bounded waits"""
-        process, self.process = self.process, None
-        if process is None:
-            return
-        pgid = process.pid
-        for sig, wait in [
-                (signal.SIGINT, STOP_TIMEOUT), (signal.SIGTERM, 5),
-                (signal.SIGKILL, 5)]:
-            if not _group_alive(pgid):
-                break
-            try:
-                os.killpg(pgid, sig)
-            except ProcessLookupError:
-                break
-            deadline = time.monotonic() + wait
-            while _group_alive(pgid) and time.monotonic() < deadline:
-                time.sleep(0.1)
+
+class OssisServer:
+    """An OSSIS database with the demo data and a server answering on it
+
+    ``url`` is the root of the server (the web client is served there),
+    ``database`` the name of the database."""
+
+    def __init__(self, workdir, sao_dir=None, email_uri=None):
+        self.workdir = Path(workdir)
+        self.email_uri = email_uri
+        self.config = CONFIG
+        self.uri = database_uri()
+        self.backend = backend_name(self.uri)
+        self.database = 'ossis_test_rpc_%s_%s' % (
+            os.getpid(), secrets.token_hex(3))
+        self.sao_dir = Path(sao_dir) if sao_dir else None
+        self.admin_password = secrets.token_urlsafe(12)
+        self.password_file = self.workdir / 'admin-password'
+        self.main = ServerProcess(
+            self, self.workdir / 'server.log', self.config)
+        self.others = []
+        self.created = False
+        self.timings = {}
+
+    # The main server
+
+    @property
+    def log_path(self):
+        return self.main.log_path
+
+    @property
+    def url(self):
+        return self.main.url
+
+    def log_size(self):
+        return self.main.log_size()
+
+    def log_since(self, offset, limit=20000):
+        return self.main.log_since(offset, limit=limit)
+
+    def environ(self):
+        env = {k: v for k, v in os.environ.items()
+            if k not in DROPPED_ENVIRON}
+        env['TRYTOND_DATABASE_URI'] = self.uri
+        env['TRYTOND_DATABASE__PATH'] = str(self.workdir / 'db')
+        if self.sao_dir:
+            env['TRYTOND_WEB__ROOT'] = str(self.sao_dir)
+        env['PYTHONUNBUFFERED'] = '1'
+        return env
+
+    def write_config(self, name='ossis.conf', overrides=None):
+        """Write a configuration of the servers and return its path:
+        config/ossis.conf with the [email] uri of the tests (the file wins
+        over TRYTOND_EMAIL__URI), one proxy, so that a test may come from
+        another client network with X-Forwarded-For (see tests/portal.py),
+        and the overrides, {section: {option: value}}"""
+        parser = configparser.ConfigParser(interpolation=None)
+        parser.read(CONFIG)
+        for section in ['email', 'web']:
+            if not parser.has_section(section):
+                parser.add_section(section)
+        if self.email_uri:
+            parser.set('email', 'uri', self.email_uri)
+        parser.set('web', 'num_proxies', '1')
+        parser.read_dict(overrides or {})
+        path = self.workdir / name
+        with open(path, 'w') as file:
+            parser.write(file)
+        return path
+
+    def ossis(self, *args, timeout):
+        "Run an ossis command and return its output"
+        command = [
+            sys.executable, '-m', 'ossis.cli', '-c', str(self.config), *args]
         try:
-            process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            pass
+            result = subprocess.run(
+                command, env=self.environ(), cwd=ROOT, timeout=timeout,
+                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT, text=True)
+        except subprocess.TimeoutExpired as exception:
+            raise HarnessError(
+                f"{' '.join(args[:1])} did not finish within {timeout}s:\n"
+                f"{exception.output or ''}") from exception
+        if result.returncode:
+            raise HarnessError(
+                f"'ossis {' '.join(args)}' failed with status "
+                f"{result.returncode}:\n{result.stdout[-6000:]}")
+        return result.stdout
+
+    def create_database(self):
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        (self.workdir / 'db').mkdir(exist_ok=True)
+        self.config = self.main.config = self.write_config()
+        self.password_file.write_text(self.admin_password + '\n')
+        self.password_file.chmod(0o600)
+        started = time.monotonic()
+        self.created = True
+        self.ossis('init', '-d', self.database,
+            '--admin-password-file', str(self.password_file),
+            timeout=INIT_TIMEOUT)
+        self.timings['init'] = time.monotonic() - started
+        started = time.monotonic()
+        self.ossis('demo', '-d', self.database, timeout=DEMO_TIMEOUT)
+        self.timings['demo'] = time.monotonic() - started
+
+    def start(self, attempts=3):
+        self.timings['start'] = self.main.start(attempts=attempts)
+
+    def stop(self):
+        "Stop the main server and the other processes"
+        others, self.others = self.others, []
+        for process in others + [self.main]:
+            process.stop()
+
+    # Other processes on the same database
+
+    def serve(self, name, config=None):
+        """Start another server on the database, with its own log file
+        (name.log) and the configuration, and return it"""
+        server = ServerProcess(
+            self, self.workdir / f'{name}.log', config or self.config)
+        self.others.append(server)
+        server.start()
+        return server
+
+    def run(self, command, name, *args, config=None):
+        """Start "ossis <command> <args>" (cron, worker) on the database,
+        with its own log file (name.log) and the configuration, and return
+        it"""
+        process = OssisProcess(
+            self, [command, *args], self.workdir / f'{name}.log',
+            config or self.config)
+        self.others.append(process)
+        process.spawn()
+        return process
 
     def drop_database(self):
         if not self.created:
@@ -279,21 +392,3 @@ class OssisServer:
                     % self.database)
         # The SQLite file goes with the temporary folder
         self.created = False
-
-    def log_size(self):
-        try:
-            return self.log_path.stat().st_size
-        except OSError:
-            return 0
-
-    def log_since(self, offset, limit=20000):
-        try:
-            with open(self.log_path, 'rb') as file:
-                file.seek(offset)
-                data = file.read()
-        except OSError:
-            return ''
-        text = data.decode('utf-8', 'replace')
-        if len(text) > limit:
-            text = '[...]\n' + text[-limit:]
-        return text

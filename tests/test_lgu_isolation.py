@@ -160,17 +160,19 @@ class Municipality:
         return user
 
     def build(self, test, serial):
+        "Create records of every kind for the municipality"
+        self.applications(test, serial)
+        self.portal_draft(serial + 4)
+        self.settings()
+
+    def applications(self, test, serial):
+        """Create applications delivered with feedback, assigned, waiting
+        for the applicant and filed by another system, with a note"""
         pool = Pool()
         Application = pool.get('ossis.application')
-        Closure = pool.get('ossis.calendar.closure')
-        Date = pool.get('ir.date')
-        Draft = pool.get('ossis.portal.draft')
         Note = pool.get('ir.note')
-        OpeningHours = pool.get('ossis.org_unit.opening_hours')
-        Workflow = pool.get('ossis.workflow')
         setup = self.setup
         as_staff = scenario.as_staff
-
         delivered = test.delivered(setup, serial)
         with as_staff(setup.front):
             Application.record_feedback(
@@ -178,34 +180,44 @@ class Municipality:
         assigned = test.submitted(setup, serial + 1)
         with as_staff(setup.back):
             Application.take([assigned])
+            Note.create([{
+                        'resource': str(assigned),
+                        'message': f"Called the applicant {self.marker}",
+                        }])
         waiting = test.submitted(setup, serial + 2)
         with as_staff(setup.back):
             Application.act([waiting], 'request_info')
         with as_user(self.system):
             Application.submit_external(filing(setup, serial=serial + 3))
-        with as_staff(setup.back):
-            Note.create([{
-                        'resource': str(assigned),
-                        'message': f"Called the applicant {self.marker}",
-                        }])
 
-        offer = setup.offers['TAX-05']
+    def portal_draft(self, serial):
+        "Create a draft of the portal with a file"
+        pool = Pool()
+        Draft = pool.get('ossis.portal.draft')
+        offer = self.setup.offers['TAX-05']
         document = offer.service.documents[0]
         Draft.store(None, self.company, offer, 'en', {
                 'applicant': {
                     'kind': 'person',
                     'name': f"Visitor {self.marker}",
-                    'identifier': scenario.valid_identifier(serial + 4),
+                    'identifier': scenario.valid_identifier(serial),
                     },
                 }, [(document, f'{self.marker}.pdf', b'%PDF-1.4\n')])
 
+    def settings(self):
+        "Create a closure day, opening hours and a workflow of its own"
+        pool = Pool()
+        Closure = pool.get('ossis.calendar.closure')
+        Date = pool.get('ir.date')
+        OpeningHours = pool.get('ossis.org_unit.opening_hours')
+        Workflow = pool.get('ossis.workflow')
         Closure.create([{
                     'company': self.company.id,
                     'date': Date.today().replace(month=12, day=24),
                     'name': f"Town day {self.marker}",
                     }])
         OpeningHours.create([{
-                    'org_unit': setup.desk.id,
+                    'org_unit': self.setup.desk.id,
                     'weekday': '0', 'opens': dt.time(8), 'closes': dt.time(16),
                     }])
         national, = Workflow.search([

@@ -1,6 +1,7 @@
 # This file is part of OSSIS.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
 import datetime as dt
+import hashlib
 from collections import defaultdict
 
 from trytond.i18n import gettext
@@ -12,12 +13,13 @@ from trytond.modules.ossis_workflow.workflow_graph import ROLE_GROUPS
 from trytond.pool import Pool
 from trytond.pyson import Eval, If
 from trytond.rpc import RPC
+from trytond.tools import slugify
 from trytond.tools.domain_inversion import eval_domain
 from trytond.transaction import Transaction, without_check_access
 
 from .exceptions import (
     ApplicationAccessError, ApplicationActionError, ApplicationChangedError,
-    ApplicationValidationError)
+    ApplicationDecidedError, ApplicationValidationError)
 from .verification import new_tracking_code, new_verification_code
 
 STATES = [
@@ -33,6 +35,8 @@ STATES = [
     ('cancelled', "Cancelled"),
     ]
 RUNNING = ['submitted', 'in_progress', 'waiting']
+# The states of an application whose decision is taken
+DECIDED = ['decided', 'ready', 'delivered', 'closed']
 CHANNELS = [
     ('desk', "Front Desk"),
     ('online', "Online"),
@@ -64,13 +68,27 @@ OPEN_FIELDS = {
     'fee_receipt', 'fee_paid_date', 'fee_exemption', 'fee_exemption_reason',
     'documents', 'decision_text', 'attachments', 'notes',
     }
+# What the output document states: frozen once the application is decided
+DECISION_FIELDS = {
+    'decision', 'decision_text', 'decided_date', 'decision_unit', 'fee',
+    'fee_state', 'fee_receipt', 'fee_paid_date', 'fee_exemption',
+    'fee_exemption_reason', 'documents',
+    }
+# Fields the process sets once after the decision, then frozen
+ISSUE_FIELDS = {
+    'decided_by', 'verification_code', 'issued_date', 'output_document',
+    'output_sha256',
+    }
+# Fields of a decided application that staff may still change: the comment
+# is stored in the history with the next action
+DECIDED_OPEN_FIELDS = {'action_comment'}
 
 # Fields set by the process, empty in a new draft
 PROCESS_FIELDS = [
     'number', 'workflow', 'decision', 'decision_text', 'step', 'step_unit',
     'assignee', 'submitted_date', 'step_date', 'step_due_date', 'due_date',
     'suspended_date', 'decided_date', 'decided_by', 'decision_unit',
-    'verification_code',
+    'verification_code', 'output_document', 'output_sha256',
     'issued_date', 'delivered_date', 'delivery_desk', 'delivered_to',
     'delivered_by', 'closed_date', 'end_reason', 'action_comment',
     'applicant_message', 'history',
@@ -78,6 +96,9 @@ PROCESS_FIELDS = [
 
 _draft = {
     'readonly': Eval('state') != 'draft',
+    }
+_open = {
+    'readonly': ~Eval('state').in_(['draft'] + RUNNING),
     }
 
 
@@ -238,22 +259,18 @@ class Application(Workflow, LGUOwnedMixin, ModelSQL, ModelView):
         "with a power of attorney.")
     documents = fields.One2Many(
         'ossis.application.document', 'application', "Documents",
-        states={
-            'readonly': ~Eval('state').in_(['draft'] + RUNNING),
-            })
+        states=_open)
     documents_complete = fields.Function(
         fields.Boolean("Documents Complete"), 'get_documents_complete')
     fee = fields.Numeric(
         "Fee", digits=(16, 2), readonly=True,
         help="The fee of the municipality for the service.")
     fee_state = fields.Selection(
-        FEE_STATES, "Fee", required=True,
-        states={
-            'readonly': ~Eval('state').in_(['draft'] + RUNNING),
-            })
+        FEE_STATES, "Fee", required=True, states=_open)
     fee_receipt = fields.Char(
         "Payment Receipt",
         states={
+            **_open,
             'required': Eval('fee_state') == 'paid',
             'invisible': Eval('fee_state') != 'paid',
             },
@@ -261,17 +278,20 @@ class Application(Workflow, LGUOwnedMixin, ModelSQL, ModelView):
     fee_paid_date = fields.Date(
         "Paid On",
         states={
+            **_open,
             'invisible': Eval('fee_state') != 'paid',
             })
     fee_exemption = fields.Many2One(
         'ossis.service.fee_exemption', "Exemption", ondelete='RESTRICT',
         domain=[('service', '=', Eval('service', -1))],
         states={
+            **_open,
             'invisible': Eval('fee_state') != 'exempted',
             })
     fee_exemption_reason = fields.Char(
         "Exemption Reason",
         states={
+            **_open,
             'required': Eval('fee_state') == 'exempted',
             'invisible': Eval('fee_state') != 'exempted',
             })
@@ -318,6 +338,16 @@ class Application(Workflow, LGUOwnedMixin, ModelSQL, ModelView):
         "Verification Code", readonly=True,
         help="The code printed on the output document to verify it.")
     issued_date = fields.DateTime("Issued", readonly=True)
+    output_document = fields.Binary(
+        "Output Document", filename='output_filename', readonly=True,
+        help="The PDF of the output document as issued; every reprint "
+        "gives it back.")
+    output_filename = fields.Function(
+        fields.Char("Output File Name"), 'get_output_filename')
+    output_sha256 = fields.Char(
+        "Output SHA-256", readonly=True,
+        help="The SHA-256 hash of the output document as issued: a file "
+        "with another hash is not the document the municipality issued.")
     delivered_date = fields.DateTime("Delivered", readonly=True)
     delivery_desk = fields.Many2One(
         'ossis.org_unit', "Delivered At", readonly=True,
@@ -338,7 +368,8 @@ class Application(Workflow, LGUOwnedMixin, ModelSQL, ModelView):
     action_comment = fields.Text(
         "Comment for the Next Action",
         states={
-            'invisible': ~Eval('state').in_(RUNNING + ['decided', 'ready']),
+            'invisible': ~Eval('state').in_(
+                RUNNING + ['decided', 'ready', 'delivered']),
             },
         help="Stored in the history with the next action, then cleared.")
     applicant_message = fields.Text(
@@ -520,6 +551,10 @@ class Application(Workflow, LGUOwnedMixin, ModelSQL, ModelView):
             ('applicant.rec_name',) + tuple(clause[1:]),
             ]
 
+    def get_output_filename(self, name):
+        if self.number:
+            return f'{slugify(self.number)}.pdf'
+
     @classmethod
     def get_documents_complete(cls, applications, name):
         return {a.id: all(d.complete for d in a.documents)
@@ -580,13 +615,49 @@ class Application(Workflow, LGUOwnedMixin, ModelSQL, ModelView):
                     raise ApplicationValidationError(gettext(
                             'ossis_application.msg_application_delete_draft',
                             application=application.rec_name))
-        elif mode == 'write' and external:
-            changed = set(values) - OPEN_FIELDS
-            for application in applications:
-                if application.state != 'draft' and changed:
-                    raise ApplicationValidationError(gettext(
-                            'ossis_application.msg_application_not_draft',
-                            application=application.rec_name))
+        elif mode == 'write':
+            if external:
+                cls._check_open_fields(applications, values)
+            cls._check_decided(applications, values)
+
+    @classmethod
+    def _check_open_fields(cls, applications, values):
+        "Refuse staff the fields they may not change in the state"
+        changed = set(values) - OPEN_FIELDS
+        for application in applications:
+            if application.state != 'draft' and changed:
+                raise ApplicationValidationError(gettext(
+                        'ossis_application.msg_application_not_draft',
+                        application=application.rec_name))
+            if application.state in DECIDED:
+                # Nothing follows the closing to store a comment with
+                frozen = set(values) - (
+                    DECIDED_OPEN_FIELDS if application.state != 'closed'
+                    else set())
+                if frozen:
+                    cls._raise_decided(application, frozen)
+
+    @classmethod
+    def _check_decided(cls, applications, values):
+        """Refuse anybody, the process included, to change what the output
+        of a decided application states"""
+        for application in applications:
+            if application.state not in DECIDED:
+                continue
+            frozen = DECISION_FIELDS.intersection(values)
+            frozen.update(
+                f for f in ISSUE_FIELDS.intersection(values)
+                if getattr(application, f))
+            if frozen:
+                cls._raise_decided(application, frozen)
+
+    @classmethod
+    def _raise_decided(cls, application, fields):
+        names = sorted({cls.__names__(f)['field'] for f in fields})
+        raise ApplicationDecidedError(gettext(
+                'ossis_application.msg_application_decided',
+                application=application.rec_name,
+                fields=', '.join(names)))
 
     @classmethod
     def copy(cls, applications, default=None):
@@ -1132,7 +1203,24 @@ class Application(Workflow, LGUOwnedMixin, ModelSQL, ModelView):
                         'issued_date': now,
                         }))
         cls._store_step(applications, 'issue', 'ready', to_write)
+        cls._store_output(applications)
         return applications
+
+    @classmethod
+    def _store_output(cls, applications):
+        """Store the output documents as issued with their SHA-256 hash:
+        reprints give back these files"""
+        pool = Pool()
+        Output = pool.get('ossis.application.output', type='report')
+        to_write = []
+        for application in cls.browse(applications):
+            content = Output.render_issued(application)
+            to_write.extend(([application], {
+                        'output_document': content,
+                        'output_sha256': hashlib.sha256(content).hexdigest(),
+                        }))
+        if to_write:
+            cls.write(*to_write)
 
     @classmethod
     def _check_step_actor(cls, applications):

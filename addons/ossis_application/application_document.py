@@ -1,8 +1,11 @@
 # This file is part of OSSIS.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
+from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, fields, sequence_ordered
 from trytond.pool import Pool
 from trytond.pyson import Eval
+
+from .exceptions import ApplicationDocumentError
 
 STATUSES = [
     ('missing', "Missing"),
@@ -74,6 +77,31 @@ class ApplicationDocument(sequence_ordered(), ModelSQL, ModelView):
     @property
     def complete(self):
         return not self.mandatory or self.status != 'missing'
+
+    @classmethod
+    def check_modification(cls, mode, documents, values=None, external=False):
+        """A line never moves to another application, leaves only the
+        checklist of a draft and is frozen with the decision"""
+        pool = Pool()
+        Application = pool.get('ossis.application')
+        super().check_modification(
+            mode, documents, values=values, external=external)
+        Application._check_decided(
+            {d.application for d in documents}, {'documents': None})
+        for document in documents:
+            application = document.application
+            if (mode == 'write' and 'application' in values
+                    and values['application'] != application.id):
+                cls._refuse(document, 'msg_application_document_move')
+            if mode == 'delete' and application.state != 'draft':
+                cls._refuse(document, 'msg_application_document_delete')
+
+    @classmethod
+    def _refuse(cls, document, message):
+        raise ApplicationDocumentError(gettext(
+                f'ossis_application.{message}',
+                document=document.rec_name,
+                application=document.application.rec_name))
 
     @classmethod
     def checklist(cls, service):

@@ -240,6 +240,20 @@ class OutputReport(ApplicationReport):
         return render_output(data, language)
 
     @classmethod
+    def render_pdf(cls, application, language):
+        """Return the output document as issued, whatever the language
+        asked; render it only for the applications issued before the
+        outputs were stored"""
+        if application.output_document:
+            return application.output_document
+        return super().render_pdf(application, language)
+
+    @classmethod
+    def render_issued(cls, application):
+        "Return the PDF of the output document to issue to the applicant"
+        return super().render_pdf(application, cls.language(application))
+
+    @classmethod
     def pdf_data(cls, application):
         "Return the data of render_output for the application"
         company = application.company

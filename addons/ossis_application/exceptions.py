@@ -25,6 +25,14 @@ class ApplicationAccessError(AccessError):
     pass
 
 
+class ApplicationDecidedError(AccessError):
+    pass
+
+
+class ApplicationDocumentError(AccessError):
+    pass
+
+
 class HistoryModificationError(AccessError):
     pass
 

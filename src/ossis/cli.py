@@ -320,8 +320,9 @@ def trytond_command(module, *args, options, env=None, overrides=None):
     """Run one of trytond's commands with the same configuration
 
     The overrides, {section: {option: value}}, win over the configuration
-    file (trytond reads the files in order, the environment first)."""
-    command = [sys.executable, '-m', module]
+    file (trytond reads the files in order, the environment first).  The
+    command runs through ossis.run, with the fixes of OSSIS."""
+    command = [sys.executable, '-m', 'ossis.run', module]
     configs = [options.config] if options.config else []
     with tempfile.NamedTemporaryFile(
             'w', prefix='ossis-', suffix='.conf') as overlay:

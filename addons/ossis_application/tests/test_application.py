@@ -7,6 +7,7 @@ from trytond.exceptions import UserError
 from trytond.model.exceptions import AccessError
 from trytond.modules.ossis_application.exceptions import (
     ApplicantValidationError, ApplicationAccessError, ApplicationActionError,
+    ApplicationDecidedError, ApplicationDocumentError,
     HistoryModificationError)
 from trytond.modules.ossis_application.tests import scenario
 from trytond.modules.ossis_base.tests.test_module import as_user
@@ -36,6 +37,72 @@ class ApplicationTestCase(ModuleTestCase):
 
     def submit(self, setup, application):
         self.button(setup.front, [application], 'submit')
+
+    def write(self, user, Model, records, values):
+        "Write the values as the user, in the user's session"
+        with as_user(user), Transaction().set_context(
+                scenario.user_context(user)):
+            Model.write(Model.browse(records), values)
+
+    def decide(self, setup, action='approve', text=None):
+        "Return a new application decided by the head with the action"
+        pool = Pool()
+        Application = pool.get('ossis.application')
+        application = scenario.draft(setup)
+        self.submit(setup, application)
+        self.act(setup.back, [application], 'forward')
+        if text:
+            Application.write([application], {'decision_text': text})
+        self.act(setup.head, [application], 'forward')
+        self.act(setup.head, [application], action)
+        return Application(application.id)
+
+    def deliver(self, setup, application):
+        "Record the delivery of the output at the desk, by its clerk"
+        pool = Pool()
+        Application = pool.get('ossis.application')
+        with as_user(setup.front), Transaction().set_context(
+                scenario.user_context(setup.front)):
+            Application.record_delivery(
+                [Application(application.id)], setup.desk, "Applicant")
+
+    def refused(self, setup):
+        """Return an application refused with its reasons, its output
+        issued and delivered"""
+        pool = Pool()
+        Application = pool.get('ossis.application')
+        application = self.decide(
+            setup, 'reject', "The parcel is not in the urban zone.")
+        self.button(setup.back, [application], 'issue')
+        self.deliver(setup, application)
+        application = Application(application.id)
+        self.assertEqual(
+            (application.state, application.decision),
+            ('delivered', 'rejected'))
+        return application
+
+    def history_rows(self, application, action):
+        return [h for h in application.history if h.action == action]
+
+    def snapshot(self, application):
+        "Return what the decision of the application and its history are"
+        pool = Pool()
+        Application = pool.get('ossis.application')
+        application = Application(application.id)
+        return {
+            'decision': (
+                application.decision, application.decision_text,
+                application.decided_by, application.decided_date),
+            'fee': (
+                application.fee, application.fee_state,
+                application.fee_receipt, application.fee_exemption_reason),
+            'documents': sorted(
+                (d.id, d.document_type.id, d.status, d.mandatory)
+                for d in application.documents),
+            'output': (
+                application.verification_code, application.output_sha256),
+            'history': len(application.history),
+            }
 
     @with_transaction()
     def test_lifecycle(self):
@@ -231,6 +298,189 @@ class ApplicationTestCase(ModuleTestCase):
                         Application.write([application], values)
         self.assertEqual(Application(application.id).state, 'draft')
         self.assertIsNone(Application(application.id).number)
+
+    @with_transaction()
+    def test_decision_frozen(self):
+        """Test nobody rewrites the decision, the fee or the checklist of a
+        decided application; nothing changes"""
+        pool = Pool()
+        Application = pool.get('ossis.application')
+        Document = pool.get('ossis.application.document')
+        setup = scenario.municipality('elbasan')
+        application = self.refused(setup)
+        before = self.snapshot(application)
+        documents = [d.id for d in application.documents]
+
+        for user in [setup.front, setup.back, setup.head]:
+            for values in [
+                    {'decision_text': "Approved in full"},
+                    {'fee_state': 'exempted',
+                        'fee_exemption_reason': "Waived"},
+                    {'fee_receipt': "R-99"},
+                    {'documents': [
+                            ('write', documents, {'status': 'missing'})]},
+                    {'documents': [('delete', documents[:1])]},
+                    {'documents': [('create', [{
+                                        'document_type': (
+                                            Document(documents[0])
+                                            .document_type.id),
+                                        }])]},
+                    ]:
+                with self.subTest(user=user.login, values=values):
+                    with self.assertRaises(ApplicationDecidedError):
+                        self.write(user, Application, [application.id],
+                            values)
+            with self.subTest(user=user.login, model='document'):
+                with self.assertRaises(ApplicationDecidedError):
+                    self.write(user, Document, documents,
+                        {'status': 'missing'})
+        # Nor the process itself
+        with self.assertRaises(ApplicationDecidedError):
+            Application.write([application], {
+                    'decision_text': "Approved in full"})
+        with self.assertRaises(ApplicationDecidedError):
+            Application.write([application], {'decision': 'approved'})
+
+        self.assertEqual(self.snapshot(application), before)
+
+    @with_transaction()
+    def test_decision_frozen_at_each_state(self):
+        "Test the decision is frozen from the decision to the closing"
+        pool = Pool()
+        Application = pool.get('ossis.application')
+        setup = scenario.municipality('elbasan')
+        application = self.decide(setup)
+
+        def attempt():
+            before = self.snapshot(application)
+            with self.assertRaises(ApplicationDecidedError):
+                self.write(setup.head, Application, [application.id], {
+                        'decision_text': "Something else"})
+            self.assertEqual(self.snapshot(application), before)
+
+        for button in ['issue', 'deliver', 'close']:
+            state = Application(application.id).state
+            with self.subTest(state=state):
+                attempt()
+            if button == 'deliver':
+                self.deliver(setup, application)
+            else:
+                self.button(setup.back, [application], button)
+        self.assertEqual(Application(application.id).state, 'closed')
+        attempt()
+
+    @with_transaction()
+    def test_changes_after_decision_in_history(self):
+        """Test what staff may still do after the decision is stored in the
+        history, and what they may not is refused"""
+        pool = Pool()
+        Application = pool.get('ossis.application')
+        setup = scenario.municipality('elbasan')
+        application = self.decide(setup)
+        self.button(setup.back, [application], 'issue')
+
+        for values in [
+                {'applicant_message': "Come tomorrow."},
+                {'end_reason': "Mistake."}]:
+            with self.subTest(values=values):
+                before = self.snapshot(application)
+                with self.assertRaises(ApplicationDecidedError):
+                    self.write(setup.front, Application, [application.id],
+                        values)
+                self.assertEqual(self.snapshot(application), before)
+                self.assertIsNone(Application(application.id).end_reason)
+
+        self.write(setup.front, Application, [application.id], {
+                'action_comment': "Handed over with the stamped map."})
+        self.deliver(setup, application)
+        self.write(setup.front, Application, [application.id], {
+                'action_comment': "Nothing left to do."})
+        self.button(setup.front, [application], 'close')
+
+        application = Application(application.id)
+        self.assertIsNone(application.action_comment)
+        deliver, = self.history_rows(application, 'deliver')
+        self.assertEqual(
+            (deliver.comment, deliver.employee, deliver.to_state),
+            ("Handed over with the stamped map.", setup.employees.front,
+                'delivered'))
+        close, = self.history_rows(application, 'close')
+        self.assertEqual(
+            (close.comment, close.to_state), ("Nothing left to do.", 'closed'))
+
+    @with_transaction()
+    def test_checklist_line_not_deleted_after_submission(self):
+        """Test a line of the checklist of a submitted application cannot be
+        deleted; nothing is removed"""
+        pool = Pool()
+        Application = pool.get('ossis.application')
+        Document = pool.get('ossis.application.document')
+        setup = scenario.municipality('elbasan')
+        application = scenario.draft(setup)
+        self.submit(setup, application)
+        lines = [d.id for d in Application(application.id).documents]
+        self.assertTrue(lines)
+
+        for user in [setup.front, setup.back, setup.head]:
+            # The back office may not even delete the lines of a draft
+            error = (ApplicationDocumentError if user == setup.front
+                else AccessError)
+            with self.subTest(user=user.login):
+                with self.assertRaises(error):
+                    with as_user(user):
+                        Document.delete(Document.browse(lines[:1]))
+                for action in ['delete', 'remove']:
+                    with self.assertRaises(error):
+                        self.write(user, Application, [application.id], {
+                                'documents': [(action, lines[:1])]})
+
+        self.assertEqual(
+            [d.id for d in Application(application.id).documents], lines)
+        self.assertEqual(Document.search([('id', 'in', lines)], count=True),
+            len(lines))
+
+        # A draft's checklist is still the clerk's
+        other = scenario.draft(setup, serial=2)
+        line = other.documents[0]
+        with as_user(setup.front):
+            Document.delete([Document(line.id)])
+        self.assertNotIn(line, Application(other.id).documents)
+
+    @with_transaction()
+    def test_checklist_line_not_moved(self):
+        """Test a line of a checklist never moves to another application;
+        nothing moves"""
+        pool = Pool()
+        Application = pool.get('ossis.application')
+        Document = pool.get('ossis.application.document')
+        setup = scenario.municipality('elbasan')
+        submitted = scenario.draft(setup)
+        self.submit(setup, submitted)
+        drafts = [scenario.draft(setup, serial=s) for s in [2, 3]]
+        lines = {a.id: [d.id for d in Application(a.id).documents]
+            for a in [submitted] + drafts}
+
+        for source, target in [
+                (submitted, drafts[0]), (drafts[0], submitted),
+                (drafts[0], drafts[1])]:
+            line = lines[source.id][0]
+            with self.subTest(source=source.id, target=target.id):
+                with self.assertRaises(ApplicationDocumentError):
+                    self.write(setup.front, Document, [line], {
+                            'application': target.id})
+                with self.assertRaises(ApplicationDocumentError):
+                    self.write(setup.front, Application, [target.id], {
+                            'documents': [('add', [line])]})
+
+        self.assertEqual(
+            {a.id: [d.id for d in Application(a.id).documents]
+                for a in [submitted] + drafts},
+            lines)
+        # Writing the line's own application is no move
+        line = lines[drafts[0].id][0]
+        self.write(setup.front, Document, [line], {
+                'application': drafts[0].id, 'note': "Checked"})
+        self.assertEqual(Document(line).note, "Checked")
 
     @with_transaction()
     def test_submit_missing_documents(self):

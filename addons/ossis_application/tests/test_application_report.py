@@ -1,6 +1,7 @@
 # This file is part of OSSIS.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
 "Test the printing of the receipt and the output document of applications"
+import hashlib
 import io
 import unittest
 import zipfile
@@ -8,7 +9,8 @@ from contextlib import contextmanager
 
 from trytond import config
 from trytond.model.exceptions import AccessError
-from trytond.modules.ossis_application.exceptions import ApplicationReportError
+from trytond.modules.ossis_application.exceptions import (
+    ApplicationDecidedError, ApplicationReportError)
 from trytond.modules.ossis_application.tests import scenario
 from trytond.modules.ossis_application.tests.test_application_pdf import (
     pages, qr_codes)
@@ -87,6 +89,21 @@ class ApplicationReportTestCase(unittest.TestCase):
         with self.as_staff(setup.head):
             Application.act([application], 'forward')
             Application.act([application], 'approve')
+        self.button(setup.back, application, 'issue')
+        return Application(application.id)
+
+    def refused(self, setup, **values):
+        "Return an application refused by the head with its reasons, issued"
+        pool = Pool()
+        Application = pool.get('ossis.application')
+        application = self.submitted(setup, **values)
+        with self.as_staff(setup.back):
+            Application.act([application], 'forward')
+        Application.write([application], {
+                'decision_text': "The parcel is not in the urban zone."})
+        with self.as_staff(setup.head):
+            Application.act([application], 'forward')
+            Application.act([application], 'reject')
         self.button(setup.back, application, 'issue')
         return Application(application.id)
 
@@ -201,19 +218,9 @@ class ApplicationReportTestCase(unittest.TestCase):
     def test_refusal_output_and_several(self):
         "Test the decision of refusal and the printing of several outputs"
         pool = Pool()
-        Application = pool.get('ossis.application')
         setup = scenario.municipality('elbasan')
         approved = self.issued(setup)
-        rejected = self.submitted(setup, serial=2)
-        with self.as_staff(setup.back):
-            Application.act([rejected], 'forward')
-        Application.write([rejected], {
-                'decision_text': "The parcel is not in the urban zone."})
-        with self.as_staff(setup.head):
-            Application.act([rejected], 'forward')
-            Application.act([rejected], 'reject')
-        self.button(setup.back, rejected, 'issue')
-        rejected = Application(rejected.id)
+        rejected = self.refused(setup, serial=2)
 
         _, content, _, _ = self.print_(
             setup.back, 'ossis.application.output', rejected,
@@ -232,6 +239,106 @@ class ApplicationReportTestCase(unittest.TestCase):
             self.assertEqual(
                 sorted(archive.namelist()),
                 sorted(f'{a.number}.pdf' for a in [approved, rejected]))
+
+    @with_transaction()
+    def test_output_stored_at_issue(self):
+        """Test issuing stores the output document with its hash and every
+        reprint gives it back"""
+        pool = Pool()
+        Application = pool.get('ossis.application')
+        setup = scenario.municipality('elbasan')
+        applicant = scenario.applicant(setup.company, serial=11, language='en')
+        application = self.issued(setup, applicant=applicant.id)
+
+        stored = application.output_document
+        self.assertTrue(stored.startswith(b'%PDF'))
+        self.assertEqual(
+            application.output_sha256, hashlib.sha256(stored).hexdigest())
+        self.assertEqual(
+            application.output_filename, f'{application.number}.pdf')
+        self.assertIn(application.verification_code, ' '.join(pages(stored)))
+
+        for user, data in [
+                (setup.back, None), (setup.front, None),
+                (setup.back, {'language': 'sq'})]:
+            with self.subTest(user=user.login, data=data):
+                extension, content, _, _ = self.print_(
+                    user, 'ossis.application.output', application, data)
+                self.assertEqual(extension, 'pdf')
+                self.assertEqual(content, stored)
+
+        # The copy of an issued application is a draft without output
+        copy, = Application.copy([application])
+        self.assertEqual(
+            (copy.output_document, copy.output_sha256), (None, None))
+
+    @with_transaction()
+    def test_reprint_after_attempted_rewrite(self):
+        """Test a refusal delivered cannot be rewritten as an approval: the
+        reprint under its verification code is the file issued"""
+        pool = Pool()
+        Application = pool.get('ossis.application')
+        setup = scenario.municipality('elbasan')
+        application = self.refused(setup)
+        _, issued, _, _ = self.print_(
+            setup.back, 'ossis.application.output', application)
+        with self.as_staff(setup.front):
+            Application.record_delivery(
+                [Application(application.id)], setup.desk, "Applicant")
+        application = Application(application.id)
+        self.assertEqual(application.state, 'delivered')
+        before = (
+            application.decision_text, application.fee_state,
+            application.fee_exemption_reason, len(application.history))
+
+        for user in [setup.front, setup.head]:
+            for values in [
+                    {'decision_text': "Approved in full"},
+                    {'fee_state': 'exempted',
+                        'fee_exemption_reason': "Approved in full"}]:
+                with self.subTest(user=user.login, values=values):
+                    with self.assertRaises(ApplicationDecidedError):
+                        with self.as_staff(user):
+                            Application.write(
+                                Application.browse([application.id]), values)
+
+        application = Application(application.id)
+        self.assertEqual(
+            (application.decision_text, application.fee_state,
+                application.fee_exemption_reason, len(application.history)),
+            before)
+        self.assertEqual(
+            application.decision_text, "The parcel is not in the urban zone.")
+        _, reprint, _, _ = self.print_(
+            setup.front, 'ossis.application.output', application)
+        self.assertEqual(reprint, issued)
+        self.assertEqual(
+            hashlib.sha256(reprint).hexdigest(), application.output_sha256)
+        text = ' '.join(pages(reprint))
+        self.assertIn("The parcel is not in the urban zone.", text)
+        self.assertNotIn("Approved in full", text)
+
+    @with_transaction()
+    def test_output_issued_before_storage(self):
+        "Test an output issued before outputs were stored still prints"
+        pool = Pool()
+        Application = pool.get('ossis.application')
+        setup = scenario.municipality('elbasan')
+        application = self.issued(setup)
+        table = Application.__table__()
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*table.update(
+                [table.output_document, table.output_sha256], [None, None],
+                where=table.id == application.id))
+        Transaction().counter += 1
+        with self.as_staff(setup.back):
+            self.assertIsNone(Application(application.id).output_document)
+
+        _, content, _, _ = self.print_(
+            setup.back, 'ossis.application.output', application)
+        text = ' '.join(pages(content))
+        self.assertIn(application.verification_code, text)
+        self.assertNotEqual(content, application.output_document)
 
     @with_transaction()
     def test_refusals(self):

@@ -1,0 +1,53 @@
+# This file is part of OSSIS.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""Connections to PostgreSQL that recover at once when the server drops them
+
+trytond 8.0 keeps its connections in a psycopg pool that tests each one it
+hands out.  A broken connection is thrown away, but the pool then waits
+before it tries the next one, a little longer each time (0, 1, 2, 4, 8 and
+16 s): when PostgreSQL restarts or an administrator ends the sessions
+(pg_terminate_backend), every idle connection of the pool is broken and a
+request goes through them one by one until the pool's 30 s are up, then
+fails with HTTP 503 (or "no database" at login).  Tryton has no setting for
+this, so OSSIS gives trytond a pool that, as soon as it finds one broken
+connection, replaces all the idle ones at once: the next request gets a
+new connection.
+
+install() must run after trytond has read its configuration and before it
+connects to a database: ``python -m ossis.run`` (what the ossis command
+runs) and ``ossis.wsgi:app`` call it.
+"""
+import logging
+
+import psycopg
+import psycopg_pool
+
+logger = logging.getLogger(__name__)
+
+
+class ConnectionPool(psycopg_pool.ConnectionPool):
+    "psycopg's pool that renews its idle connections when one is broken"
+
+    def __init__(self, *args, check=None, **kwargs):
+        super().__init__(*args, check=self.check_or_renew, **kwargs)
+
+    def check_or_renew(self, connection):
+        try:
+            self.check_connection(connection)
+        except psycopg.OperationalError:
+            # What broke this connection (a restart of PostgreSQL, the
+            # sessions ended by an administrator) broke the idle ones too
+            logger.warning(
+                "connection to %r broken, renewing the idle connections",
+                self.name)
+            self.drain()
+            raise
+
+
+def install():
+    "Make trytond's PostgreSQL backend use the pool of OSSIS"
+    from trytond import backend
+    if backend.name != 'postgresql':
+        return
+    from trytond.backend.postgresql import database
+    database.ConnectionPool = ConnectionPool
