@@ -2,9 +2,13 @@
 # this repository contains the full copyright notices and license terms.
 """Anyone checks on the citizen portal that a municipality issued an output
 document, with the verification code printed on it, over HTTP"""
+import hashlib
+
 import pytest
 from portal import Visitor
 from portal_staff import APP, TO_DELIVERY, carry, file_application
+
+from ossis_client import Error
 
 ISSUE = TO_DELIVERY[:TO_DELIVERY.index('issue') + 1]
 
@@ -70,6 +74,32 @@ def test_verify_typed_code(visitor, issued):
     page = visitor.submit(
         form, {'code': issued['code'].replace('-', '').lower()})
     check_document(page, issued)
+
+
+def test_issued_file_cannot_be_rewritten(visitor, users, issued):
+    """The page shows the fingerprint of the file issued; the desk cannot
+    rewrite the decision and a reprint is that very file"""
+    national, front = users['national.admin'], users['elbasan.front']
+    app_id = issued['id']
+    _, issued_file, _ = front.report('ossis.application.output', [app_id])
+    digest = hashlib.sha256(issued_file).hexdigest()
+    page = visitor.get(f"/verify/{issued['code']}", lang='en')
+    main, = page.html.cssselect('main')
+    assert "Fingerprint of the file (SHA-256)" in main.text_content()
+    assert digest in [dd.text_content() for dd in main.cssselect('dl dd')]
+
+    fields = ['decision_text', 'fee_state', 'output_sha256']
+    before, = national.read(APP, [app_id], fields)
+    for values in [{'decision_text': "Approved in full"},
+            {'fee_state': 'exempted', 'fee_exemption_reason': "Approved"}]:
+        with pytest.raises(Error) as info:
+            front.write(APP, [app_id], values)
+        assert "is decided" in info.value.message
+    assert national.read(APP, [app_id], fields) == [before]
+    assert before['output_sha256'] == digest
+    _, reprint, _ = front.report(
+        'ossis.application.output', [app_id], {'language': 'sq'})
+    assert reprint == issued_file
 
 
 def test_unknown_codes_same_answer(visitor, issued):

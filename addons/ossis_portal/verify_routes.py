@@ -39,6 +39,8 @@ def document(portal, application):
         'decision': application.decision,
         'number': application.number,
         'valid': application.state in ISSUED,
+        # Whoever holds the file checks it is the one issued
+        'sha256': application.output_sha256,
         }
 
 
