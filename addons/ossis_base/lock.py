@@ -86,10 +86,23 @@ def _try_lock(table, ids, nowait):
         return False
     cursor.execute('SET LOCAL lock_timeout TO DEFAULT')
     cursor.execute('RELEASE SAVEPOINT ossis_lock')
+    _locked(table, ids)
+    return True
+
+
+def _take_write_lock(table, ids):
+    """Take SQLite's write lock by writing the rows: the reads that follow
+    see what the other writers committed, and none writes until the end"""
+    cursor = Transaction().connection.cursor()
+    cursor.execute(*table.update(
+            [table.id], [table.id], where=_in(table, ids)))
+    _locked(table, ids)
+
+
+def _locked(table, ids):
     # Tell trytond, so that its own lock of these rows (as
     # ir.sequence.strict does) does not start the request again
     Transaction()._locked_records[table._name].update(ids)
-    return True
 
 
 class _WaitForRows(TransactionError):
@@ -132,17 +145,18 @@ def lock_for_update(records):
 
     When another transaction holds them or changed them since this one
     began, the request starts again (as trytond does) once they are free;
-    after lock_timeout seconds, the user is told to try again.  Returns
-    False on a database without row locks (SQLite, which runs one writer at
-    a time)."""
-    if not records or not _has_row_locks():
-        return False
+    after lock_timeout seconds, the user is told to try again.  On SQLite,
+    which runs one writer at a time, it takes the database's write lock
+    before the rows are read."""
+    if not records:
+        return
     Model_ = records[0].__class__
     table = Model_.__table__()
     ids = sorted({r.id for r in records})
-    if not _try_lock(table, ids, nowait=True):
+    if not _has_row_locks():
+        _take_write_lock(table, ids)
+    elif not _try_lock(table, ids, nowait=True):
         raise _WaitForRows(table, ids)
-    return True
 
 
 class _Restart(TransactionError):
@@ -161,18 +175,10 @@ def restart_on_conflict():
     """Start the request again when the block creates what another
     transaction created since this one began (a unique constraint), so that
     the request finds it instead of failing"""
-    if not _has_row_locks():
-        # SQLite runs one writer at a time
-        yield
-        return
-    cursor = Transaction().connection.cursor()
-    cursor.execute('SAVEPOINT ossis_create')
     try:
         yield
     except (SQLConstraintError, backend.DatabaseIntegrityError):
-        cursor.execute('ROLLBACK TO SAVEPOINT ossis_create')
         raise _Restart()
-    cursor.execute('RELEASE SAVEPOINT ossis_create')
 
 
 def _value(value):
@@ -200,10 +206,7 @@ def lock_unchanged(records, names):
         if not _try_lock(table, ids, nowait=False):
             return list(records)
     else:
-        # Writing the rows takes SQLite's write lock, held until the end
-        cursor = transaction.connection.cursor()
-        cursor.execute(*table.update(
-                [table.id], [table.id], where=_in(table, ids)))
+        _take_write_lock(table, ids)
     with without_check_access():
         current = {row['id']: row
             for row in Model_.read(ids, names + ['_timestamp'])}
