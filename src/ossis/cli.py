@@ -81,10 +81,12 @@ def build_parser():
 
     cron = commands.add_parser('cron', help="run the scheduled jobs")
     add_database(cron)
+    add_processes(cron)
     cron.set_defaults(func=command_cron)
 
     worker = commands.add_parser('worker', help="run the task queue worker")
     add_database(worker)
+    add_processes(worker)
     worker.set_defaults(func=command_worker)
 
     modules = commands.add_parser('modules', help="list the OSSIS modules")
@@ -202,6 +204,12 @@ def add_language(parser):
     parser.add_argument(
         '-l', '--language', default='en', choices=['en', 'sq'],
         help="language of the messages (default: %(default)s)")
+
+
+def add_processes(parser):
+    parser.add_argument(
+        '-n', '--processes', type=int, metavar='N',
+        help="number of processes that run the jobs (default: one per CPU)")
 
 
 def add_database(parser):
@@ -404,12 +412,18 @@ def command_serve(options):
 
 def command_cron(options):
     return trytond_command(
-        'trytond.cli.cron', '-d', options.database, options=options)
+        'trytond.cli.cron', '-d', options.database, *processes(options),
+        options=options)
 
 
 def command_worker(options):
     return trytond_command(
-        'trytond.cli.worker', '-d', options.database, options=options)
+        'trytond.cli.worker', '-d', options.database, *processes(options),
+        options=options)
+
+
+def processes(options):
+    return ['-n', str(options.processes)] if options.processes else []
 
 
 def command_modules(options):
