@@ -213,7 +213,8 @@ def lock_unchanged(records, names):
     changed = []
     for record in records:
         row = current[record.id]
-        timestamp = transaction.timestamp.get(
+        # A wizard's transaction carries no timestamps
+        timestamp = (transaction.timestamp or {}).get(
             f'{Model_.__name__},{record.id}')
         if ([row[n] for n in names] != seen[record.id]
                 or (timestamp is not None
