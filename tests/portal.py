@@ -12,10 +12,10 @@ from dataclasses import dataclass
 
 import lxml.html
 from PIL import Image
+from trytond.modules.ossis_application.tests.files import pdf
 
 # A small valid PDF, and a PNG image, as applicants upload them
-PDF = (b'%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n'
-    b'<< /Root 1 0 R >>\n%%EOF\n')
+PDF = pdf()
 
 
 def png():

@@ -10,8 +10,9 @@ Content-Security-Policy."""
 import re
 
 from portal_staff import APP, carry, file_application, request_information
+from trytond.modules.ossis_application.tests.files import pdf
 
-PDF = b'%PDF-1.4\n% the answer of the applicant\n%%EOF\n'
+PDF = pdf("The answer of the applicant")
 
 
 def test_track_answer_and_feedback(ossis_server, users, page):

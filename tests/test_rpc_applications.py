@@ -18,6 +18,8 @@ import uuid
 
 import pytest
 from ossis_testserver import DEMO_PASSWORD
+from trytond.modules.ossis_application.tests.files import (
+    PDF_HTML, pdf, pdf_open_javascript)
 from trytond.modules.ossis_base.identifier import check_letter
 
 from ossis_client import AccessDenied, Error
@@ -28,7 +30,7 @@ APP = 'ossis.application'
 SERVICE = 'URB-01'
 # A service of another back office unit (agriculture)
 OTHER_SERVICE = 'AGR-02'
-PDF = b'%PDF-1.4\n% plan of the works\n%%EOF\n'
+PDF = pdf("Plan of the works")
 STAFF_NAMES = ["Dritan Shehu", "Elona Basha", "Arta Hoxha"]
 INTERNAL_COMMENT = "Internal: the designer's licence looks expired"
 
@@ -482,3 +484,53 @@ def json_rpc(url, session, method, params):
         answer = json.loads(response.read())
     assert 'error' not in answer or answer['error'] is None, answer
     return answer['result']
+
+
+def json_rpc_error(url, session, method, params):
+    "Return the error of the call, or None"
+    request = urllib.request.Request(url, data=json.dumps({
+                'id': 1, 'method': method, 'params': params}).encode(),
+        headers={'Content-Type': 'application/json',
+            'Authorization': session})
+    with urllib.request.urlopen(request, timeout=60) as response:
+        return json.loads(response.read()).get('error')
+
+
+def test_attachments_checked(ossis_server, system, national, checklists):
+    """Attachments are checked as on the portal: by their content, their
+    size, what a PDF would run and their name; the error is the
+    municipality's, never the database's, and nothing is stored"""
+    url = f'{ossis_server.url}/{ossis_server.database}/rpc/'
+    user_id, token = json_rpc(url, None, 'common.db.login', [
+            'elbasan.system', {'password': DEMO_PASSWORD}, 'en'])[:2]
+    session = 'Session ' + base64.b64encode(
+        f'elbasan.system:{user_id}:{token}'.encode()).decode()
+    context = {'company': system.context['company'], 'language': 'en'}
+    exe = b'MZ\x90\x00\x03\x00\x00\x00' + b'\x00' * 120
+    cases = [
+        ('page.pdf', PDF_HTML, 'not a PDF'),
+        ('page.html', b'<html><script>alert(1)</script></html>', 'not a'),
+        ('setup.exe', exe, 'not a PDF'),
+        ('big.pdf', PDF + b'0' * (10 * 1024 * 1024), 'larger than'),
+        ('script.pdf', pdf_open_javascript(), 'active content'),
+        ('plan\x00.pdf', PDF, 'file name'),
+        ('plan\x1b[2J.pdf', PDF, 'file name'),
+        ('../../plan.pdf', PDF, 'file name'),
+        ('p' * 300 + '.pdf', PDF, 'file name'),
+        ]
+    try:
+        for name, data, word in cases:
+            before = counts(national)
+            values = filing(checklists)
+            values['attachments'][0].update(
+                name=name, data=base64.b64encode(data).decode('ascii'))
+            error = json_rpc_error(url, session,
+                f'model.{APP}.submit_external', [values, context])
+            assert error, name[:20]
+            text = str(error)
+            assert word in text, (name[:20], text[:300])
+            for leak in ['psycopg', 'sqlite', 'NUL', 'Traceback']:
+                assert leak not in text, (name[:20], text[:300])
+            assert counts(national) == before, name[:20]
+    finally:
+        json_rpc(url, session, 'common.db.logout', [])

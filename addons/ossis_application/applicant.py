@@ -19,12 +19,45 @@ GENDERS = [
     ('female', "Female"),
     ('male', "Male"),
     ]
-# Deliverability is only known by sending; this catches typing mistakes
-EMAIL_PATTERN = re.compile(r'^[^@\s]+@[^@\s]+\.[^@\s.]+$')
 LANGUAGES = [
     ('sq', "Albanian"),
     ('en', "English"),
     ]
+
+
+# An address as mail servers take it (RFC 5321): a dot-atom before the @,
+# host names of letters, digits and hyphens after it.  Quotes, comments,
+# brackets, display names and IP addresses are refused: they are how markup
+# or other recipients get into a page or an email.
+LOCAL_PART = re.compile(
+    r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$")
+DOMAIN_LABEL = re.compile(r'^(?!-)[a-z0-9-]{1,63}(?<!-)$')
+# Domains that never receive mail (RFC 2606, RFC 6761)
+RESERVED_DOMAINS = {'localhost', 'local', 'invalid', 'test', 'example'}
+
+
+def email_address(value):
+    """Return the email address normalised in lower case, with its domain
+    in ASCII, or None when the value is not one plain address
+
+    Deliverability is only known by sending: the domain is not looked up,
+    so that a form does not wait on the DNS."""
+    if not isinstance(value, str):
+        return None
+    local, at, domain = value.strip().rpartition('@')
+    if not at or len(local) > 64 or not LOCAL_PART.match(local):
+        return None
+    try:
+        domain = domain.encode('idna').decode('ascii').lower()
+    except UnicodeError:
+        return None
+    labels = domain.split('.')
+    if (len(labels) < 2 or len(domain) > 253
+            or not all(DOMAIN_LABEL.match(label) for label in labels)
+            or labels[-1].isdigit()
+            or labels[-1] in RESERVED_DOMAINS):
+        return None
+    return f'{local}@{domain}'.lower()
 
 
 class Applicant(LGUOwnedMixin, DeactivableMixin, ModelSQL, ModelView):
@@ -112,8 +145,9 @@ class Applicant(LGUOwnedMixin, DeactivableMixin, ModelSQL, ModelView):
         values = super().preprocess_values(mode, values)
         if values.get('identifier'):
             values['identifier'] = identifier.compact(values['identifier'])
-        if values.get('email'):
-            values['email'] = values['email'].strip().lower()
+        if isinstance(values.get('email'), str):
+            values['email'] = (
+                email_address(values['email']) or values['email'].strip())
         return values
 
     @classmethod
@@ -139,7 +173,7 @@ class Applicant(LGUOwnedMixin, DeactivableMixin, ModelSQL, ModelView):
         if field_names and 'email' not in field_names:
             return
         for applicant in applicants:
-            if applicant.email and not EMAIL_PATTERN.match(applicant.email):
+            if applicant.email and not email_address(applicant.email):
                 raise ApplicantValidationError(gettext(
                         'ossis_application.msg_applicant_email_invalid',
                         email=applicant.email))

@@ -47,3 +47,7 @@ class WorkflowMigrationError(UserError):
 
 class WorkflowMigrationAccessError(AccessError):
     pass
+
+
+class UploadError(UserError):
+    "A file sent by an applicant that is not accepted"

@@ -12,6 +12,8 @@ import binascii
 from trytond.i18n import gettext
 from trytond.modules.ossis_application.exceptions import (
     ApplicantValidationError, ApplicationAccessError)
+from trytond.modules.ossis_application.upload import (
+    check_file, check_file_name)
 from trytond.modules.ossis_base import identifier
 from trytond.pool import Pool, PoolMeta
 from trytond.rpc import RPC
@@ -176,7 +178,8 @@ class Application(metaclass=PoolMeta):
 
     @classmethod
     def _external_attachments(cls, attachments):
-        "Return the name, the data and the document type code of each file"
+        """Return the name, the data and the document type code of each
+        file, checked as the files sent from the portal"""
         result = []
         for attachment in attachments or []:
             if not isinstance(attachment, dict):
@@ -190,10 +193,13 @@ class Application(metaclass=PoolMeta):
                     raise ValueError
             except (ValueError, binascii.Error):
                 data = None
+            if isinstance(name, str) and name:
+                check_file_name(name)
             if not name or not isinstance(name, str) or not data:
                 raise ExternalApplicationError(gettext(
                         'ossis_application_external.msg_external_attachment_invalid',
-                        name=name or ''))
+                        name=name if isinstance(name, str) else ''))
+            check_file(name, data)
             result.append((name, data, attachment.get('document_type')))
         return result
 

@@ -6,6 +6,7 @@ import logging
 import trytond.config as config
 from trytond.i18n import gettext
 from trytond.model import Index, Model, ModelSQL, ModelView, fields
+from trytond.modules.ossis_application.applicant import email_address
 from trytond.modules.ossis_base.model import LGUOwnedMixin
 from trytond.pool import Pool
 from trytond.pyson import Eval
@@ -145,7 +146,8 @@ class Notification(LGUOwnedMixin, ModelSQL, ModelView):
         origin = str(application) if isinstance(application, Model) else None
         values_list, seen = [], set()
         for person in template.recipients(application):
-            email = (person.email or '').strip().lower() or None
+            # An address stored before it was checked is not mailed
+            email = email_address(person.email)
             number = channel.sms_number(person.phone)
             if (email, number) == (None, None):
                 continue

@@ -2,15 +2,17 @@
 # this repository contains the full copyright notices and license terms.
 import base64
 
-from trytond.model.exceptions import AccessError
+from trytond.model.exceptions import AccessError, ValidationError
 from trytond.modules.ossis_application.exceptions import (
-    ApplicantValidationError, ApplicationAccessError)
-from trytond.modules.ossis_application.tests import scenario
+    ApplicantValidationError, ApplicationAccessError, UploadError)
+from trytond.modules.ossis_application.tests import files, scenario
 from trytond.modules.ossis_application_external.exceptions import (
     ExternalApplicationError)
 from trytond.modules.ossis_base.tests.test_module import as_user
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
+
+PDF = files.pdf()
 
 
 def external_user(login, company):
@@ -43,7 +45,7 @@ def filing(setup, code='TAX-05', serial=1, **values):
             {'document_type': c, 'status': 'received'} for c in codes[1:]])
     values.setdefault('attachments', [{
                 'name': 'request.pdf',
-                'data': base64.b64encode(b'%PDF-1.4\n').decode(),
+                'data': base64.b64encode(PDF).decode(),
                 'document_type': codes[0],
                 }] if codes else [])
     if offer.fee:
@@ -86,7 +88,7 @@ class ApplicationExternalTestCase(ModuleTestCase):
         attachment, = Attachment.search([
                 ('resource', '=', str(application)),
                 ])
-        self.assertEqual(attachment.data, b'%PDF-1.4\n')
+        self.assertEqual(attachment.data, PDF)
         with as_user(system):
             status, = Application.get_status([result['number']])
         self.assertEqual(status['state'], 'submitted')
@@ -122,6 +124,64 @@ class ApplicationExternalTestCase(ModuleTestCase):
                     self.submit_external(system, values)
                 self.assertFalse(Application.search([]))
                 self.assertFalse(Applicant.search([]))
+
+    @with_transaction()
+    def test_attachments_checked(self):
+        "Test attachments are checked as the files of the portal"
+        pool = Pool()
+        Application = pool.get('ossis.application')
+        Applicant = pool.get('ossis.applicant')
+        Attachment = pool.get('ir.attachment')
+        setup = scenario.municipality('elbasan')
+        system = external_user('elbasan.system', setup.company)
+        before = Attachment.search_count([])
+
+        def attachment(name, data):
+            values = filing(setup)
+            values['attachments'][0].update(
+                name=name, data=base64.b64encode(data).decode())
+            return values
+        exe = b'MZ\x90\x00\x03\x00\x00\x00' + b'\x00' * 120
+        for values in [
+                attachment('page.pdf', files.PDF_HTML),
+                attachment('page.html', b'<html><script>x()</script>'),
+                attachment('setup.exe', exe),
+                attachment('big.pdf', PDF + b'0' * (10 * 1024 * 1024)),
+                attachment('script.pdf', files.pdf_open_javascript()),
+                attachment('embedded.pdf', files.pdf_embedded_file()),
+                attachment('a\x00.pdf', PDF),
+                attachment('a\x1b[2J.pdf', PDF),
+                attachment('../../etc/passwd.pdf', PDF),
+                attachment('C:\\x\\a.pdf', PDF),
+                attachment('x' * 300 + '.pdf', PDF),
+                ]:
+            name = values['attachments'][0]['name']
+            with self.subTest(name=name[:20]):
+                with self.assertRaises(UploadError) as context:
+                    self.submit_external(system, values)
+                self.assertNotIn('\x00', context.exception.message)
+                self.assertFalse(Application.search([]))
+                self.assertFalse(Applicant.search([]))
+                self.assertEqual(Attachment.search_count([]), before)
+
+    @with_transaction()
+    def test_applicant_email_checked(self):
+        "Test a system cannot give an address that injects markup"
+        pool = Pool()
+        Application = pool.get('ossis.application')
+        setup = scenario.municipality('elbasan')
+        system = external_user('elbasan.system', setup.company)
+        for serial, email in enumerate([
+                    'a@b.c"><script>alert(1)</script>',
+                    '<x@evil.example>'], 3):
+            with self.subTest(email=email):
+                with self.assertRaises(ValidationError):
+                    self.submit_external(system, filing(setup, applicant={
+                                'name': "Arta", 'email': email,
+                                'identifier': scenario.valid_identifier(
+                                    serial),
+                                }))
+                self.assertFalse(Application.search([]))
 
     @with_transaction()
     def test_channel_of_other_systems(self):
