@@ -15,6 +15,8 @@ import uuid
 
 import pytest
 from portal import PDF, Visitor, png
+from trytond.modules.ossis_application.tests.files import (
+    PDF_HTML, pdf_embedded_file, pdf_open_javascript)
 from trytond.modules.ossis_base.identifier import check_letter
 
 COUNTED = [
@@ -481,3 +483,92 @@ def test_resume_rate_limited(ossis_server, offer, counts):
     # Other networks are not blocked
     other = Visitor(ossis_server, forwarded_for='198.51.100.7')
     assert other.get(f'/elbasan/resume/{uuid.uuid4().hex}').status == 404
+
+
+# Addresses that would inject markup into a page or another recipient into
+# an email
+BAD_EMAILS = [
+    'a@b.c"><script>alert(1)</script>',
+    '<x@evil.example>',
+    'Arta <x@evil.example>',
+    'arta@example.al,x@evil.example',
+    ]
+
+
+def test_email_addresses_checked(visitor, offer, counts, mailbox):
+    "Test an address that is not one plain address is refused, unsent"
+    for email in BAD_EMAILS:
+        for button in ['review', 'save']:
+            before = counts()
+            result = fill(visitor, offer, valid_values(email=email),
+                button=button)
+            assert result.status == 400, (email, button)
+            element, = result.html.cssselect('#email')
+            assert element.get('aria-invalid') == 'true', email
+            assert '<script>' not in result.text
+            assert counts() == before, (email, button)
+    assert not mailbox.received('x@evil.example')
+    assert not any('script' in ''.join(to) for to, _ in mailbox.messages)
+
+
+def test_pdf_checked(visitor, offer, counts):
+    "Test a PDF that is a web page or that runs something is refused"
+    page = visitor.get(apply_path(offer))
+    fields = file_fields(page)
+    for name, data, message in [
+            ('page.pdf', PDF_HTML, 'not a PDF, JPEG or PNG'),
+            ('script.pdf', pdf_open_javascript(), 'active content'),
+            ('setup.pdf', pdf_embedded_file(), 'active content'),
+            ]:
+        for button in ['review', 'save']:
+            before = counts()
+            result = visitor.submit(page, valid_values(),
+                files={fields[0]: (name, data)}, button={'action': button})
+            assert result.status == 400, (name, button)
+            error, = result.html.cssselect(f'#{fields[0]}-error')
+            assert message in error.text_content(), name
+            assert counts() == before, (name, button)
+
+
+def saved_text(page):
+    "The text of the page that tells the link was sent"
+    main, = page.html.cssselect('main')
+    return ' '.join(main.text_content().split())
+
+
+def test_resume_emails_throttled(ossis_server, offer, mailbox):
+    """Test one client cannot send the municipality's emails to an address
+    again and again, nor to many addresses; it is told the same"""
+    # A network of its own: its counts last for the rest of the session
+    network = '203.0.113.77'
+    victim = new_email()
+    pages = []
+    for _ in range(5):
+        visitor = Visitor(ossis_server, forwarded_for=network)
+        visitor.get('/', lang='en')
+        pages.append(fill(visitor, offer, {'email': victim}, button='save',
+                files={}))
+    assert {p.status for p in pages} == {200}
+    assert all(p.url.endswith('/apply/saved') for p in pages)
+    assert len({saved_text(p) for p in pages}) == 1
+    # The emails are sent before the page answers; wait for a fourth
+    assert len(mailbox.wait(victim, count=4, timeout=3)) == 3
+
+    # Other addresses from the same network: 10 emails in all
+    others = [new_email() for _ in range(8)]
+    for email in others:
+        visitor = Visitor(ossis_server, forwarded_for=network)
+        visitor.get('/', lang='en')
+        page = fill(visitor, offer, {'email': email}, button='save',
+            files={})
+        assert page.status == 200
+        assert saved_text(page) == saved_text(pages[0])
+    assert sum(len(mailbox.received(e)) for e in others) == 10 - 5
+
+    # Another network still gets its link
+    email = new_email()
+    visitor = Visitor(ossis_server, forwarded_for='203.0.113.78')
+    visitor.get('/', lang='en')
+    assert fill(visitor, offer, {'email': email}, button='save',
+        files={}).status == 200
+    assert len(mailbox.wait(email)) == 1

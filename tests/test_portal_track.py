@@ -8,14 +8,17 @@ information, withdraws, gives feedback.  Every bad input is refused with a
 friendly page and stores nothing."""
 import datetime as dt
 import re
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from portal import Visitor, png
 from portal_staff import (
     APP, carry, counts, file_application, request_information)
+from trytond.modules.ossis_application.tests.files import pdf
 
-PDF = b'%PDF-1.4\n% the missing document\n%%EOF\n'
+PDF = pdf("The missing document")
 PNG = png()
 # The applications of the demo that a test took
 TAKEN = set()
@@ -421,6 +424,37 @@ def test_rate_limit(ossis_server, users):
     assert re.search(r'<h1>', page.text)
     # Other clients are not blocked
     assert opened(Visitor(ossis_server), application).status == 200
+
+
+def test_rate_limit_parallel(ossis_server, users):
+    """Parallel lookups from one network cannot pass the limit: each is
+    counted before it is made"""
+    application = file_application(users)
+    tries, limit = 40, 10
+    guessers = [Visitor(ossis_server, forwarded_for='198.51.100.66')
+        for _ in range(tries)]
+    forms = [g.get('/track', lang='en') for g in guessers]
+    start = threading.Barrier(tries, timeout=60)
+
+    def guess(index):
+        start.wait()
+        page = guessers[index].submit(forms[index], {
+                'number': application['number'], 'code': 'ZZZZZ' * 4})
+        return page.status
+
+    started = time.monotonic()
+    with ThreadPoolExecutor(max_workers=tries) as executor:
+        statuses = list(executor.map(guess, range(tries), timeout=120))
+    elapsed = time.monotonic() - started
+    through = statuses.count(400)
+    print(f"{tries} parallel tries: {through} looked up, "
+        f"{statuses.count(429)} refused, in {elapsed:.1f}s")
+    assert set(statuses) <= {400, 429}, statuses
+    assert 1 <= through <= limit, statuses
+    # The network stays refused, even with the right code
+    page = track(guessers[0], application['number'],
+        application['tracking_code'])
+    assert page.status == 429
 
 
 def test_message_of_the_request(visitor, users, mailbox):

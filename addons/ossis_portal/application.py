@@ -1,10 +1,9 @@
 # This file is part of OSSIS.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
 from trytond.i18n import gettext
+from trytond.modules.ossis_application.upload import EXTENSIONS
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
-
-from .upload import EXTENSIONS
 
 
 class Application(metaclass=PoolMeta):

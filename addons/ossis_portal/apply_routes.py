@@ -13,14 +13,17 @@ from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response
 
 from trytond import config
-from trytond.modules.ossis_base import identifier
+from trytond.exceptions import UserError
+from trytond.modules.ossis_application.applicant import email_address
 from trytond.modules.ossis_application.exceptions import (
     ApplicantValidationError)
+from trytond.modules.ossis_application.upload import max_file_size
+from trytond.modules.ossis_base import identifier
 from trytond.sendmail import sendmail_transactional
 
 from .catalogue_routes import offers
 from .exceptions import PortalError
-from .upload import file_name, file_type, max_file_size
+from .upload import read_upload
 from .web import PortalRequestError, route
 
 # A whole request: the files of a long checklist with the form
@@ -158,7 +161,7 @@ class Form:
 
     def read_email(self, value):
         Applicant = self.portal.pool.get('ossis.applicant')
-        value = value.lower()
+        value = email_address(value) or value.lower()
         self.applicant['email'] = value
         if not value:
             # The confirmation and the resume link are sent there
@@ -199,24 +202,17 @@ class Form:
 
     def read_files(self, final):
         files = self.portal.request.files
-        limit = max_file_size()
         kept = self.files
         for document in self.offer.service.documents:
             field = f'document_{document.id}'
             upload = files.get(field)
             if upload and upload.filename:
-                data = upload.read(limit + 1)
-                if len(data) > limit:
-                    self.error(field, 'apply_file_too_large',
-                        size=self.portal.format_number(
-                            limit / 1024 / 1024, 0))
-                elif not data:
-                    self.error(field, 'apply_file_empty')
-                elif not file_type(data):
-                    self.error(field, 'apply_file_type')
+                try:
+                    name, data, _ = read_upload(upload)
+                except UserError as exception:
+                    self.errors.setdefault(field, exception.message)
                 else:
-                    self.uploads.append(
-                        (document, file_name(upload.filename), data))
+                    self.uploads.append((document, name, data))
             elif (final and document.requirement == 'mandatory'
                     and document.id not in kept):
                 self.error(field, 'apply_document_required',
@@ -294,10 +290,14 @@ def apply(portal, lgu, code):
 
 
 def save_for_later(portal, offer, draft):
-    "Give the draft a resume link and send it to the applicant"
+    """Give the draft a resume link and send it to the applicant, unless
+    the client or the address had too many of them lately: the visitor is
+    told the same, so that nobody learns what is throttled"""
     Draft = portal.pool.get('ossis.portal.draft')
     token = Draft.save_for_later([draft])[draft]
     email = draft.values['applicant']['email']
+    if not may_send_draft_email(portal, email):
+        return
     municipality = municipality_name(portal)
     url = (portal.request.host_url.rstrip('/')
         + portal.lgu_url('resume', token))
@@ -311,6 +311,14 @@ def save_for_later(portal, offer, draft):
             service=offer.service.name, url=url,
             date=portal.format_date(Draft(draft.id).expires_at)))
     sendmail_transactional(message['From'], [email], message)
+
+
+def may_send_draft_email(portal, email):
+    "Count the email for the client network and the address"
+    Attempt = portal.pool.get('ossis.portal.attempt')
+    return (Attempt.reserve('draft_email_network',
+            Attempt.network_key(portal.request.remote_addr))
+        and Attempt.reserve('draft_email_address', Attempt.key(email)))
 
 
 def municipality_name(portal):
@@ -421,14 +429,14 @@ def resume(portal, lgu, token):
     Draft = pool.get('ossis.portal.draft')
     company = portal.set_lgu(lgu)
     portal.private = True
-    address = portal.request.remote_addr
-    if Attempt.blocked('resume', address):
+    key = Attempt.network_key(portal.request.remote_addr)
+    if not Attempt.reserve('resume', key):
         return portal.error(429, portal.gettext('resume_blocked'))
     draft = Draft.find(company, token)
     if not draft or not draft.lgu_service.online:
-        # Stored: the page is answered, not raised, so the attempt counts
-        Attempt.add('resume', address)
+        # Answered, not raised, so that the attempt stays counted
         return portal.error(404, portal.gettext('resume_unknown'))
+    Attempt.release('resume', key)
     portal.session['draft'] = draft.id
     return portal.redirect(portal.lgu_url(
             'services', draft.lgu_service.service_code, 'apply'))

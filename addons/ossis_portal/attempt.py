@@ -1,20 +1,47 @@
 # This file is part of OSSIS.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
-"""Failed lookups of the portal, counted per client network to slow down
-anyone who guesses tracking or verification codes"""
+"""What the portal counts to slow down abuse: the lookups of tracking,
+verification and resume codes per client network, and the emails of saved
+drafts per client network and per address
+
+An attempt is counted and checked against the limit in one SQL statement
+before it is made, so that parallel requests cannot all pass the check
+before any of them is counted.  The counters live in the database: every
+server process shares them."""
 import datetime as dt
 import hashlib
 import ipaddress
+from contextlib import nullcontext
 
-from trytond import config
-from trytond.model import Index, ModelSQL, fields
+from sql import Conflict
+from sql.conditionals import Case
+
+from trytond import backend, config
+from trytond.model import Index, ModelSQL, Unique, fields
 from trytond.transaction import Transaction
 
 KINDS = [
     ('tracking', "Tracking"),
     ('verification', "Verification"),
     ('resume', "Resume"),
+    ('draft_email_network', "Resume Link Email by Network"),
+    ('draft_email_address', "Resume Link Email by Address"),
     ]
+# The options of [ossis_portal] that limit each kind: the attempts allowed
+# and the window in seconds, with their defaults
+LOOKUPS = (('max_attempts', 10), ('attempt_window', 15 * 60))
+LIMITS = {
+    'tracking': LOOKUPS,
+    'verification': LOOKUPS,
+    'resume': LOOKUPS,
+    'draft_email_network': (
+        ('draft_emails_per_network', 10), ('draft_email_window', 60 * 60)),
+    'draft_email_address': (
+        ('draft_emails_per_address', 3), ('draft_email_window', 60 * 60)),
+    }
+
+
+POSTGRESQL = backend.name == 'postgresql'
 
 
 def client_network(address):
@@ -29,63 +56,135 @@ def client_network(address):
 
 
 class Attempt(ModelSQL):
-    "Portal Failed Attempt"
+    "Portal Attempts"
     __name__ = 'ossis.portal.attempt'
-    __string__ = "Portal Failed Attempt"
+    __string__ = "Portal Attempts"
 
     kind = fields.Selection(KINDS, "Kind", required=True)
-    network = fields.Char(
-        "Network", required=True,
-        help="A hash of the client's network: the address is not kept.")
+    subject = fields.Char(
+        "Subject", required=True,
+        help="A hash of the client's network or of the email address: "
+        "neither is kept.")
+    attempts = fields.Integer("Attempts", required=True)
+    started_at = fields.Timestamp(
+        "Started At", required=True,
+        help="When the window in which the attempts are counted started.")
 
     @classmethod
     def __setup__(cls):
         super().__setup__()
         table = cls.__table__()
+        cls._sql_constraints += [
+            ('kind_subject_unique', Unique(table, table.kind, table.subject),
+                'ossis_portal.msg_attempt_unique'),
+            ]
         cls._sql_indexes.add(Index(
-                table,
-                (table.network, Index.Equality(cardinality='high')),
-                (table.kind, Index.Equality()),
-                (table.create_date, Index.Range())))
+                table, (table.started_at, Index.Range())))
+
+    @classmethod
+    def __register__(cls, module):
+        table_h = cls.__table_handler__(module)
+        if table_h.column_exist('network'):
+            # The rows of failures became one counter per subject: the old
+            # rows only counted the last minutes
+            cursor = Transaction().connection.cursor()
+            cursor.execute(*cls.__table__().delete())
+            table_h.drop_column('network')
+        super().__register__(module)
 
     @staticmethod
-    def _network_key(address):
+    def key(text):
+        "Return the hash that stands for a network or an address"
         # The address of a citizen is personal data: keep only a hash
         secret = config.get('ossis_portal', 'secret', default='')
-        return hashlib.sha256(
-            (secret + client_network(address)).encode()).hexdigest()
+        return hashlib.sha256((secret + text).encode()).hexdigest()
+
+    @classmethod
+    def network_key(cls, address):
+        return cls.key(client_network(address))
 
     @staticmethod
-    def window():
+    def maximum(kind):
+        (option, default), _ = LIMITS[kind]
+        return config.getint('ossis_portal', option, default=default)
+
+    @staticmethod
+    def window(kind):
+        _, (option, default) = LIMITS[kind]
         return dt.timedelta(seconds=config.getint(
-                'ossis_portal', 'attempt_window', default=15 * 60))
+                'ossis_portal', option, default=default))
+
+    @classmethod
+    def reserve(cls, kind, key):
+        """Count one more attempt of the kind for the key and tell whether
+        it is within the limit; a refused attempt counts too"""
+        with cls._counting():
+            cls._purge()
+            return cls._increment(kind, key) <= cls.maximum(kind)
+
+    @classmethod
+    def release(cls, kind, key):
+        "Give back an attempt that succeeded: only failures count"
+        table = cls.__table__()
+        with cls._counting():
+            cursor = Transaction().connection.cursor()
+            cursor.execute(*table.update(
+                    [table.attempts], [table.attempts - 1],
+                    where=(table.kind == kind) & (table.subject == key)
+                    & (table.attempts > 0)))
+
+    @classmethod
+    def count(cls, kind, key):
+        "Return the attempts of the kind counted for the key in its window"
+        table = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*table.select(table.attempts, where=(
+                    (table.kind == kind) & (table.subject == key)
+                    & (table.started_at
+                        >= dt.datetime.now() - cls.window(kind)))))
+        row = cursor.fetchone()
+        return row[0] if row else 0
 
     @staticmethod
-    def maximum():
-        return config.getint('ossis_portal', 'max_attempts', default=10)
+    def _counting():
+        """Return the transaction that counts: on PostgreSQL a transaction
+        of its own, committed by each statement, so that the count holds
+        whatever the request does and other requests wait for the row, not
+        for the request; SQLite writes one transaction at a time, so the
+        request's own"""
+        if POSTGRESQL:
+            return Transaction().new_transaction(autocommit=True)
+        return nullcontext()
+
+    @classmethod
+    def _increment(cls, kind, key):
+        "Count the attempt and return the attempts in the window"
+        table = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        now = dt.datetime.now()
+        expired = table.started_at < now - cls.window(kind)
+        cursor.execute(*table.insert(
+                [table.kind, table.subject, table.attempts, table.started_at,
+                    table.create_uid, table.create_date],
+                [[kind, key, 1, now, 0, now]],
+                on_conflict=Conflict(
+                    table, indexed_columns=[table.kind, table.subject],
+                    columns=[table.attempts, table.started_at],
+                    values=[
+                        Case((expired, 1), else_=table.attempts + 1),
+                        Case((expired, now), else_=table.started_at)]),
+                returning=[table.attempts] if POSTGRESQL else None))
+        if POSTGRESQL:
+            attempts, = cursor.fetchone()
+            return attempts
+        # SQLite qualifies no column of RETURNING; the request holds the
+        # write lock of the database until it ends, so the count is its own
+        return cls.count(kind, key)
 
     @classmethod
     def _purge(cls):
         table = cls.__table__()
+        longest = max(cls.window(k) for k in LIMITS)
         cursor = Transaction().connection.cursor()
         cursor.execute(*table.delete(
-                where=table.create_date < dt.datetime.now() - cls.window()))
-
-    @classmethod
-    def add(cls, kind, address):
-        cls._purge()
-        cls.create([{'kind': kind, 'network': cls._network_key(address)}])
-
-    @classmethod
-    def count(cls, kind, address):
-        since = dt.datetime.now() - cls.window()
-        return cls.search_count([
-                ('kind', '=', kind),
-                ('network', '=', cls._network_key(address)),
-                ('create_date', '>=', since),
-                ])
-
-    @classmethod
-    def blocked(cls, kind, address):
-        "Tell whether the client made too many failed attempts lately"
-        return cls.count(kind, address) >= cls.maximum()
+                where=table.started_at < dt.datetime.now() - longest))

@@ -12,12 +12,11 @@ from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response
 
 from trytond.exceptions import UserError
+from trytond.modules.ossis_application.verification import tracking_code
 from trytond.modules.ossis_monitoring.application_feedback import (
     FEEDBACK_STATES, RATINGS)
-from trytond.modules.ossis_application.verification import tracking_code
 
-from .upload import MAX_FILES, MAX_REQUEST_SIZE, check_upload
-from .upload import is_empty
+from .upload import MAX_FILES, MAX_REQUEST_SIZE, check_upload, is_empty
 from .web import PortalRequestError, route
 
 SESSION_KEY = 'applications'
@@ -33,16 +32,19 @@ ENDED = {'delivered', 'closed', 'withdrawn', 'cancelled'}
 DONE = {'answered', 'withdrawn', 'feedback'}
 
 
-def blocked(portal, kind):
-    "Refuse the client that failed too many lookups lately"
+def reserve_attempt(portal, kind):
+    """Count the lookup before it is made and refuse the client that
+    failed too many lately"""
     Attempt = portal.pool.get('ossis.portal.attempt')
-    if Attempt.blocked(kind, portal.request.remote_addr):
+    key = Attempt.network_key(portal.request.remote_addr)
+    if not Attempt.reserve(kind, key):
         raise PortalRequestError(429, portal.gettext('too_many_attempts'))
 
 
-def failed(portal, kind):
+def attempt_succeeded(portal, kind):
+    "Give back the attempt of a lookup that found: only failures count"
     Attempt = portal.pool.get('ossis.portal.attempt')
-    Attempt.add(kind, portal.request.remote_addr)
+    Attempt.release(kind, Attempt.network_key(portal.request.remote_addr))
 
 
 def remember(portal, application):
@@ -96,15 +98,15 @@ def track(portal):
         }
     errors, mismatch = {}, False
     if portal.request.method == 'POST':
-        blocked(portal, 'tracking')
         errors = required_errors(portal, values, ['number', 'code'])
         if not errors:
+            reserve_attempt(portal, 'tracking')
             application = lookup(portal, values['number'], values['code'])
             if application and application.company.portal_published:
+                attempt_succeeded(portal, 'tracking')
                 remember(portal, application)
                 return portal.redirect(status_url(portal, application))
             # The same answer for a wrong number, a wrong code or both
-            failed(portal, 'tracking')
             mismatch = True
     return portal.render(
         'track.html', status=400 if errors or mismatch else 200,

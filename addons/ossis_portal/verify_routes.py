@@ -10,7 +10,7 @@ from trytond.modules.ossis_application.application_report import (
     ISSUED, local_date)
 from trytond.modules.ossis_application.verification import verification_code
 
-from .track_routes import NUMBER_LENGTH, blocked, failed
+from .track_routes import NUMBER_LENGTH, attempt_succeeded, reserve_attempt
 from .web import route
 
 
@@ -51,15 +51,15 @@ def verify_page(portal, text):
     if portal.request.method == 'POST' and not text:
         missing = True
     elif text:
-        blocked(portal, 'verification')
+        reserve_attempt(portal, 'verification')
         application = lookup(portal, text)
         if application:
+            attempt_succeeded(portal, 'verification')
             if application.company.portal_published:
                 # The page wears the colours of the issuer
                 portal.lgu = application.company
             result = document(portal, application)
         else:
-            failed(portal, 'verification')
             unknown = True
     return portal.render(
         'verify.html', status=400 if unknown or missing else 200,

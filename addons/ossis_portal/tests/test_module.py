@@ -3,6 +3,7 @@
 import datetime as dt
 import time
 
+from trytond import config
 from trytond.model.exceptions import ValidationError
 from trytond.modules.ossis_base.tests.test_module import lgu
 from trytond.modules.ossis_base.tests.tools import (
@@ -124,16 +125,46 @@ class OssisPortalTestCase(
 
     @with_transaction()
     def test_attempts_counted(self):
-        "Test the failed lookups of a network block it after the maximum"
+        "Test the lookups of a network are refused past the maximum"
         pool = Pool()
         Attempt = pool.get('ossis.portal.attempt')
-        for _ in range(Attempt.maximum() - 1):
-            Attempt.add('tracking', '192.0.2.7')
-        self.assertFalse(Attempt.blocked('tracking', '192.0.2.7'))
-        Attempt.add('tracking', '192.0.2.7')
-        self.assertTrue(Attempt.blocked('tracking', '192.0.2.7'))
-        self.assertFalse(Attempt.blocked('verification', '192.0.2.7'))
-        self.assertFalse(Attempt.blocked('tracking', '192.0.2.8'))
+        # Other runs on the same database counted theirs: a network of its
+        # own (PostgreSQL commits the counts at once)
+        address = f'192.0.2.{time.time_ns() % 250}'
+        key = Attempt.network_key(address)
+        other = Attempt.key(f'other {time.time_ns()}')
+        self.assertEqual(key, Attempt.network_key(address))
+        self.assertNotIn('192.0.2', key)
+        maximum = Attempt.maximum('tracking')
+        for _ in range(maximum):
+            self.assertTrue(Attempt.reserve('tracking', key))
+        self.assertFalse(Attempt.reserve('tracking', key))
+        self.assertTrue(Attempt.reserve('verification', key))
+        # A lookup that found gives its attempt back
+        for _ in range(maximum + 5):
+            self.assertTrue(Attempt.reserve('tracking', other))
+            Attempt.release('tracking', other)
 
+    @with_transaction()
+    def test_attempts_window(self):
+        "Test the count starts again once its window is over"
+        pool = Pool()
+        Attempt = pool.get('ossis.portal.attempt')
+        key = Attempt.key(f'arta.{time.time_ns()}@example.al')
+        maximum = Attempt.maximum('draft_email_address')
+        if not config.has_section('ossis_portal'):
+            config.add_section('ossis_portal')
+        window = config.get('ossis_portal', 'draft_email_window')
+        config.set('ossis_portal', 'draft_email_window', '1')
+        try:
+            for _ in range(maximum):
+                self.assertTrue(Attempt.reserve('draft_email_address', key))
+            self.assertFalse(Attempt.reserve('draft_email_address', key))
+            time.sleep(1.1)
+            for _ in range(maximum):
+                self.assertTrue(Attempt.reserve('draft_email_address', key))
+            self.assertFalse(Attempt.reserve('draft_email_address', key))
+        finally:
+            config.set('ossis_portal', 'draft_email_window', window or '3600')
 
 del ModuleTestCase
