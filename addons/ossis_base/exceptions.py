@@ -1,7 +1,7 @@
 # This file is part of OSSIS.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
 from trytond.exceptions import UserError
-from trytond.model.exceptions import ValidationError
+from trytond.model.exceptions import AccessError, ValidationError
 
 
 class InvalidIdentifier(ValidationError):
@@ -10,6 +10,11 @@ class InvalidIdentifier(ValidationError):
 
 class LGUMismatchError(ValidationError):
     "A record links records of two different municipalities"
+    pass
+
+
+class LGUAccessError(AccessError):
+    "A record is put in a municipality the user does not work for"
     pass
 
 

@@ -1,9 +1,10 @@
 # This file is part of OSSIS.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
 from trytond.i18n import gettext
+from trytond.pool import Pool
 from trytond.transaction import Transaction, without_check_access
 
-from .exceptions import LGUMismatchError
+from .exceptions import LGUAccessError, LGUMismatchError
 
 
 class LGUOwnedMixin:
@@ -20,6 +21,47 @@ class LGUOwnedMixin:
     @classmethod
     def default_company(cls):
         return Transaction().context.get('company')
+
+    @classmethod
+    def _before_create(cls, vlist):
+        vlist = super()._before_create(vlist)
+        transaction = Transaction()
+        if transaction.user and transaction.check_access:
+            default = cls.default_company()
+            cls.check_lgu_allowed(
+                'create', {v.get('company', default) for v in vlist})
+        return vlist
+
+    @classmethod
+    def check_modification(cls, mode, records, values=None, external=False):
+        super().check_modification(
+            mode, records, values=values, external=external)
+        if external and mode == 'write' and 'company' in values:
+            cls.check_lgu_allowed('write', {values['company']}, records)
+
+    @classmethod
+    def check_lgu_allowed(cls, mode, company_ids, records=None):
+        """Refuse records put in a municipality the user does not work for
+
+        Refused before the record is stored, as the record rule would after:
+        a uniqueness constraint must not tell first what the other
+        municipality has registered."""
+        pool = Pool()
+        User = pool.get('res.user')
+        RuleGroup = pool.get('ir.rule.group')
+        if set(filter(None, company_ids)) <= set(User.get_companies()):
+            return
+        with without_check_access():
+            rules = RuleGroup.search([
+                    ('model', '=', cls.__name__),
+                    ('global_p', '=', True),
+                    (f'perm_{mode}', '=', True),
+                    ])
+        raise LGUAccessError(gettext(
+                f'ir.msg_{mode}_rule_error',
+                ids=', '.join(str(r.id) for r in records or []),
+                rules='\n'.join(r.name for r in rules),
+                **cls.__names__()))
 
     @classmethod
     def _validate(cls, records, field_names=None):

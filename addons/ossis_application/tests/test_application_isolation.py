@@ -94,18 +94,11 @@ class ChecklistIsolationMixin:
 
 
 class ApplicationIsolationTestCase(
-        ChecklistIsolationMixin, LGUDelegationTestMixin, ModuleTestCase):
+        ChecklistIsolationMixin, scenario.ProcessTestMixin,
+        LGUDelegationTestMixin, ModuleTestCase):
     "Test the records of an application stay in its municipality"
     module = 'ossis_application'
     extras = []
-
-    def submitted(self, setup, serial=1):
-        pool = Pool()
-        Application = pool.get('ossis.application')
-        application = scenario.draft(setup, serial=serial)
-        with scenario.as_staff(setup.front):
-            Application.submit([Application(application.id)])
-        return Application(application.id)
 
     @with_transaction()
     def test_checklist_of_another_municipality_hidden(self):
@@ -152,3 +145,52 @@ class ApplicationIsolationTestCase(
             self.assertEqual(
                 len(Document.read(lines, ['status', 'document_type'])),
                 len(lines))
+
+    @with_transaction()
+    def test_applicant_of_another_municipality_no_oracle(self):
+        """Test registering an applicant in another municipality is refused
+        alike whether that municipality knows the NID or not"""
+        pool = Pool()
+        Applicant = pool.get('ossis.applicant')
+        elbasan = scenario.municipality('elbasan')
+        pogradec = scenario.municipality('pogradec')
+        known = scenario.applicant(elbasan.company, serial=1)
+        unknown = scenario.valid_identifier(2)
+        before = sorted(
+            (a.id, a.company.id, a.identifier, a.name)
+            for a in Applicant.search([]))
+
+        errors = []
+        for identifier in [known.identifier, unknown]:
+            with scenario.as_staff(pogradec.front):
+                with self.assertRaises(AccessError) as cm:
+                    Applicant.create([{
+                                'company': elbasan.company.id,
+                                'kind': 'person',
+                                'name': "Probe",
+                                'identifier': identifier,
+                                }])
+            errors.append((type(cm.exception), cm.exception.message))
+        own = scenario.applicant(pogradec.company, serial=3)
+        for identifier in [known.identifier, unknown]:
+            with scenario.as_staff(pogradec.front):
+                with self.assertRaises(AccessError) as cm:
+                    Applicant.write([Applicant(own.id)], {
+                            'company': elbasan.company.id,
+                            'identifier': identifier,
+                            })
+            errors.append((type(cm.exception), cm.exception.message))
+
+        # The same answer for a NID known there or not, creating or moving
+        created, moved = errors[:2], errors[2:]
+        self.assertEqual(created[0], created[1])
+        self.assertEqual(moved[0], moved[1])
+        for _, message in errors:
+            self.assertNotIn(known.identifier, message)
+        self.assertEqual(sorted(
+                (a.id, a.company.id, a.identifier, a.name)
+                for a in Applicant.search([('id', '!=', own.id)])), before)
+        self.assertEqual(Applicant(own.id).company, pogradec.company)
+
+
+del ModuleTestCase

@@ -56,3 +56,6 @@ class ExternalIsolationTestCase(
                 {d.id for d in Document.search([])}, set(lines))
             self.assertEqual(
                 len(Document.read(lines, ['status'])), len(lines))
+
+
+del ModuleTestCase
