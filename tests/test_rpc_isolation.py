@@ -337,3 +337,117 @@ def test_national_administrator_sees_every_org_unit_name(national):
             'ossis.org_unit', [], ['name'])]
     assert any('Elbasan' in n for n in names)
     assert any('Pogradec' in n for n in names)
+
+
+# The checklist lines of applications and the staff have no municipality
+# field of their own: they follow their application and their employee
+
+def lgu_and_system_pairs():
+    "The LGU users, and the external system of Elbasan"
+    return lgu_pairs() + [('elbasan.system', 'elbasan', 'pogradec')]
+
+
+@pytest.fixture(scope='module')
+def checklist_lines(national, companies):
+    "The ids of the checklist lines of each municipality's applications"
+    result = {}
+    for code in ['elbasan', 'pogradec']:
+        result[code] = national.search('ossis.application.document', [
+                ('application.company', '=', companies[code]),
+                ])
+        assert result[code], f"the demo has no checklist line for {code}"
+    return result
+
+
+def checklist_snapshot(national, ids):
+    return national.read('ossis.application.document', ids, [
+            'application', 'document_type', 'status', 'received_date',
+            'note', 'write_date'])
+
+
+@pytest.mark.parametrize('login,own,other', lgu_and_system_pairs())
+def test_checklist_of_another_lgu_is_hidden(
+        users, national, checklist_lines, companies, login, own, other):
+    "Searching checklist lines tells nothing of another municipality"
+    client = users[login]
+    model = 'ossis.application.document'
+    theirs = checklist_lines[other]
+    line, = national.read(model, theirs[:1], [
+            'application.applicant.identifier', 'application.number',
+            'application.tracking_code'])
+    application = line['application.']
+    assert not set(theirs) & set(client.search(model, []))
+    for domain in [
+            [('id', 'in', theirs)],
+            [('application.applicant.identifier', '=',
+                    application['applicant.']['identifier'])],
+            [('application.applicant.name', 'ilike', '%')],
+            [('application.number', '=', application['number'])],
+            [('application.tracking_code', '=',
+                    application['tracking_code'])],
+            [('application.company', '=', companies[other])],
+            ]:
+        assert not set(theirs) & set(client.search(model, domain)), domain
+    assert client.search_count(
+        model, [('application.company', '=', companies[other])]) == 0
+    with pytest.raises(AccessDenied):
+        client.read(model, theirs[:1], ['status'])
+
+
+@pytest.mark.parametrize('login,own,other', lgu_and_system_pairs())
+def test_checklist_of_another_lgu_cannot_change(
+        users, national, checklist_lines, login, own, other):
+    "A checklist line of another municipality is neither changed nor added"
+    client = users[login]
+    model = 'ossis.application.document'
+    theirs = checklist_lines[other][:1]
+    before = checklist_snapshot(national, theirs)
+    count = national.search_count(model, [])
+    status = 'missing' if before[0]['status'] != 'missing' else 'received'
+    with pytest.raises(AccessDenied):
+        client.write(model, theirs, {'status': status})
+    with pytest.raises(AccessDenied):
+        client.delete(model, theirs)
+    with pytest.raises(AccessDenied):
+        client.create(model, [{
+                    'application': before[0]['application'],
+                    'document_type': before[0]['document_type'],
+                    'status': 'received',
+                    }])
+    assert checklist_snapshot(national, theirs) == before
+    assert national.search_count(model, []) == count
+
+
+@pytest.mark.parametrize('login,own,other', lgu_and_system_pairs())
+def test_staff_of_another_lgu_is_hidden(
+        users, national, companies, login, own, other):
+    """The users of another municipality and the parties of its staff are
+    neither listed nor read; the municipality itself is"""
+    client = users[login]
+    their_users = national.search('res.user', [
+            ('login', 'like', f'{other}.%'),
+            ])
+    their_parties = national.search('party.party', [
+            ('employees.company', '=', companies[other]),
+            ])
+    assert their_users and their_parties
+    assert not set(their_users) & set(client.search('res.user', []))
+    assert client.search('res.user', [('login', 'like', f'{other}.%')]) == []
+    assert not set(their_parties) & set(client.search('party.party', []))
+    with pytest.raises(AccessDenied):
+        client.read('res.user', their_users[:1], ['login', 'name'])
+    with pytest.raises(AccessDenied):
+        client.read('party.party', their_parties[:1], ['name'])
+    municipality, = client.read(
+        'company.company', [companies[other]], ['rec_name', 'party.name'])
+    assert municipality['party.']['name']
+    # Their own staff are there
+    assert client.search('res.user', [('login', 'like', f'{own}.%')])
+
+
+def test_national_administrator_sees_all_staff(national, companies):
+    for code in ['elbasan', 'pogradec']:
+        assert national.search('res.user', [('login', 'like', f'{code}.%')])
+        assert national.search('party.party', [
+                ('employees.company', '=', companies[code]),
+                ])

@@ -6,6 +6,8 @@ Its checklist lines have no municipality of their own: they follow the
 application, for the staff as for the systems of other municipalities."""
 from trytond.model.exceptions import AccessError
 from trytond.modules.ossis_application.tests import scenario
+from trytond.modules.ossis_base.tests.test_module import (
+    as_user, create_lgu_user)
 from trytond.modules.ossis_base.tests.tools import LGUDelegationTestMixin
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
@@ -191,6 +193,132 @@ class ApplicationIsolationTestCase(
                 (a.id, a.company.id, a.identifier, a.name)
                 for a in Applicant.search([('id', '!=', own.id)])), before)
         self.assertEqual(Applicant(own.id).company, pogradec.company)
+
+
+class StaffIsolationTestCase(scenario.ProcessTestMixin, ModuleTestCase):
+    "Test the staff of a municipality are not shown to the others"
+    module = 'ossis_application'
+    extras = []
+
+    def national_admin(self, *setups):
+        pool = Pool()
+        User = pool.get('res.user')
+        user = create_lgu_user(
+            'national.admin', setups[0].company, 'group_national_admin')
+        User.write([user], {
+                'companies': [('add', [s.company.id for s in setups])],
+                'company_filter': 'all',
+                })
+        return user
+
+    def staff(self, setup):
+        "Return the users and the parties of the staff of the municipality"
+        users = [setup.front, setup.back, setup.head, setup.other]
+        parties = [e.party for e in vars(setup.employees).values()]
+        return users, parties
+
+    @with_transaction()
+    def test_staff_of_another_municipality_hidden(self):
+        "Test staff of another municipality neither list nor read staff"
+        pool = Pool()
+        User = pool.get('res.user')
+        Party = pool.get('party.party')
+        elbasan = scenario.municipality('elbasan')
+        pogradec = scenario.municipality('pogradec')
+        users, parties = self.staff(elbasan)
+
+        for user in [pogradec.front, pogradec.back, pogradec.head]:
+            with self.subTest(user=user.login), scenario.as_staff(user):
+                self.assertFalse(set(users) & set(User.search([])))
+                for domain in [
+                        [('login', '=', elbasan.front.login)],
+                        [('login', 'like', 'elbasan.%')],
+                        [('companies', '=', elbasan.company.id)],
+                        [('employee.company', '=', elbasan.company.id)],
+                        ]:
+                    self.assertEqual(User.search(domain), [])
+                self.assertFalse(set(parties) & set(Party.search([])))
+                self.assertEqual(Party.search([
+                            ('employees.company', '=', elbasan.company.id),
+                            ]), [])
+                with self.assertRaises(AccessError):
+                    User.read([elbasan.front.id], ['login'])
+                with self.assertRaises(AccessError):
+                    Party.read([parties[0].id], ['name'])
+
+    @with_transaction()
+    def test_staff_of_another_municipality_unchanged(self):
+        "Test staff of another municipality change no staff party"
+        pool = Pool()
+        Party = pool.get('party.party')
+        elbasan = scenario.municipality('elbasan')
+        pogradec = scenario.municipality('pogradec')
+        _, parties = self.staff(elbasan)
+        before = sorted((p.id, p.name) for p in parties)
+
+        with scenario.as_staff(pogradec.front):
+            with self.assertRaises(AccessError):
+                Party.write([Party(parties[0].id)], {'name': "Renamed"})
+            with self.assertRaises(AccessError):
+                Party.delete([Party(parties[0].id)])
+        self.assertEqual(
+            sorted((p.id, p.name) for p in Party.browse(parties)), before)
+
+    @with_transaction()
+    def test_staff_of_own_municipality(self):
+        """Test the staff of a municipality read its staff and the names of
+        who did what in its applications"""
+        pool = Pool()
+        User = pool.get('res.user')
+        Party = pool.get('party.party')
+        Company = pool.get('company.company')
+        Application = pool.get('ossis.application')
+        History = pool.get('ossis.application.history')
+        elbasan = scenario.municipality('elbasan')
+        pogradec = scenario.municipality('pogradec')
+        users, parties = self.staff(pogradec)
+        application = self.submitted(pogradec)
+        history = History.search([('application', '=', application.id)])
+
+        with scenario.as_staff(pogradec.back):
+            self.assertGreaterEqual(set(User.search([])), set(users))
+            self.assertGreaterEqual(set(Party.search([])), set(parties))
+            # The municipalities stay listed to all, with their names
+            self.assertEqual(
+                {c['rec_name'] for c in Company.read(
+                        [elbasan.company.id, pogradec.company.id],
+                        ['rec_name', 'party.name'])},
+                {elbasan.company.rec_name, pogradec.company.rec_name})
+            rows = History.read([h.id for h in history], [
+                    'user.rec_name', 'employee.rec_name',
+                    'create_uid.rec_name', 'write_uid.rec_name'])
+            self.assertIn(
+                pogradec.front.rec_name,
+                {r['user.']['rec_name'] for r in rows if r['user.']})
+            Application.read([application.id], [
+                    'create_uid.rec_name', 'write_uid.rec_name',
+                    'decided_by.rec_name'])
+            User.read([u.id for u in users], ['rec_name', 'login'])
+            Party.read([p.id for p in parties], ['rec_name'])
+
+    @with_transaction()
+    def test_national_administrator_sees_all_staff(self):
+        "Test the national administrator reads the staff of all"
+        pool = Pool()
+        User = pool.get('res.user')
+        Party = pool.get('party.party')
+        elbasan = scenario.municipality('elbasan')
+        pogradec = scenario.municipality('pogradec')
+        national = self.national_admin(elbasan, pogradec)
+        scenario.reset_user_cache()
+
+        with as_user(national):
+            for setup in [elbasan, pogradec]:
+                users, parties = self.staff(setup)
+                self.assertGreaterEqual(set(User.search([])), set(users))
+                self.assertGreaterEqual(
+                    set(Party.search([])), set(parties))
+                User.read([u.id for u in users], ['login'])
 
 
 del ModuleTestCase

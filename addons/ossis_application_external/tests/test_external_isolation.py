@@ -1,5 +1,6 @@
 # This file is part of OSSIS.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
+from trytond.model.exceptions import AccessError
 from trytond.modules.ossis_application.tests import (
     scenario, test_application_isolation)
 from trytond.modules.ossis_application_external.tests import \
@@ -56,6 +57,39 @@ class ExternalIsolationTestCase(
                 {d.id for d in Document.search([])}, set(lines))
             self.assertEqual(
                 len(Document.read(lines, ['status'])), len(lines))
+
+    @with_transaction()
+    def test_staff_of_other_municipalities_hidden(self):
+        "Test a system reads neither the users nor the staff of others"
+        pool = Pool()
+        User = pool.get('res.user')
+        Party = pool.get('party.party')
+        Company = pool.get('company.company')
+        elbasan = scenario.municipality('elbasan')
+        pogradec = scenario.municipality('pogradec')
+        system = external.external_user('elbasan.system', elbasan.company)
+        users = [pogradec.front, pogradec.back, pogradec.head]
+        parties = [e.party for e in vars(pogradec.employees).values()]
+        names = Party.read([p.id for p in parties], ['name'])
+
+        with as_user(system):
+            self.assertFalse(set(users) & set(User.search([])))
+            self.assertFalse(set(parties) & set(Party.search([])))
+            self.assertEqual(Party.search([
+                        ('employees.company', '=', pogradec.company.id),
+                        ]), [])
+            with self.assertRaises(AccessError):
+                Party.read([parties[0].id], ['name'])
+            with self.assertRaises(AccessError):
+                User.read([users[0].id], ['login'])
+            with self.assertRaises(AccessError):
+                Party.write([Party(parties[0].id)], {'name': "Renamed"})
+            # The municipalities stay readable
+            self.assertEqual(
+                len(Company.read(
+                        [elbasan.company.id, pogradec.company.id],
+                        ['rec_name'])), 2)
+        self.assertEqual(Party.read([p.id for p in parties], ['name']), names)
 
 
 del ModuleTestCase
