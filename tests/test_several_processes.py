@@ -15,7 +15,7 @@ import uuid
 
 import pytest
 from ossis_testserver import DEMO_PASSWORD, ROOT
-from test_reliability import paper_filing
+from test_reliability import end_connections, paper_filing
 from test_rpc_applications import APP, OTHER_SERVICE, SERVICE, checklist
 
 from ossis_client import Client
@@ -117,32 +117,46 @@ def notification_states(national, application):
                 ], ['channel', 'state'])}
 
 
+def postgresql(ossis_server, database):
+    import psycopg
+    return psycopg.connect(
+        ossis_server.uri, dbname=database, autocommit=True,
+        connect_timeout=10)
+
+
 def set_aside_demo_tasks(ossis_server):
     """Mark done the tasks that "ossis demo" queued: it files the demo
     applications outside any request, so the tasks of their notifications
     (hundreds) never ran, and a worker would send all those emails first"""
-    import psycopg
-    with psycopg.connect(
-            ossis_server.uri, dbname=ossis_server.database, autocommit=True,
-            connect_timeout=10) as connection:
+    with postgresql(ossis_server, ossis_server.database) as connection:
         connection.execute(
             'UPDATE ir_queue SET dequeued_at = now(), finished_at = now() '
             'WHERE dequeued_at IS NULL')
 
 
+def file_for(system, email):
+    "File an application whose applicant has the email; return the result"
+    values = paper_filing({SERVICE: checklist(system)})
+    values['applicant']['email'] = email
+    return system.call(APP, 'submit_external', values)
+
+
+def new_email():
+    return f'applicant-{uuid.uuid4().hex[:8]}@example.com'
+
+
 def test_queued_notification_is_sent_by_the_worker(
         ossis_server, nodes, mailbox):
     """The notification of a filing through A waits in the queue until the
-    worker, a process of its own, sends it"""
+    worker, a process of its own, sends it; the worker goes on when
+    PostgreSQL ended its connections"""
     (a, _), config = nodes
     database = ossis_server.database
     set_aside_demo_tasks(ossis_server)
-    email = f'applicant-{uuid.uuid4().hex[:8]}@example.com'
+    email = new_email()
     with connect(a, database, 'elbasan.system') as system_a, \
             connect(a, database, 'national.admin') as national:
-        values = paper_filing({SERVICE: checklist(system_a)})
-        values['applicant']['email'] = email
-        result = system_a.call(APP, 'submit_external', values)
+        result = file_for(system_a, email)
 
         # A stored the email and its task, and sent nothing
         time.sleep(1)
@@ -165,5 +179,14 @@ def test_queued_notification_is_sent_by_the_worker(
                     'email': 'sent'}:
                 assert time.monotonic() < deadline
                 time.sleep(0.2)
+
+            with postgresql(ossis_server, 'postgres') as connection:
+                assert end_connections(connection, database)
+            email = new_email()
+            file_for(system_a, email)
+            assert len(mailbox.wait(email, timeout=2 * PROPAGATION)) == 1, (
+                "the worker sent nothing after PostgreSQL ended its "
+                "connections")
+            worker.check_running()
         finally:
             worker.stop()

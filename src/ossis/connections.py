@@ -13,6 +13,10 @@ this, so OSSIS gives trytond a pool that, as soon as it finds one broken
 connection, replaces all the idle ones at once: the next request gets a
 new connection.
 
+The queue worker keeps a connection of its own to learn of new tasks, and
+trytond's worker never replaces it: once PostgreSQL ended it, the worker
+ran no task until it was restarted.  OSSIS gives it a new connection.
+
 install() must run after trytond has read its configuration and before it
 connects to a database: ``python -m ossis.run`` (what the ossis command
 runs) and ``ossis.wsgi:app`` call it.
@@ -44,6 +48,31 @@ class ConnectionPool(psycopg_pool.ConnectionPool):
             raise
 
 
+def worker_queue():
+    "Return the queue of trytond's worker that renews its broken connection"
+    from trytond import worker
+
+    class Queue(worker.Queue):
+        # PostgreSQL wakes the worker through the first connection only:
+        # after a renewal, the worker looks for tasks every second
+        poll = None
+
+        def pull(self, name=None):
+            if self.connection.broken:
+                logger.warning(
+                    "queue connection to %r broken, renewing it",
+                    self.database.name)
+                self.database.put_connection(self.connection)
+                self.connection = self.database.get_connection(
+                    autocommit=True)
+                self.poll = 1
+            task_id, next_ = super().pull(name=name)
+            if self.poll:
+                next_ = min(next_ or self.poll, self.poll)
+            return task_id, next_
+    return Queue
+
+
 def install():
     "Make trytond's PostgreSQL backend use the pool of OSSIS"
     from trytond import backend
@@ -51,3 +80,12 @@ def install():
         return
     from trytond.backend.postgresql import database
     database.ConnectionPool = ConnectionPool
+
+
+def install_worker():
+    "Make trytond's queue worker renew its broken connection"
+    from trytond import backend
+    if backend.name != 'postgresql':
+        return
+    from trytond import worker
+    worker.Queue = worker_queue()

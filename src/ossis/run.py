@@ -26,6 +26,8 @@ def main():
     if options.config:
         config.update_etc(options.config)
     connections.install()
+    if module == 'trytond.cli.worker':
+        connections.install_worker()
     sys.argv[0] = module
     runpy.run_module(module, run_name='__main__', alter_sys=True)
 
