@@ -2,6 +2,7 @@
 # this repository contains the full copyright notices and license terms.
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, fields, sequence_ordered
+from trytond.modules.ossis_base.model import RuleFirstMixin
 from trytond.pool import Pool
 from trytond.pyson import Eval
 
@@ -14,7 +15,8 @@ STATUSES = [
     ]
 
 
-class ApplicationDocument(sequence_ordered(), ModelSQL, ModelView):
+class ApplicationDocument(
+        RuleFirstMixin, sequence_ordered(), ModelSQL, ModelView):
     """Application Document
 
     An item of the checklist of the service and whether the applicant

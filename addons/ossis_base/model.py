@@ -7,7 +7,35 @@ from trytond.transaction import Transaction, without_check_access
 from .exceptions import LGUAccessError, LGUMismatchError
 
 
-class LGUOwnedMixin:
+class RuleFirstMixin:
+    """Check the record rules before the checks of a modification
+
+    Tryton calls check_modification before the write and delete record
+    rules: its errors, which name the records and their state, would tell
+    a user about the records of another municipality."""
+    __slots__ = ()
+
+    @classmethod
+    def _before_write(cls, *args):
+        records = [r for records in args[::2] for r in records]
+        cls._check_rule_first('write', records)
+        return super()._before_write(*args)
+
+    @classmethod
+    def _before_delete(cls, records):
+        cls._check_rule_first('delete', records)
+        return super()._before_delete(records)
+
+    @classmethod
+    def _check_rule_first(cls, mode, records):
+        pool = Pool()
+        Rule = pool.get('ir.rule')
+        transaction = Transaction()
+        if records and transaction.user and transaction.check_access:
+            Rule.check(cls.__name__, list({r.id for r in records}), mode)
+
+
+class LGUOwnedMixin(RuleFirstMixin):
     """Records that belong to one municipality (the "company" field)
 
     The fields named in ``_lgu_links`` point to records that must belong to

@@ -127,6 +127,35 @@ class ApplicationIsolationTestCase(
                 self.assert_no_line_added(user, application)
 
     @with_transaction()
+    def test_refusal_names_nothing_of_another_municipality(self):
+        """Test the changes of another municipality's records are refused by
+        the record rule before any check that names them"""
+        pool = Pool()
+        Application = pool.get('ossis.application')
+        Document = pool.get('ossis.application.document')
+        elbasan = scenario.municipality('elbasan')
+        pogradec = scenario.municipality('pogradec')
+        application = self.submitted(elbasan)
+        line = application.documents[0]
+        before = lines_state(application)
+
+        with scenario.as_staff(pogradec.front):
+            for refused in [
+                    lambda: Application.write(
+                        [Application(application.id)],
+                        {'fee_receipt': "R-0"}),
+                    lambda: Application.delete(
+                        [Application(application.id)]),
+                    lambda: Document.delete([Document(line.id)]),
+                    ]:
+                with self.assertRaises(AccessError) as cm:
+                    refused()
+                self.assertNotIn(application.number, cm.exception.message)
+        self.assertEqual(lines_state(application), before)
+        self.assertEqual(
+            Application(application.id).fee_receipt, application.fee_receipt)
+
+    @with_transaction()
     def test_checklist_of_own_municipality(self):
         "Test the staff of the municipality keep working on its checklist"
         pool = Pool()
