@@ -10,3 +10,24 @@ class Party(metaclass=PoolMeta):
     # The record rule hides the staff of other municipalities through it
     employees = fields.One2Many(
         'company.employee', 'party', "Employees", readonly=True)
+
+
+class PartyLang(metaclass=PoolMeta):
+    __name__ = 'party.party.lang'
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        # The language of a member of staff is as private as the party; a
+        # value of a party always has its party
+        cls.party.required = True
+        cls.__access__.add('party')
+
+
+class PartyCategory(metaclass=PoolMeta):
+    __name__ = 'party.party-party.category'
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.__access__.add('party')

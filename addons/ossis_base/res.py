@@ -125,3 +125,27 @@ class User(metaclass=PoolMeta):
         if company_id not in cls._account_companies(user_id):
             raise UserCompanyError(gettext(
                     'ossis_base.msg_user_company_not_allowed'))
+
+
+class _UserLink:
+    "A link of a user that is read and changed as the user is"
+    __slots__ = ()
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        # Otherwise it lists the logins, municipalities and roles of the
+        # staff of every municipality
+        cls.__access__.add('user')
+
+
+class UserCompany(_UserLink, metaclass=PoolMeta):
+    __name__ = 'res.user-company.company'
+
+
+class UserEmployee(_UserLink, metaclass=PoolMeta):
+    __name__ = 'res.user-company.employee'
+
+
+class UserGroup(_UserLink, metaclass=PoolMeta):
+    __name__ = 'res.user-res.group'
