@@ -10,6 +10,9 @@ class Party(metaclass=PoolMeta):
     # The record rule hides the staff of other municipalities through it
     employees = fields.One2Many(
         'company.employee', 'party', "Employees", readonly=True)
+    # and the municipality it is changes it
+    municipalities = fields.One2Many(
+        'company.company', 'party', "Municipalities", readonly=True)
 
 
 class PartyLang(metaclass=PoolMeta):

@@ -294,6 +294,60 @@ class StaffIsolationTestCase(scenario.ProcessTestMixin, ModuleTestCase):
             sorted((p.id, p.name) for p in Party.browse(parties)), before)
 
     @with_transaction()
+    def test_parties_changed_by_their_municipality_only(self):
+        """Test only the administrators of a municipality change its name
+        and its staff; nobody else adds a party; nothing is stored"""
+        pool = Pool()
+        Party = pool.get('party.party')
+        elbasan = scenario.municipality('elbasan')
+        pogradec = scenario.municipality('pogradec')
+        admin = create_lgu_user(
+            'pogradec.lgu_admin', pogradec.company, 'group_lgu_admin')
+        _, elbasan_staff = self.staff(elbasan)
+        _, pogradec_staff = self.staff(pogradec)
+        elbasan_party = elbasan.company.party
+        pogradec_party = pogradec.company.party
+        names = {p.id: p.name for p in [
+                elbasan_party, pogradec_party, *elbasan_staff,
+                *pogradec_staff]}
+        count = Party.search_count([])
+
+        for user in [pogradec.front, pogradec.back, pogradec.head, admin]:
+            with self.subTest(user=user.login), scenario.as_staff(user):
+                # The municipality of the others, named on its documents
+                with self.assertRaises(AccessError):
+                    Party.write([Party(elbasan_party.id)], {'name': "X"})
+                with self.assertRaises(AccessError):
+                    Party.delete([Party(elbasan_party.id)])
+        for user in [pogradec.front, pogradec.back, pogradec.head]:
+            with self.subTest(user=user.login), scenario.as_staff(user):
+                with self.assertRaises(AccessError):
+                    Party.write([Party(pogradec_party.id)], {'name': "X"})
+                with self.assertRaises(AccessError):
+                    Party.write(
+                        [Party(pogradec_staff[0].id)], {'name': "X"})
+                with self.assertRaises(AccessError):
+                    Party.create([{'name': "Somebody"}])
+        self.assertEqual(
+            {p.id: p.name for p in Party.browse(list(names))}, names)
+        self.assertEqual(Party.search_count([]), count)
+
+        # The control: the administrator changes its own and adds staff
+        with scenario.as_staff(admin):
+            Party.write([Party(pogradec_staff[0].id)], {'name': "Renamed"})
+            Party.write([Party(pogradec_party.id)], {'name': "Pogradec"})
+            Party.create([{'name': "A new clerk"}])
+        self.assertEqual(Party(pogradec_staff[0].id).name, "Renamed")
+
+        # Deleting the party of a municipality would delete it
+        national = self.national_admin(elbasan, pogradec)
+        scenario.reset_user_cache()
+        with as_user(national):
+            with self.assertRaises(AccessError):
+                Party.delete([Party(elbasan_party.id)])
+        self.assertEqual(Party(elbasan_party.id).name, names[elbasan_party.id])
+
+    @with_transaction()
     def test_staff_of_own_municipality(self):
         """Test the staff of a municipality read its staff and the names of
         who did what in its applications"""
