@@ -454,10 +454,7 @@ def test_known_applicant_is_found_by_identifier(
 def test_json_rpc(ossis_server, system, checklists):
     "The same methods answer over JSON-RPC"
     url = f'{ossis_server.url}/{ossis_server.database}/rpc/'
-    user_id, token = json_rpc(url, None, 'common.db.login', [
-            'elbasan.system', {'password': DEMO_PASSWORD}, 'en'])[:2]
-    session = 'Session ' + base64.b64encode(
-        f'elbasan.system:{user_id}:{token}'.encode()).decode()
+    session = json_rpc_login(url, 'elbasan.system')
     context = {'company': system.context['company'], 'language': 'en'}
     try:
         filed = json_rpc(url, session, f'model.{APP}.submit_external',
@@ -474,26 +471,34 @@ def test_json_rpc(ossis_server, system, checklists):
     assert [h['action'] for h in status['history']] == ['submit', 'forward']
 
 
-def json_rpc(url, session, method, params):
+def json_rpc_login(url, login):
+    "Log in and return the Authorization header of the session"
+    user_id, token = json_rpc(url, None, 'common.db.login', [
+            login, {'password': DEMO_PASSWORD}, 'en'])[:2]
+    return 'Session ' + base64.b64encode(
+        f'{login}:{user_id}:{token}'.encode()).decode()
+
+
+def json_rpc_answer(url, session, method, params):
+    "Return the answer of the call: its result and its error"
     headers = {'Content-Type': 'application/json'}
     if session:
         headers['Authorization'] = session
     request = urllib.request.Request(url, headers=headers, data=json.dumps({
                 'id': 1, 'method': method, 'params': params}).encode())
-    with urllib.request.urlopen(request, timeout=30) as response:
-        answer = json.loads(response.read())
+    with urllib.request.urlopen(request, timeout=60) as response:
+        return json.loads(response.read())
+
+
+def json_rpc(url, session, method, params):
+    answer = json_rpc_answer(url, session, method, params)
     assert 'error' not in answer or answer['error'] is None, answer
     return answer['result']
 
 
 def json_rpc_error(url, session, method, params):
     "Return the error of the call, or None"
-    request = urllib.request.Request(url, data=json.dumps({
-                'id': 1, 'method': method, 'params': params}).encode(),
-        headers={'Content-Type': 'application/json',
-            'Authorization': session})
-    with urllib.request.urlopen(request, timeout=60) as response:
-        return json.loads(response.read()).get('error')
+    return json_rpc_answer(url, session, method, params).get('error')
 
 
 def test_attachments_checked(ossis_server, system, national, checklists):
@@ -501,10 +506,7 @@ def test_attachments_checked(ossis_server, system, national, checklists):
     size, what a PDF would run and their name; the error is the
     municipality's, never the database's, and nothing is stored"""
     url = f'{ossis_server.url}/{ossis_server.database}/rpc/'
-    user_id, token = json_rpc(url, None, 'common.db.login', [
-            'elbasan.system', {'password': DEMO_PASSWORD}, 'en'])[:2]
-    session = 'Session ' + base64.b64encode(
-        f'elbasan.system:{user_id}:{token}'.encode()).decode()
+    session = json_rpc_login(url, 'elbasan.system')
     context = {'company': system.context['company'], 'language': 'en'}
     exe = b'MZ\x90\x00\x03\x00\x00\x00' + b'\x00' * 120
     cases = [
