@@ -6,8 +6,10 @@
 #
 # sao's index.html loads its libraries from node_modules/ next to itself, so
 # the npm package is unpacked into DEST and its runtime dependencies are
-# installed inside it.  The new client is built in a temporary folder beside
-# DEST and swapped in at the end: a failed install leaves the old one intact.
+# installed inside it; OSSIS's translations of web/sao/locale are compiled
+# into its locale/ folder.  The new client is built in a temporary folder
+# beside DEST and swapped in at the end: a failed install leaves the old one
+# intact.
 set -euo pipefail
 
 version=${1:?usage: $0 VERSION DEST}
@@ -67,6 +69,15 @@ done
 if [ "$missing" -ne 0 ]; then
     exit 1
 fi
+
+# OSSIS's translations of the client (web/sao/locale/<lang>.po, e.g.
+# Albanian), compiled into the JSON that sao loads for the user's language.
+root=$(cd "$(dirname "$0")/.." && pwd)
+for po in "$root"/web/sao/locale/*.po; do
+    [ -e "$po" ] || continue
+    node "$root/scripts/sao-po2json.js" "$po" \
+        "$client/locale/$(basename "$po" .po).json"
+done
 
 # sao loads these two files for the customisation of an installation;
 # empty ones spare every page an error in the browser console.
