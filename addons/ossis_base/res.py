@@ -91,6 +91,20 @@ class User(metaclass=PoolMeta):
                 key, frozenset(i for i, in cursor))
         return companies
 
+    def get_status_bar(self, name):
+        """Show the municipality the user works for
+
+        The company module ends the badge with the code of the company's
+        currency, "[ALL]" for the lek, which staff read as "all
+        municipalities"."""
+        status = super().get_status_bar(name)
+        if not self.company:
+            return status
+        company = self.company
+        status = status.removesuffix(f' [{company.currency.code}]')
+        status = status.removesuffix(f' - {company.rec_name}')
+        return f'{status} — {company.official_name or company.rec_name}'
+
     @classmethod
     def set_preferences(cls, values):
         # Refuse before the write: during it, the new company in the context

@@ -581,6 +581,16 @@ class OssisBaseTestCase(LGUTestMixin, TranslationTestMixin, ModuleTestCase):
             self.assertNotIn(unit, OrgUnit.search([]))
 
     @with_transaction()
+    def test_user_badge_names_municipality(self):
+        "Test the user's badge names their municipality, not its currency"
+        pool = Pool()
+        User = pool.get('res.user')
+        clerk = create_lgu_user('clerk', lgu('elbasan'), 'group_front_office')
+        clerk = User(clerk.id)
+
+        self.assertEqual(clerk.status_bar, "clerk — Municipality of Elbasan")
+
+    @with_transaction()
     def test_isolation_of_municipality_record(self):
         "Test an LGU administrator changes only their own municipality"
         pool = Pool()
