@@ -19,6 +19,14 @@ COLUMNS = [
     'processing_days', 'days_kind', 'responsible_unit', 'output_document',
     'channel', 'source', 'estimated_fields',
     ]
+# The Albanian texts of the English columns; a file without them is
+# imported with the English texts in both languages
+TRANSLATIONS = {
+    'legal_basis': 'legal_basis_sq',
+    'required_documents': 'required_documents_sq',
+    'fee_note': 'fee_note_sq',
+    'output_document': 'output_document_sq',
+    }
 REQUIRED = {
     'code', 'category', 'name_sq', 'name_en', 'applicant_type',
     'responsible_unit',
@@ -36,6 +44,7 @@ REGISTRY_WORDS = [
     ]
 _CONDITION = re.compile(r'\((if|when|for|where)\b([^)]*)\)', re.IGNORECASE)
 _COPY = re.compile(r'\((copy|original)\)', re.IGNORECASE)
+_LAST_PARENTHESES = re.compile(r'^(.*)\(([^()]*)\)\s*$')
 
 
 def slug(text):
@@ -51,6 +60,8 @@ class CatalogueReader:
         self.content = content
         self.rows = []
         self.errors = []
+        # The Albanian name of each document type and the row giving it
+        self.document_names = {}
 
     def error(self, row, column, message, **kwargs):
         self.errors.append(gettext(
@@ -87,7 +98,9 @@ class CatalogueReader:
         return self.rows
 
     def read_row(self, number, raw):
-        values = {c: (raw.get(c) or '').strip() for c in COLUMNS}
+        values = {
+            c: (raw.get(c) or '').strip()
+            for c in COLUMNS + list(TRANSLATIONS.values())}
         for column in sorted(REQUIRED):
             if not values[column]:
                 self.error(number, column, 'msg_import_required')
@@ -107,17 +120,23 @@ class CatalogueReader:
             'name_sq': values['name_sq'],
             'name_en': values['name_en'],
             'applicant_type': values['applicant_type'],
-            'legal_bases': self.split(values['legal_basis']),
+            'legal_bases': [
+                {'en': act, 'sq': act_sq}
+                for act, act_sq in self.items(
+                    number, values, 'legal_basis')],
             'documents': [
-                self.read_document(d)
-                for d in self.split(values['required_documents'])],
+                self.read_document(number, d, d_sq)
+                for d, d_sq in self.items(
+                    number, values, 'required_documents')],
             'fee': self.read_fee(number, values['fee_all']),
             'fee_note': values['fee_note'],
+            'fee_note_sq': values['fee_note_sq'],
             'legal_days': self.read_days(
                 number, values['processing_days'], values['days_kind']),
             'days_kind': values['days_kind'] or 'working',
             'unit_type': self.read_unit_type(values['responsible_unit']),
             'output_document': values['output_document'],
+            'output_document_sq': values['output_document_sq'],
             'channel_desk': not values['channel'].lower().startswith(
                 'online only'),
             'channel_online': any(
@@ -129,6 +148,21 @@ class CatalogueReader:
     @staticmethod
     def split(text):
         return [p.strip() for p in text.split(';') if p.strip()]
+
+    def items(self, number, values, column):
+        """Return the items of the column paired with their Albanian text,
+        None when the file does not translate them"""
+        items = self.split(values[column])
+        column_sq = TRANSLATIONS[column]
+        items_sq = self.split(values[column_sq])
+        if not items_sq:
+            return [(i, None) for i in items]
+        if len(items_sq) != len(items):
+            self.error(
+                number, column_sq, 'msg_import_translation_items',
+                count=len(items_sq), expected=len(items))
+            return [(i, None) for i in items]
+        return list(zip(items, items_sq))
 
     def read_fee(self, number, text):
         if not text:
@@ -161,8 +195,39 @@ class CatalogueReader:
             self.error(number, 'days_kind', 'msg_import_required')
         return int(text)
 
+    def read_document(self, number, text, text_sq=None):
+        """Return the name, requirement, condition and form of a document,
+        with the Albanian name and condition when given"""
+        document = self.parse_document(text)
+        name_sq = condition_sq = None
+        if text_sq:
+            name_sq = text_sq
+            if document['condition']:
+                match = _LAST_PARENTHESES.match(text_sq)
+                if match:
+                    name_sq, condition_sq = (
+                        match.group(1).strip(), match.group(2).strip())
+                else:
+                    self.error(
+                        number, TRANSLATIONS['required_documents'],
+                        'msg_import_translation_condition', value=text_sq)
+            name_sq = name_sq[:1].upper() + name_sq[1:]
+            self.check_document_name(number, document['code'], name_sq)
+        document['name_sq'] = name_sq
+        document['condition_sq'] = condition_sq
+        return document
+
+    def check_document_name(self, number, code, name_sq):
+        "Check that a document type has one Albanian name in the file"
+        other = self.document_names.setdefault(code, (name_sq, number))
+        if other[0] != name_sq:
+            self.error(
+                number, TRANSLATIONS['required_documents'],
+                'msg_import_document_name', code=code, value=name_sq,
+                other=other[0], other_row=other[1])
+
     @staticmethod
-    def read_document(text):
+    def parse_document(text):
         "Return the name, requirement, condition and form of a document"
         condition = _CONDITION.search(text)
         form = _COPY.search(text)

@@ -302,9 +302,9 @@ class Importer:
                         ])}
         created = [c for c in by_code if c not in found]
         codes = created
+        # The records of modules are updated and translated by the modules
+        protected = self.module_records(Model, found.values())
         if self.update:
-            # The records of modules are updated by the modules
-            protected = self.module_records(Model, found.values())
             codes += [c for c, r in found.items() if r not in protected]
         with Transaction().set_context(language=SOURCE_LANGUAGE):
             records = [
@@ -326,10 +326,16 @@ class Importer:
                 if changed:
                     to_save.append(record)
             Model.save(to_save)
+        kept = [
+            r for c, r in found.items()
+            if c not in codes and r not in protected]
         for language in LANGUAGES[1:]:
+            # The records kept as they are still take the translations
+            # they lack
+            to_translate = records + untranslated(kept, texts, language)
             with Transaction().set_context(language=language):
-                records = Model.browse(records)
-                Model.save([r for r in records if any([
+                to_translate = Model.browse(to_translate)
+                Model.save([r for r in to_translate if any([
                                 set_text(
                                     r, n, by_code[r.code][n], language)
                                 for n in texts if n in by_code[r.code]])])
@@ -359,6 +365,22 @@ def set_text(record, name, text, language):
         setattr(record, name, value)
         return True
     return False
+
+
+def untranslated(records, names, language):
+    "Return the records with a text that reads the same in the language"
+    if not records:
+        return []
+    Model = records[0].__class__
+    ids = [r.id for r in records]
+    versions = []
+    for context_language in [SOURCE_LANGUAGE, language]:
+        with Transaction().set_context(language=context_language):
+            versions.append(Model.browse(ids))
+    return [
+        source for source, translated in zip(*versions)
+        if any(getattr(source, n) == getattr(translated, n)
+            for n in names)]
 
 
 def text_of(values):
@@ -393,9 +415,6 @@ def fingerprint(fiche):
 
 def fiche_of_row(row):
     "Return the fiche of a row read from a CSV catalogue"
-    def text(value):
-        return text_of({SOURCE_LANGUAGE: value})
-
     seen, documents = set(), []
     for document in row['documents']:
         if document['code'] not in seen:
@@ -403,7 +422,10 @@ def fiche_of_row(row):
             documents.append({
                     'document_type': document['code'],
                     'requirement': document['requirement'],
-                    'condition': text(document['condition']),
+                    'condition': text_of({
+                            'en': document['condition'],
+                            'sq': document['condition_sq'],
+                            }),
                     'form': document['form'],
                     'once_only': False,
                     })
@@ -414,20 +436,24 @@ def fiche_of_row(row):
         'category': slug(row['category']),
         'applicant_type': row['applicant_type'],
         'legal_bases': [
-            {'act': text(act), 'article': None, 'url': None}
+            {'act': text_of(act), 'article': None, 'url': None}
             for act in row['legal_bases']],
         'documents': documents,
         'fee': amount_of(row['fee']),
         'fee_minimum': None,
         'fee_maximum': None,
-        'fee_note': text(row['fee_note']),
+        'fee_note': text_of(
+            {'en': row['fee_note'], 'sq': row['fee_note_sq']}),
         'fee_exemptions': [],
         'legal_days': row['legal_days'],
         'days_kind': row['days_kind'],
         'promise_days': row['legal_days'],
         'suspendable': True,
         'silence_rule': 'none',
-        'output_document': text(row['output_document']),
+        'output_document': text_of({
+                'en': row['output_document'],
+                'sq': row['output_document_sq'],
+                }),
         'channel_desk': row['channel_desk'],
         'channel_online': row['channel_online'],
         'unit_type': row['unit_type']['code'],
@@ -452,7 +478,7 @@ def references_of_rows(rows):
             } for r in rows}
     document_types = {d['code']: {
             'code': d['code'],
-            'name': text_of({SOURCE_LANGUAGE: d['name']}),
+            'name': text_of({'en': d['name'], 'sq': d['name_sq']}),
             'registry': d['registry'],
             } for r in rows for d in r['documents']}
     return (

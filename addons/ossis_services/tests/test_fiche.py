@@ -325,7 +325,7 @@ class FicheTestCase(unittest.TestCase):
                 "60 calendar days * Online",
                 "1. Apply online.",
                 "You receive a confirmation with the protocol number",
-                "You receive Leje ndërtimi online.",
+                "You receive Building permit online.",
                 "This service is requested online only.",
                 "Legal deadline: 60 calendar days *",
                 "Calendar days include weekends",
@@ -356,6 +356,15 @@ class FicheTestCase(unittest.TestCase):
             albanian)
         self.assertIn("1.500 lek", albanian)
         self.assertNotIn("Local permit to operate", albanian)
+        # The texts of the national catalogue
+        for text in [
+                "Ekstrakt historik i subjektit nga QKB",
+                'Ligji nr. 139/2015 "Për vetëqeverisjen vendore"',
+                "tarifë administrative fikse sipas paketës fiskale",
+                ]:
+            self.assertIn(text, albanian)
+        self.assertNotIn("business extract", albanian)
+        self.assertNotIn("On local self-government", albanian)
         self.assertIn("Municipality of Elbasan", english)
         self.assertIn("Required documents", english)
         self.assertNotIn("Dokumentet e nevojshme", english)

@@ -2,7 +2,9 @@
 # this repository contains the full copyright notices and license terms.
 from decimal import Decimal
 
+from trytond.model import ModelStorage
 from trytond.model.exceptions import AccessError
+from trytond.modules import create_graph, load_translations
 from trytond.modules.ossis_base.tests.test_module import (
     as_user, create_lgu_user, lgu)
 from trytond.modules.ossis_base.tests.tools import (
@@ -14,6 +16,8 @@ from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.tools import file_open
 from trytond.transaction import Transaction
 
+# The texts of the national catalogue that Albanian writes as English does
+SAME_IN_ALBANIAN = {'NIPT'}
 HEADER = (
     'code,category,name_sq,name_en,applicant_type,legal_basis,'
     'required_documents,fee_all,fee_note,processing_days,days_kind,'
@@ -36,6 +40,12 @@ def catalogue():
     Catalogue = pool.get('ossis.service.catalogue')
     ModelData = pool.get('ir.model.data')
     return Catalogue(ModelData.get_id('ossis_services', 'catalogue_national'))
+
+
+def published_or_none(code):
+    pool = Pool()
+    Service = pool.get('ossis.service')
+    return Service.get_published([code]).get(code)
 
 
 def published(code):
@@ -74,6 +84,94 @@ class OssisServicesTestCase(
             self.assertTrue(Service(tax.id).name.startswith("Vërtetim"))
         self.assertIsNone(published('GOV-06').legal_days)
         self.assertEqual(published('CIV-02').legal_days, 0)
+
+    @with_transaction()
+    def test_national_catalogue_albanian(self):
+        "Test every text of the national catalogue reads in Albanian"
+        pool = Pool()
+        Model = pool.get('ir.model')
+        # The Albanian of the records of the modules, as the installation
+        # loads it once the language is added
+        modules = pool.get('ir.module').search([
+                ('state', '=', 'activated'),
+                ])
+        for node in create_graph({m.name for m in modules}):
+            load_translations(pool, node, ['sq'])
+        untranslated = []
+        for model in Model.search([('module', '=', 'ossis_services')]):
+            Record = pool.get(model.name)
+            names = [
+                n for n, f in Record._fields.items()
+                if getattr(f, 'translate', False)
+                and not hasattr(f, 'getter')]
+            if not names or not issubclass(Record, ModelStorage):
+                continue
+            ids = [r.id for r in Record.search([])]
+            texts = []
+            for language in ['en', 'sq']:
+                with Transaction().set_context(language=language):
+                    texts.append(Record.read(ids, names))
+            for english, albanian in zip(*texts):
+                for name in names:
+                    if english[name] and (
+                            not albanian[name]
+                            or albanian[name] == english[name]
+                            and english[name] not in SAME_IN_ALBANIAN):
+                        untranslated.append(
+                            f'{model.name},{name} {english[name]!r}')
+        self.assertFalse(
+            untranslated, f'{len(untranslated)} texts read in English '
+            f'in Albanian:\n' + '\n'.join(untranslated[:50]))
+
+    @with_transaction()
+    def test_import_albanian_columns(self):
+        "Test the Albanian columns of a CSV catalogue are checked"
+        pool = Pool()
+        DocumentType = pool.get('ossis.document.type')
+        transaction = Transaction()
+        header = HEADER.replace(
+            'required_documents,', 'required_documents,'
+            'required_documents_sq,')
+        row = ROW.replace(
+            '(if represented),', '(if represented),{documents},')
+
+        def rows(*documents):
+            return ''.join(
+                row.replace('TST-01', f'TST-0{i}').format(
+                    documents=d, fee='', days='5')
+                for i, d in enumerate(documents, 1))
+        translated = 'Kërkesë; Kartë identiteti; Prokurë (nëse përfaqësohet)'
+
+        for content, error in [
+                (rows('Kërkesë; Kartë identiteti'),
+                    'has 2 items separated by semicolons'),
+                (rows('Kërkesë; Kartë identiteti; Prokurë'),
+                    'lacks the Albanian condition'),
+                (rows(translated, translated.replace('Kërkesë', 'Aplikim')),
+                    '"application" is named "Aplikim" here and "Kërkesë" '
+                    'on row 2'),
+                ]:
+            with self.subTest(error=error):
+                with self.assertRaises(CatalogueImportError) as cm:
+                    catalogue().import_csv(header + content)
+                self.assertIn(
+                    'column required_documents_sq', cm.exception.message)
+                self.assertIn(error, cm.exception.message)
+                transaction.rollback()
+                self.assertFalse(published_or_none('TST-01'))
+
+        # A document type left untranslated takes the Albanian name
+        attorney, = DocumentType.search([('code', '=', 'power_of_attorney')])
+        with Transaction().set_context(language='sq'):
+            DocumentType.write([attorney], {'name': "Power of attorney"})
+        catalogue().import_csv(header + rows(translated))
+        with Transaction().set_context(language='sq'):
+            service = published('TST-01')
+            self.assertEqual(
+                [(d.document_type.name, d.condition)
+                    for d in service.documents], [
+                    ("Kërkesë", None), ("Kartë identiteti", None),
+                    ("Prokurë", "nëse përfaqësohet")])
 
     @with_transaction()
     def test_import_idempotent(self):
