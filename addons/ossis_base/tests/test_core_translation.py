@@ -21,10 +21,15 @@ from trytond.transaction import Transaction
 
 MODULES = ['ir', 'res', 'company', 'country', 'currency', 'party']
 # Of ir, the models that the staff meet: error messages, attachments, notes,
-# calendars, languages and the logs of a record
+# calendars, languages, emails, the logs of a record and the actions of
+# their preferences, and the actions that open them from a record
 IR_MODELS = {
     'ir.message', 'ir.attachment', 'ir.note', 'ir.note.read',
-    'ir.calendar.month', 'ir.calendar.day', 'ir.lang', 'ir.model.log'}
+    'ir.calendar.month', 'ir.calendar.day', 'ir.lang', 'ir.model.log',
+    'ir.email', 'ir.email.address', 'ir.action'}
+IR_ACTIONS = {
+    'act_attachment_form', 'act_note_form', 'act_email_form',
+    'act_email_form_relate', 'act_model_log_form'}
 NOT_SHOWN = {
     ('selection', 'party.configuration,identifier_types'),
     ('selection', 'party.identifier,type'),
@@ -39,10 +44,12 @@ OVERRIDE = os.path.join(
 
 def shown(module, msgctxt):
     "Return whether the string of the core module is translated"
-    type_, name, _ = msgctxt.split(':')
+    type_, name, fs_id = msgctxt.split(':')
     if (type_, name) in NOT_SHOWN:
         return False
     if module == 'ir':
+        if (type_, name) == ('model', 'ir.action,name'):
+            return fs_id in IR_ACTIONS
         return name.split(',')[0] in IR_MODELS
     return True
 
