@@ -211,6 +211,19 @@ def test_mandatory_documents(visitor, offer, counts):
     errors = [e.text_content() for e in result.html.cssselect(
             '.field-error')]
     assert any('mandatory' in e for e in errors), errors
+    # In Albanian, the error names the document in Albanian
+    page = visitor.get(apply_path(offer), lang='sq')
+    result = visitor.submit(
+        page, valid_values(), button={'action': 'review'})
+    albanian = [e.text_content() for e in result.html.cssselect(
+            '.field-error') if 'Ngarkoni dokumentin' in e.text_content()]
+    assert albanian, errors
+    assert not set(quoted(albanian)) & set(quoted(errors)) - {'NIPT'}
+
+
+def quoted(texts):
+    "The texts in quotation marks of the texts"
+    return [q for t in texts for q in re.findall(r'"([^"]+)"', t)]
 
 
 def test_files_recognised_by_content(visitor, offer, counts):

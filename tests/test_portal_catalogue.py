@@ -51,6 +51,16 @@ def test_fiche(visitor):
     assert page.status == 200, page.text
     assert page.html.cssselect('h1')
     assert page.html.cssselect('dl.summary')
+    # The texts of the national catalogue read in Albanian
+    page = visitor.get('/elbasan/services/TAX-01')
+    text = page.html.cssselect('main')[0].text_content()
+    for albanian in [
+            "Formular aplikimi", "Kartë identiteti",
+            'Ligji nr. 9632/2006 "Për sistemin e taksave vendore"',
+            "Vërtetim për mosdetyrime vendore"]:
+        assert albanian in text
+    for english in ["Application form", "ID card", "Law 9632"]:
+        assert english not in text
 
 
 def test_unknown_pages(visitor):
