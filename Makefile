@@ -30,7 +30,15 @@ AXE_DIR := .web/axe
 DEMO_DB ?= demo
 DEMO_HOST ?= 127.0.0.1
 PORT ?= 8000
+# The address of the demo server in links, QR codes and emails (set it when
+# DEMO_HOST is 0.0.0.0, to the address that the other machines use)
+DEMO_URL ?= http://$(DEMO_HOST):$(PORT)
+# The port of the local mail catcher that receives the emails of the demo
+MAIL_PORT ?= 1025
 DEMO_ADMIN_PASSWORD ?= admin
+# A valid NID that no demo applicant has: TEST_NID of src/ossis/demo.py
+# (a test checks that they agree)
+DEMO_NID := I55312345R
 
 # Extra arguments for pytest, e.g. PYTEST_ARGS=addons/ossis_base
 PYTEST_ARGS ?=
@@ -45,9 +53,10 @@ OSSIS_TEST_DB_NAME ?= test_ossis
 hash = $(shell cat $(1) | sha256sum | cut -c1-16)
 VENV_STAMP := $(VENV)/.stamp-setup-$(call hash,requirements.txt pyproject.toml)
 TEST_STAMP := $(VENV)/.stamp-test-$(call hash,requirements.txt requirements-test.txt pyproject.toml)
-# The web client is installed again when its translations change
+# The web client is installed again when its translations or corrections
+# change
 SAO_INPUTS := scripts/install-sao.sh scripts/sao-po2json.js \
-	$(wildcard web/sao/locale/*.po)
+	web/sao/custom.js $(wildcard web/sao/locale/*.po)
 SAO_STAMP := $(SAO_DIR)/.stamp-$(SAO_VERSION)-$(call hash,$(SAO_INPUTS))
 AXE_STAMP := $(AXE_DIR)/.stamp-$(AXE_VERSION)-$(call hash,scripts/install-axe.sh)
 
@@ -62,10 +71,14 @@ TEST_CACHE_KEY = $(shell { find addons -type f ! -name '*.pyc' \
 RESULTS := .cache/test-results
 
 # The demo runs on SQLite in var/db unless TRYTOND_DATABASE_URI says
-# otherwise (e.g. postgresql://user@host:5432/).
+# otherwise (e.g. postgresql://user@host:5432/).  Its links point to the
+# port it serves on, its emails go to the mail catcher of MAIL_PORT.
 DEMO_ENV = TRYTOND_DATABASE_URI="$${TRYTOND_DATABASE_URI:-sqlite://}" \
 	TRYTOND_DATABASE__PATH=$(CURDIR)/var/db \
-	TRYTOND_WEB__ROOT=$(CURDIR)/$(SAO_DIR)
+	TRYTOND_WEB__ROOT=$(CURDIR)/$(SAO_DIR) \
+	TRYTOND_EMAIL__URI=smtp://127.0.0.1:$(MAIL_PORT) \
+	TRYTOND_OSSIS_PORTAL__URL='$(DEMO_URL)/$(DEMO_DB)/portal/track' \
+	TRYTOND_OSSIS_PORTAL__VERIFY_URL='$(DEMO_URL)/$(DEMO_DB)/portal/verify/{verification_code}'
 
 .PHONY: help setup setup-test chromium demo demo-db test test-sqlite \
 	test-postgresql clean distclean
@@ -149,13 +162,18 @@ demo-db: setup var/demo-admin-password
 
 demo: demo-db
 	@echo
-	@echo "OSSIS demo: http://$(DEMO_HOST):$(PORT)/#$(DEMO_DB)  (type the" \
+	@echo "OSSIS demo: $(DEMO_URL)/#$(DEMO_DB)  (type the" \
 		"database $(DEMO_DB) in the login dialog: the server does not list" \
 		"its databases; admin password in var/demo-admin-password;" \
 		"Ctrl-C stops the server)"
-	@echo "Citizen portal: http://$(DEMO_HOST):$(PORT)/$(DEMO_DB)/portal/"
+	@echo "Citizen portal: $(DEMO_URL)/$(DEMO_DB)/portal/"
+	@echo "Logins: elbasan.front, elbasan.back, elbasan.head... (password" \
+		"ossis-demo); a new citizen: NID $(DEMO_NID)"
+	@echo "Emails go to a mail catcher on 127.0.0.1:$(MAIL_PORT), e.g." \
+		"python -m aiosmtpd -n -l 127.0.0.1:$(MAIL_PORT); the scheduled" \
+		"jobs run every minute"
 	@echo
-	$(DEMO_ENV) exec $(OSSIS) -c $(OSSIS_CONF) serve -d $(DEMO_DB) \
+	$(DEMO_ENV) exec $(OSSIS) -c $(OSSIS_CONF) serve -d $(DEMO_DB) --cron \
 		--listen $(DEMO_HOST):$(PORT)
 
 # --- tests -----------------------------------------------------------------

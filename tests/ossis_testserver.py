@@ -179,10 +179,11 @@ class OssisProcess:
 
 
 class ServerProcess(OssisProcess):
-    "An ``ossis serve`` on a free local port"
+    "An ``ossis serve`` on a free local port, with the options"
 
-    def __init__(self, server, log_path, config):
+    def __init__(self, server, log_path, config, options=()):
         super().__init__(server, ['serve'], log_path, config)
+        self.options = list(options)
         self.port = None
 
     @property
@@ -197,7 +198,8 @@ class ServerProcess(OssisProcess):
         "Start the server on a free port and return the seconds it took"
         for attempt in range(attempts):
             self.port = free_port()
-            self.command = ['serve', '--listen', f'127.0.0.1:{self.port}']
+            self.command = [
+                'serve', '--listen', f'127.0.0.1:{self.port}', *self.options]
             started = time.monotonic()
             self.spawn()
             try:
@@ -359,11 +361,13 @@ class OssisServer:
 
     # Other processes on the same database
 
-    def serve(self, name, config=None):
+    def serve(self, name, config=None, options=()):
         """Start another server on the database, with its own log file
-        (name.log) and the configuration, and return it"""
+        (name.log), the configuration and the options of "ossis serve", and
+        return it"""
         server = ServerProcess(
-            self, self.workdir / f'{name}.log', config or self.config)
+            self, self.workdir / f'{name}.log', config or self.config,
+            options)
         self.others.append(server)
         server.start()
         return server

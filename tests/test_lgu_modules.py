@@ -14,6 +14,7 @@ import configparser
 import hashlib
 import json
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -282,12 +283,14 @@ def run_script(database, action, *codes):
         action == 'snapshot') else None
 
 
-def init(database, *modules):
+def init(database, *modules, force=False):
     name, env, password = database
     args = ['-c', str(CONFIG), 'init', '-d', name,
         '--admin-password-file', str(password)]
     for module in modules:
         args += ['-m', module]
+    if force:
+        args.append('--force')
     return ossis(*args, env=env)
 
 
@@ -303,14 +306,18 @@ def test_lgu_module_changes_only_its_municipality(database):
     assert any(o['fee'] == '1' or o['fee'] == '1.00'
         for o in others['pogradec']['ossis.lgu.service'])
 
-    init(database, 'ossis_lgu_elbasan')
+    activated = init(database, 'ossis_lgu_elbasan').stdout
+    # It shows its progress, a line per module
+    assert re.search(r'module +\d+/\d+: ossis_lgu_elbasan$', activated, re.M)
     assert run_script(database, 'snapshot', 'pogradec', 'polican') == others
     elbasan = run_script(database, 'snapshot', 'elbasan')['elbasan']
     assert len(elbasan['ossis.lgu.service']) == 103
 
     run_script(database, 'tamper', 'elbasan')
     tampered = run_script(database, 'snapshot', 'elbasan')['elbasan']
-    init(database, 'ossis_lgu_elbasan')
+    # Nothing changed in the modules since: the update is skipped
+    assert 'is up to date' in init(database, 'ossis_lgu_elbasan').stdout
+    init(database, 'ossis_lgu_elbasan', force=True)
 
     # The update keeps what Elbasan's administrator changed...
     updated = run_script(database, 'snapshot', 'elbasan')['elbasan']

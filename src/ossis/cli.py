@@ -8,13 +8,16 @@ the mistakes an administrator makes most.
 """
 import argparse
 import configparser
+import contextlib
 import datetime as dt
 import os
 import signal
 import subprocess
 import sys
 import tempfile
+import time
 
+from . import fingerprint, progress
 from .errors import CommandError
 
 OSSIS_PREFIX = 'ossis_'
@@ -23,6 +26,10 @@ LANGUAGES = ['sq']
 # web origin) with their status, and keeps technical users out of the web
 # client; gunicorn gets it from the [wsgi middleware] of the configuration
 MIDDLEWARE = 'trytond.modules.ossis_base.wsgi.Middleware'
+# The key of the fingerprint of the last update by "ossis init"
+INIT = 'init'
+# Seconds that a process started with the server has to stop
+STOP_TIMEOUT = 15
 
 
 def main(argv=None):
@@ -63,11 +70,19 @@ def build_parser():
     init.add_argument(
         '--admin-email', default='admin@localhost',
         help="email address of the admin user (default: %(default)s)")
+    init.add_argument(
+        '--force', action='store_true',
+        help="update the modules even when they did not change since the "
+        "last update")
     init.set_defaults(func=command_init)
 
     demo = commands.add_parser(
         'demo', help="load the demo data (idempotent)")
     add_database(demo)
+    demo.add_argument(
+        '--force', action='store_true',
+        help="load the demo data again even when it is already loaded and "
+        "nothing changed since")
     demo.set_defaults(func=command_demo)
 
     serve = commands.add_parser('serve', help="start the web server")
@@ -77,11 +92,16 @@ def build_parser():
         help="address to listen on (default: [web] listen of the config)")
     serve.add_argument('--dev', action='store_true',
         help="reload on code changes")
+    serve.add_argument('--cron', action='store_true',
+        help="run the scheduled jobs too, in a process of their own "
+        "(one machine, e.g. the demo; else run 'ossis cron')")
     serve.set_defaults(func=command_serve)
 
     cron = commands.add_parser('cron', help="run the scheduled jobs")
     add_database(cron)
     add_processes(cron)
+    cron.add_argument('--once', action='store_true',
+        help="run the jobs that are due, then stop")
     cron.set_defaults(func=command_cron)
 
     worker = commands.add_parser('worker', help="run the task queue worker")
@@ -245,7 +265,7 @@ def ensure_database(name, create=True):
     """Check that the database server is reachable and create the database
     when it does not exist yet.  Return whether it is new (not initialised
     by Tryton)."""
-    from trytond.config import config
+    from trytond import config
     uri = config.get('database', 'uri')
     try:
         from trytond import backend
@@ -260,7 +280,7 @@ def ensure_database(name, create=True):
 
 def _ensure_sqlite_database(name, create):
     from trytond import backend
-    from trytond.config import config
+    from trytond import config
     path = config.get('database', 'path')
     if not os.path.exists(os.path.join(path, name + '.sqlite')):
         if not create:
@@ -330,7 +350,15 @@ def trytond_command(module, *args, options, env=None, overrides=None):
     The overrides, {section: {option: value}}, win over the configuration
     file (trytond reads the files in order, the environment first).  The
     command runs through ossis.run, with the fixes of OSSIS."""
-    command = [sys.executable, '-m', 'ossis.run', module]
+    with trytond_configs(options, overrides) as configs:
+        return run_forwarding_signals(
+            [trytond_args(module, configs, *args)], env)
+
+
+@contextlib.contextmanager
+def trytond_configs(options, overrides=None):
+    """Yield the configuration files of a trytond command: the one of the
+    options, then one with the overrides"""
     configs = [options.config] if options.config else []
     with tempfile.NamedTemporaryFile(
             'w', prefix='ossis-', suffix='.conf') as overlay:
@@ -340,27 +368,51 @@ def trytond_command(module, *args, options, env=None, overrides=None):
             parser.write(overlay)
             overlay.flush()
             configs.append(overlay.name)
-        if configs:
-            command += ['-c', *configs]
-        command += list(args)
-        return run_forwarding_signals(command, env)
+        yield configs
 
 
-def run_forwarding_signals(command, env=None):
-    """Run the command and pass it the signals that stop this one, so that
-    stopping "ossis serve" stops the server and cleans up"""
-    process = subprocess.Popen(command, env=env)
+def trytond_args(module, configs, *args):
+    "Return the command line that runs the trytond command through ossis.run"
+    command = [sys.executable, '-m', 'ossis.run', module]
+    if configs:
+        command += ['-c', *configs]
+    return command + list(args)
+
+
+def run_forwarding_signals(commands, env=None):
+    """Run the commands side by side and pass them the signals that stop
+    this one, so that stopping "ossis serve" stops the server and cleans up
+
+    The first command is the main one: when it ends, the others are
+    stopped, and its status is returned."""
+    processes = [subprocess.Popen(c, env=env) for c in commands]
 
     def forward(signum, frame):
-        process.send_signal(signum)
+        for process in processes:
+            process.send_signal(signum)
 
     previous = {
         s: signal.signal(s, forward) for s in (signal.SIGTERM, signal.SIGINT)}
     try:
-        return process.wait()
+        status = processes[0].wait()
+        for process in processes[1:]:
+            stop(process)
+        return status
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
+
+
+def stop(process, timeout=STOP_TIMEOUT):
+    "Stop the process as Ctrl-C does, then for good after the timeout"
+    for signum in [signal.SIGINT, signal.SIGKILL]:
+        if process.poll() is not None:
+            return
+        process.send_signal(signum)
+        try:
+            process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            pass
 
 
 def command_init(options):
@@ -369,6 +421,40 @@ def command_init(options):
     created = ensure_database(options.database)
     if not created:
         check_layout(options.database)
+    env = admin_environ(options, created)
+    names = fingerprint.dependencies(modules)
+    wanted = fingerprint.of_modules(names, *init_options(modules))
+    activated = set() if created else fingerprint.activated(options.database)
+    # The same modules, unchanged since the last update and still activated
+    if (not created and not options.force and activated >= set(names)
+            and fingerprint.read(options.database, INIT) == wanted):
+        print(f"Database {options.database!r} is up to date: its modules "
+            f"did not change since its last update ('ossis init --force' "
+            f"updates it anyway)")
+        return
+    if not created:
+        fingerprint.write(options.database, INIT, None)
+    # trytond-admin loads the modules already activated too
+    total = len(activated | set(names))
+    print(f"{'Creating' if created else 'Updating'} the database "
+        f"{options.database!r}: {total} modules", flush=True)
+    started = time.monotonic()
+    env[progress.TOTAL_VARIABLE] = str(total)
+    args = ['-d', options.database, '--activate-dependencies',
+        '-u', *modules, '-l', *LANGUAGES]
+    if created:
+        args += ['--email', options.admin_email]
+    status = trytond_command(
+        'trytond.cli.admin', *args, options=options, env=env)
+    if status:
+        raise CommandError(f"trytond-admin failed with status {status}")
+    fingerprint.write(options.database, INIT, wanted)
+    print(f"Database {options.database!r} has modules: {', '.join(modules)}"
+        f" ({time.monotonic() - started:.0f}s)")
+
+
+def admin_environ(options, created):
+    "Return the environment of trytond-admin, with the admin's password"
     env = os.environ.copy()
     if options.admin_password_file:
         if not os.path.isfile(options.admin_password_file):
@@ -379,15 +465,15 @@ def command_init(options):
         raise CommandError(
             "a new database needs an admin password: "
             "give --admin-password-file")
-    args = ['-d', options.database, '--activate-dependencies',
-        '-u', *modules, '-l', *LANGUAGES]
-    if created:
-        args += ['--email', options.admin_email]
-    status = trytond_command(
-        'trytond.cli.admin', *args, options=options, env=env)
-    if status:
-        raise CommandError(f"trytond-admin failed with status {status}")
-    print(f"Database {options.database!r} has modules: {', '.join(modules)}")
+    return env
+
+
+def init_options(modules):
+    "Return what else than the files of the modules decides an update"
+    from trytond import config
+    return (
+        tuple(sorted(modules)), tuple(LANGUAGES),
+        config.get('database', 'language'))
 
 
 def command_demo(options):
@@ -396,7 +482,7 @@ def command_demo(options):
         raise CommandError(
             f"{options.database!r} is not an OSSIS database yet: "
             f"run 'ossis init -d {options.database}' first")
-    demo.load(options.database)
+    demo.load(options.database, force=options.force)
 
 
 def command_serve(options):
@@ -406,14 +492,21 @@ def command_serve(options):
     overrides = {'wsgi middleware': {'ossis': MIDDLEWARE}}
     if options.listen:
         overrides['web'] = {'listen': options.listen}
-    return trytond_command(
-        'trytond.cli', *args, options=options, overrides=overrides)
+    with trytond_configs(options, overrides) as configs:
+        commands = [trytond_args('trytond.cli', configs, *args)]
+        if options.cron:
+            # One process is enough for the jobs of one database
+            commands.append(trytond_args(
+                    'trytond.cli.cron', configs, '-d', options.database,
+                    '-n', '1'))
+        return run_forwarding_signals(commands)
 
 
 def command_cron(options):
-    return trytond_command(
-        'trytond.cli.cron', '-d', options.database, *processes(options),
-        options=options)
+    args = ['-d', options.database, *processes(options)]
+    if options.once:
+        args.append('--once')
+    return trytond_command('trytond.cli.cron', *args, options=options)
 
 
 def command_worker(options):

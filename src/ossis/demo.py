@@ -12,12 +12,20 @@ an update.  The demo users have known passwords: never load this into
 production.
 """
 import datetime as dt
+import glob
+import os
 import time
 
-from . import demo_applications, demo_portal
+from . import demo_applications, demo_portal, fingerprint
 from .errors import CommandError
 
 DEMO_PASSWORD = 'ossis-demo'
+# Valid identifiers that no demo applicant has, for trying the intake of a
+# new applicant: a woman born on 12 March 1985, and a business
+TEST_NID = 'I55312345R'
+TEST_NIPT = 'L21015501N'
+# The key of the fingerprint of the last loading of the demo data
+DEMO = 'demo'
 
 # login, name, municipality (None: all), groups, language, position,
 # org units (keys: the XML id org_<key> of the module
@@ -71,11 +79,25 @@ CLOSURES = {
     }
 
 
-def load(database_name):
-    "Load the demo data into the database and print the logins"
+def load(database_name, force=False):
+    """Load the demo data into the database and print the logins
+
+    Nothing is loaded when the demo data is there already and neither the
+    modules nor the demo changed since (unless forced)."""
     from trytond.pool import Pool
     from trytond.transaction import Transaction
 
+    wanted = _fingerprint(database_name)
+    if (not force and wanted
+            and fingerprint.read(database_name, DEMO) == wanted):
+        print("The demo data is already loaded and nothing changed since "
+            "('ossis demo --force' loads it again)")
+        print_logins()
+        print_identifiers()
+        return
+    fingerprint.write(database_name, DEMO, None)
+    report = Report()
+    report(f"Loading the demo data into {database_name!r}")
     pool = Pool(database_name)
     with Transaction().start(database_name, 0, readonly=True):
         pool.init()
@@ -87,14 +109,46 @@ def load(database_name):
         demo_portal.setup(pool, companies)
         _setup_users(pool, companies, units)
         _setup_admin(pool, companies)
-    print_logins()
     _setup_external_system(pool, database_name)
+    report(f"Pilot municipalities: {', '.join(STATUSES)}; "
+        f"{len(USERS) + 1} demo users")
+    print_logins()
+    print_identifiers()
     started = time.monotonic()
-    counts = _load_applications(pool, database_name)
+    counts = _load_applications(pool, database_name, report)
     print_applications(counts, time.monotonic() - started)
+    report("Running the scheduled jobs that are due")
+    _run_due_jobs(pool, database_name)
+    print_escalated(_count_escalated(pool, database_name))
+    if wanted:
+        fingerprint.write(database_name, DEMO, wanted)
 
 
-def _load_applications(pool, database_name):
+def _fingerprint(database_name):
+    """Return the fingerprint of the demo data: the one of the modules of
+    the last "ossis init" and the code of the demo, or None without the
+    former"""
+    modules = fingerprint.read(database_name, 'init')
+    if not modules:
+        return None
+    folder = os.path.dirname(__file__)
+    sources = sorted(glob.glob(os.path.join(folder, 'demo*.py')))
+    return fingerprint.of_files(
+        [(os.path.basename(p), p) for p in sources], [modules])
+
+
+class Report:
+    "Print a line of progress with the seconds since the start"
+
+    def __init__(self):
+        self.started = time.monotonic()
+
+    def __call__(self, text):
+        elapsed = time.monotonic() - self.started
+        print(f"{elapsed:5.0f}s  {text}", flush=True)
+
+
+def _load_applications(pool, database_name, report):
     "Make the demo applications in a transaction, tried again on a lock"
     from trytond.transaction import Transaction, TransactionError
     extras = {}
@@ -103,10 +157,64 @@ def _load_applications(pool, database_name):
             with Transaction().start(database_name, 0, **extras):
                 Company = pool.get('company.company')
                 companies = {c.code: c for c in Company.search([])}
-                return demo_applications.load(pool, companies)
+                counts = demo_applications.load(pool, companies, report)
+                if any(c is not None for c in counts.values()):
+                    _settle_notifications(pool)
+                return counts
         except TransactionError as exception:
             exception.fix(extras)
     raise RuntimeError("the demo applications could not be made")
+
+
+def _settle_notifications(pool):
+    """Record the notifications of the demo applications as sent: they
+    tell of the past, and their tasks would run after the commit of a
+    request, never here (the first scheduled job would then email hundreds
+    of demo applicants)"""
+    from trytond.transaction import Transaction
+    Queue = pool.get('ir.queue')
+    transaction = Transaction()
+    tasks = Queue.browse(transaction.tasks)
+    ids = set()
+    for task in tasks:
+        if task.data.get('model') == 'ossis.notification':
+            instances = task.data.get('instances')
+            ids.update([instances] if isinstance(instances, int)
+                else instances or [])
+    now = dt.datetime.now()
+    if ids:
+        Notification = pool.get('ossis.notification')
+        Notification.write(Notification.browse(sorted(ids)), {
+                'state': 'sent',
+                'attempts': 1,
+                'next_attempt': None,
+                'sent_date': now,
+                })
+    Queue.write(tasks, {'dequeued_at': now, 'finished_at': now})
+    transaction.tasks.clear()
+
+
+def _run_due_jobs(pool, database_name):
+    """Run the scheduled jobs that are due, as "ossis cron" does every
+    minute (e.g. the daily check of late applications)"""
+    Cron = pool.get('ir.cron')
+    Cron.run(database_name)
+
+
+def _count_escalated(pool, database_name):
+    "Return the number of escalated applications by municipality"
+    from trytond.transaction import Transaction
+    with Transaction().start(database_name, 0, readonly=True):
+        Application = pool.get('ossis.application')
+        Company = pool.get('company.company')
+        codes = list(demo_applications.COUNTS)
+        companies = {c.code: c for c in Company.search([
+                    ('code', 'in', codes),
+                    ])}
+        return {code: Application.search_count([
+                    ('company', '=', companies[code].id),
+                    ('escalated', '=', True),
+                    ]) for code in codes if code in companies}
 
 
 def _setup_companies(pool):
@@ -234,6 +342,18 @@ def print_logins():
         role = ', '.join(g.replace('group_', '') for g in groups)
         print(f"  {login:18} {role:15} {code or 'all municipalities':20}"
             f" {language}")
+    print(f"  {EXTERNAL_SYSTEM_LOGIN:18} {'external_system':15} "
+        f"{'elbasan':20} en")
+
+
+def print_identifiers():
+    print(f"Identifiers for a new applicant (valid, no demo applicant has "
+        f"them): NID {TEST_NID} (a citizen), NIPT {TEST_NIPT} (a business)")
+
+
+def print_escalated(counts):
+    print("Late applications reported to the head of their unit: "
+        + ', '.join(f'{code} {count}' for code, count in counts.items()))
 
 
 def print_applications(counts, seconds):
@@ -277,5 +397,3 @@ def _setup_external_system(pool, database_name):
                     'ossis_application_external', 'group_external_system'))]
         user.active = True
         user.save()
-    print(f"  {EXTERNAL_SYSTEM_LOGIN:18} {'external_system':15} "
-        f"{'elbasan':20} en")

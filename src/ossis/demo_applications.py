@@ -252,9 +252,11 @@ class _Acting:
             manager.__exit__(*exc)
 
 
-def load(pool, companies):
+def load(pool, companies, report=print):
     """Create the demo applications of the municipalities that have none;
-    return their numbers by state (None where some existed)"""
+    return their numbers by state (None where some existed)
+
+    report is called with a line of text at each stage."""
     Application = pool.get('ossis.application')
     counts = {}
     for code, number in COUNTS.items():
@@ -265,7 +267,8 @@ def load(pool, companies):
             counts[code] = None
             continue
         rng = random.Random(f'{SEED}-{code}')
-        Generator(pool, company, rng).run(number)
+        report(f"Applications of {code}: making {number} by the process")
+        Generator(pool, company, rng, report).run(number)
         counts[code] = Counter(a.state for a in Application.search([
                     ('company', '=', company.id)]))
         counts[code]['overdue'] = Application.search_count([
@@ -294,7 +297,7 @@ def personal_number(rng, gender):
 class Generator:
     "Applications of one municipality taken by the process to their states"
 
-    def __init__(self, pool, company, rng):
+    def __init__(self, pool, company, rng, report=print):
         from trytond.transaction import Transaction
         Date = pool.get('ir.date')
         self.pool = pool
@@ -305,16 +308,22 @@ class Generator:
         with Transaction().set_context(company=company.id):
             self.today = Date.today()
         self.plans = {}
+        self.report = report
 
     def run(self, number):
+        code = self.company.code
         offers = self._offers()
         if not offers:
             return
         applicants = self._applicants(max(number * 2 // 3, 1))
         applications = self._drafts(number, offers, applicants)
+        self.report(f"  {code}: {len(applicants)} applicants, "
+            f"{len(applications)} drafts at the desks and online")
         self._drive([a.id for a in applications])
         self._move_into_past([a.id for a in applications])
         self._feedback([a.id for a in applications])
+        self.report(f"  {code}: dated back along the calendar of "
+            f"{self.company.rec_name}")
 
     def _as(self, user):
         "Act as the demo user, or as the system (online and other systems)"
@@ -469,7 +478,7 @@ class Generator:
         pool = self.pool
         Application = pool.get('ossis.application')
         pending = list(ids)
-        for _ in range(30):
+        for round_ in range(30):
             steps = []
             for application in Application.browse(pending):
                 action = self.plans[application.id].next_action(application)
@@ -490,6 +499,8 @@ class Generator:
                 for id_ in batch:
                     self.plans[id_].done(action, user.id if user else 0)
             pending = [a.id for a, _ in steps]
+            self.report(f"  {self.company.code}: round {round_ + 1} of the "
+                f"process, actions taken: {len(steps)}")
 
     def _actor(self, application, action):
         """Return the demo user who takes the action on the application and
@@ -576,6 +587,7 @@ class Generator:
         """Date each application's history along the working days before
         today and derive the dates of the application from it"""
         from sql import Literal
+
         from trytond.tools import grouped_slice, reduce_ids
         from trytond.transaction import Transaction
         pool = self.pool
@@ -730,9 +742,12 @@ class Generator:
                 'suspended_date': (
                     suspended if record.state == 'waiting' else None),
                 'suspended_days': waited,
+                # As the daily check of late steps counts them
                 'overdue': bool(
                     record.state in {'submitted', 'in_progress'}
-                    and step_due_date and step_due_date < self.today),
+                    and step_due_date
+                    and Calendar.working_days_between(
+                        company, step_due_date, self.today) >= 1),
                 })
         if record.fee_state == 'paid':
             values['fee_paid_date'] = submitted

@@ -5,14 +5,16 @@
     python -m ossis.run trytond.cli -c ossis.conf -d ossis
 
 reads the configuration files given with -c (as the command will), installs
-the fixes (see connections.py), then runs the command as
+the fixes (see connections.py) and, for trytond-admin, the lines that show
+its progress (see progress.py), then runs the command as
 ``python -m trytond.cli -c ossis.conf -d ossis`` would.
 """
 import argparse
+import os
 import runpy
 import sys
 
-from . import connections
+from . import connections, progress
 
 
 def main():
@@ -28,6 +30,8 @@ def main():
     connections.install()
     if module == 'trytond.cli.worker':
         connections.install_worker()
+    elif module == 'trytond.cli.admin':
+        progress.install(os.environ)
     sys.argv[0] = module
     runpy.run_module(module, run_name='__main__', alter_sys=True)
 
