@@ -53,9 +53,10 @@ OSSIS_TEST_DB_NAME ?= test_ossis
 hash = $(shell cat $(1) | sha256sum | cut -c1-16)
 VENV_STAMP := $(VENV)/.stamp-setup-$(call hash,requirements.txt pyproject.toml)
 TEST_STAMP := $(VENV)/.stamp-test-$(call hash,requirements.txt requirements-test.txt pyproject.toml)
-# The web client is installed again when its translations change
+# The web client is installed again when its translations or corrections
+# change
 SAO_INPUTS := scripts/install-sao.sh scripts/sao-po2json.js \
-	$(wildcard web/sao/locale/*.po)
+	web/sao/custom.js $(wildcard web/sao/locale/*.po)
 SAO_STAMP := $(SAO_DIR)/.stamp-$(SAO_VERSION)-$(call hash,$(SAO_INPUTS))
 AXE_STAMP := $(AXE_DIR)/.stamp-$(AXE_VERSION)-$(call hash,scripts/install-axe.sh)
 

@@ -79,9 +79,10 @@ for po in "$root"/web/sao/locale/*.po; do
         "$client/locale/$(basename "$po" .po).json"
 done
 
-# sao loads these two files for the customisation of an installation;
-# empty ones spare every page an error in the browser console.
-: > "$client/custom.js"
+# sao loads these two files for the customisation of an installation:
+# OSSIS's corrections of the client (web/sao/custom.js) and an empty style
+# sheet, which spares every page an error in the browser console.
+cp "$root/web/sao/custom.js" "$client/custom.js"
 : > "$client/custom.css"
 
 if [ -e "$dest" ]; then

@@ -1,0 +1,60 @@
+/* This file is part of OSSIS.  The COPYRIGHT file at the top level of
+   this repository contains the full copyright notices and license terms.
+
+   Corrections of the Tryton web client (sao), loaded after it.
+
+   A selection field shows the first of its options for an instant each time
+   the form is displayed again: sao rebuilds the options at once but selects
+   the record's value only in a later turn of the browser.  A form saved in
+   that instant stores the first option instead of the value on screen, as
+   when a clerk types in a text field and presses Enter or clicks Save
+   straight away (the text field's change displays the form again).  The
+   record's value is selected together with the new options here. */
+(function() {
+    'use strict';
+    var Selection = Sao.View.Form.Selection;
+    var set_selection = Selection.prototype.set_selection;
+
+    Selection.prototype.set_selection = function(selection, help) {
+        set_selection.call(this, selection, help);
+        var record = this.record, field = this.field;
+        if (!record || !field || this.select.prop('multiple')) {
+            return;
+        }
+        var value = field.get(record);
+        if (value !== undefined) {
+            this.select.val(JSON.stringify(value));
+        }
+    };
+}());
+
+/* A file is downloaded through a dialog that takes the focus and, as it
+   closes, leaves it nowhere, even when another dialog is still open: after
+   Submit and Print in the quick intake, the clerk would have to click back
+   into the screen before typing the next applicant.  The focus goes back to
+   the dialog underneath, to the field it had or else its first field. */
+(function() {
+    'use strict';
+    var download_file = Sao.common.download_file;
+
+    Sao.common.download_file = function(data, name, options) {
+        var focused = document.activeElement;
+        // The download's dialog is the next to close
+        jQuery(document).one('hidden.bs.modal', function() {
+            var under = jQuery('.modal:visible').last();
+            if (!under.length) {
+                return;
+            }
+            var modal = under.data('bs.modal');
+            if (modal) {
+                modal.enforceFocus();
+            }
+            if (focused && jQuery.contains(under[0], focused)) {
+                focused.focus();
+            } else {
+                under.find('input:visible:not([readonly]):first').focus();
+            }
+        });
+        return download_file.call(this, data, name, options);
+    };
+}());
