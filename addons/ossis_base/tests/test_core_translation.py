@@ -4,8 +4,8 @@
 
 ossis_base translates the strings of ir, res, company, country, currency and
 party that the staff see in locale/override/sq.po: all of them but the
-administrators' screens of ir and the long reference lists (identifier
-types, subdivision types, world regions and organizations), see SHOWN."""
+administrators' screens of ir and the long reference lists of subdivision
+types, world regions and organizations, see shown()."""
 import datetime as dt
 import os
 import unittest
@@ -31,8 +31,6 @@ IR_ACTIONS = {
     'act_attachment_form', 'act_note_form', 'act_email_form',
     'act_email_form_relate', 'act_model_log_form'}
 NOT_SHOWN = {
-    ('selection', 'party.configuration,identifier_types'),
-    ('selection', 'party.identifier,type'),
     ('selection', 'country.subdivision,type'),
     ('selection', 'party.address.subdivision_type,types'),
     ('model', 'country.region,name'),
