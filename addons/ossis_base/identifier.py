@@ -6,7 +6,13 @@ Both share one 10-character format: a decade letter, a year digit, the
 month (plus 50 for women in a NID), the day, a 3-digit serial and a check
 letter.  python-stdnum's ``stdnum.al.nipt`` only checks the pattern, so the
 check letter is computed here.
+
+Only a personal number's date is certain: a NIPT's month field may pass 12
+(stdnum reads it modulo 12), so a number whose month is not 01-12 (men) or
+51-62 (women), or whose day is not in that month, is never a personal
+number, while a number with a birth date may also be a NIPT.
 """
+import datetime as dt
 import re
 
 from stdnum.al import nipt as stdnum_nipt
@@ -36,3 +42,19 @@ def is_valid(number):
     if not _PATTERN.match(number):
         return False
     return check_letter(number[:9]) == number[9]
+
+
+def birth_date(number):
+    """Return the date of birth that number gives as a personal number
+    (NID), or None when it cannot be one"""
+    number = compact(number)
+    if not _PATTERN.match(number):
+        return None
+    year = 1900 + 10 * (ord(number[0]) - ord('A')) + int(number[1])
+    month, day = int(number[2:4]), int(number[4:6])
+    if month > 50:
+        month -= 50
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None

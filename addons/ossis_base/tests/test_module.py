@@ -116,6 +116,21 @@ class OssisBaseTestCase(LGUTestMixin, TranslationTestMixin, ModuleTestCase):
             with self.subTest(number=number):
                 self.assertFalse(identifier.is_valid(number))
 
+    def test_identifier_birth_date(self):
+        "Test the date of birth of a personal number"
+        for number, date in [
+                ('J00101999W', dt.date(1990, 1, 1)),
+                ('J05512265E', dt.date(1990, 5, 12)),
+                ('I55317084W', dt.date(1985, 3, 17)),
+                ('J91402501L', None),
+                ('K22218003V', None),
+                ('J00230001A', None),
+                ('J05600001A', None),
+                ('J9140250L', None),
+                ]:
+            with self.subTest(number=number):
+                self.assertEqual(identifier.birth_date(number), date)
+
     @with_transaction()
     def test_lgu_nipt_valid(self):
         "Test a valid NIPT is stored compact"
