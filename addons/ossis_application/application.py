@@ -11,7 +11,7 @@ from trytond.modules.ossis_base.lock import lock_unchanged
 from trytond.modules.ossis_base.model import LGUOwnedMixin
 from trytond.modules.ossis_workflow.workflow_graph import ROLE_GROUPS
 from trytond.pool import Pool
-from trytond.pyson import Eval, If
+from trytond.pyson import Eval, Id, If
 from trytond.rpc import RPC
 from trytond.tools import slugify
 from trytond.tools.domain_inversion import eval_domain
@@ -62,6 +62,8 @@ ACTION_BUTTONS = {
     'approve': 'approve',
     'reject': 'reject',
     }
+# The actions that decide an application
+DECIDING = {'approve', 'reject'}
 # Fields of a submitted application that staff may still change
 OPEN_FIELDS = {
     'action_comment', 'applicant_message', 'end_reason', 'fee_state',
@@ -259,14 +261,22 @@ class Application(Workflow, LGUOwnedMixin, ModelSQL, ModelView):
         "with a power of attorney.")
     documents = fields.One2Many(
         'ossis.application.document', 'application', "Documents",
-        states=_open)
+        states={
+            'readonly': _open['readonly'] | (
+                (Eval('state') != 'draft')
+                & ~Id('ossis_base', 'group_front_office').in_(
+                    Eval('context', {}).get('groups', []))),
+            },
+        help="Once the application is submitted, only the front desk "
+        "changes the checklist.")
     documents_complete = fields.Function(
         fields.Boolean("Documents Complete"), 'get_documents_complete')
     fee = fields.Numeric(
-        "Fee", digits=(16, 2), readonly=True,
+        "Fee Amount", digits=(16, 2), readonly=True,
         help="The fee of the municipality for the service.")
     fee_state = fields.Selection(
-        FEE_STATES, "Fee", required=True, states=_open)
+        FEE_STATES, "Fee Payment", required=True, states=_open,
+        help="Whether the fee is due, paid or exempted.")
     fee_receipt = fields.Char(
         "Payment Receipt",
         states={
@@ -383,6 +393,11 @@ class Application(Workflow, LGUOwnedMixin, ModelSQL, ModelView):
     history = fields.One2Many(
         'ossis.application.history', 'application', "History",
         readonly=True)
+    at_my_desk = fields.Function(
+        fields.Boolean(
+            "At My Desk",
+            help="Filed at a front desk where the user works."),
+        'get_at_my_desk', searcher='search_at_my_desk')
     available_actions = fields.Function(
         fields.MultiSelection('get_action_selection', "Available Actions"),
         'get_available_actions')
@@ -511,6 +526,21 @@ class Application(Workflow, LGUOwnedMixin, ModelSQL, ModelView):
             Document(**values)
             for values in Document.checklist(self.lgu_service.service)]
 
+    @fields.depends('fee_state', 'fee_paid_date', 'company')
+    def on_change_fee_state(self):
+        if self.fee_state == 'paid' and not self.fee_paid_date:
+            self.fee_paid_date = self._today(
+                self.company.id if self.company else None)
+
+    @classmethod
+    def _today(cls, company_id=None):
+        "Return today in the municipality"
+        pool = Pool()
+        Date = pool.get('ir.date')
+        context = {'company': company_id} if company_id else {}
+        with Transaction().set_context(**context):
+            return Date.today()
+
     @fields.depends('applicant')
     def on_change_with_applicant_kind(self, name=None):
         return self.applicant.kind if self.applicant else None
@@ -567,6 +597,10 @@ class Application(Workflow, LGUOwnedMixin, ModelSQL, ModelView):
             values.setdefault('tracking_code', new_tracking_code())
             if values.get('lgu_service') and not values.get('service'):
                 cls._set_service_values(values)
+        if values.get('fee_state') == 'paid' and not values.get(
+                'fee_paid_date'):
+            # A fee marked paid without its date was paid today
+            values['fee_paid_date'] = cls._today(values.get('company'))
         return values
 
     @classmethod
@@ -736,6 +770,23 @@ class Application(Workflow, LGUOwnedMixin, ModelSQL, ModelView):
         return ({employee.id} if employee else set()), units, headed
 
     @classmethod
+    def get_at_my_desk(cls, applications, name):
+        roles, units, _ = cls._actor()
+        return {a.id: roles is None or bool(a.desk and a.desk.id in units)
+            for a in applications}
+
+    @classmethod
+    def search_at_my_desk(cls, name, clause):
+        roles, units, _ = cls._actor()
+        _, operator, value = clause[:3]
+        if roles is None:
+            return [('id', '!=' if value else '=', None)]
+        mine = ('desk', 'in', list(units))
+        if (operator == '=') == bool(value):
+            return [mine]
+        return ['OR', ('desk', '=', None), ('desk', 'not in', list(units))]
+
+    @classmethod
     def get_available_actions(cls, applications, name):
         roles, units, _ = cls._actor()
         result = {}
@@ -744,13 +795,64 @@ class Application(Workflow, LGUOwnedMixin, ModelSQL, ModelView):
             if application.state in {'submitted', 'in_progress'}:
                 for transition in application.step.transitions:
                     if (transition.action in ACTION_BUTTONS
-                            and (roles is None or (
-                                    transition.role in roles
-                                    and application.step_unit
-                                    and application.step_unit.id in units))):
+                            and cls._may_act(
+                                transition, application.step_unit,
+                                roles, units)):
                         actions.add(transition.action)
+                for action in DECIDING - actions:
+                    if cls._decides_at_once(
+                            application, action, roles, units):
+                        actions.add(action)
             result[application.id] = sorted(actions)
         return result
+
+    @classmethod
+    def _may_act(cls, transition, unit, roles, units):
+        "Return whether the user may take the transition in the unit"
+        return roles is None or bool(
+            transition.role in roles and unit and unit.id in units)
+
+    @classmethod
+    def _decision_after(cls, application, action):
+        """Return the transitions of an approval step forwarded to the
+        decision step, where the action decides, with the unit of that step
+
+        None when the current step is no approval step followed by a
+        decision step that has the action."""
+        step = application.step
+        if step.kind != 'approval' or action not in DECIDING:
+            return None
+        forward = next(
+            (t for t in step.transitions if t.action == 'forward'), None)
+        if not forward or not forward.to_step:
+            return None
+        decision = forward.to_step
+        if decision.kind != 'decision' or not any(
+                t.action == action for t in decision.transitions):
+            return None
+        try:
+            forward = cls._transition(application, 'forward')
+            decide = cls._transition(application, action, step=decision)
+        except ApplicationActionError:
+            return None
+        if forward.to_step != decision:
+            return None
+        unit = decision.unit_for(
+            application.company, application.lgu_service, application.desk)
+        return forward, decide, unit
+
+    @classmethod
+    def _decides_at_once(cls, application, action, roles, units):
+        """Return whether the user approves or rejects at the approval step
+        as the one who acts at the decision step that follows"""
+        if any(t.action == action for t in application.step.transitions):
+            return False
+        chain = cls._decision_after(application, action)
+        if not chain:
+            return False
+        forward, decide, unit = chain
+        return (cls._may_act(forward, application.step_unit, roles, units)
+            and cls._may_act(decide, unit, roles, units))
 
     # The process
 
@@ -944,6 +1046,7 @@ class Application(Workflow, LGUOwnedMixin, ModelSQL, ModelView):
     def _act(cls, applications, action, comment):
         pool = Pool()
         History = pool.get('ossis.application.history')
+        OrgUnit = pool.get('ossis.org_unit')
         cls._lock_unchanged(applications)
         roles, units, employee = cls._actor()
         now = dt.datetime.now()
@@ -956,12 +1059,25 @@ class Application(Workflow, LGUOwnedMixin, ModelSQL, ModelView):
                 raise ApplicationActionError(gettext(
                         'ossis_application.msg_application_not_running',
                         application=application.rec_name))
-            transition = cls._transition(application, action)
-            cls._check_actor(application, transition, roles, units)
-            cls._check_transition(application, transition, batch)
+            chain = cls._action_transitions(
+                application, action, roles, units)
+            for transition in chain:
+                cls._check_transition(application, transition, batch)
             today = batch.today(application.company)
-            values, event = cls._transition_values(
-                application, transition, today, now, employee)
+            values, event, rows = {}, None, []
+            state, step = application.state, application.step
+            unit = application.step_unit
+            for transition in chain:
+                done, event = cls._transition_values(
+                    application, transition, today, now, employee, unit=unit)
+                rows.append(cls._history_values(
+                        application, transition.action, state,
+                        done['state'], step, transition.to_step or step,
+                        employee, now))
+                values.update(done)
+                state, step = done['state'], transition.to_step or step
+                if 'step_unit' in done:
+                    unit = OrgUnit(done['step_unit'])
             if (application.state, values['state']) not in cls._transitions:
                 raise ApplicationActionError(gettext(
                         'ossis_application.msg_application_not_running',
@@ -970,12 +1086,11 @@ class Application(Workflow, LGUOwnedMixin, ModelSQL, ModelView):
             values['action_comment'] = None
             values['applicant_message'] = None
             to_write.extend(([application], values))
-            history.append(cls._history_values(
-                    application, action, application.state, values['state'],
-                    application.step, transition.to_step or application.step,
-                    employee, now,
-                    comment=comment or application.action_comment,
-                    message=application.applicant_message))
+            rows[-1].update(
+                comment=(comment or application.action_comment
+                    or cls._decision_comment(application, chain[-1])),
+                message=application.applicant_message)
+            history.extend(rows)
             if event:
                 events[event].append(application)
         if to_write:
@@ -988,6 +1103,33 @@ class Application(Workflow, LGUOwnedMixin, ModelSQL, ModelView):
             cls._record_decider(moved.get('decided', []))
         for event, records in events.items():
             cls.notify(cls.browse(records), event)
+
+    @classmethod
+    def _action_transitions(cls, application, action, roles, units):
+        """Return the transitions the action takes from the current step,
+        checked for the user
+
+        A unit head who holds both the approval and the decision steps
+        approves or rejects at the approval step: the action forwards to
+        the decision step and decides there at once."""
+        if cls._decides_at_once(application, action, None, None):
+            forward, decide, unit = cls._decision_after(application, action)
+            cls._check_actor(application, forward, roles, units)
+            if not cls._may_act(decide, unit, roles, units):
+                raise ApplicationAccessError(gettext(
+                        'ossis_application.msg_application_role_refused',
+                        application=application.rec_name,
+                        step=forward.to_step.rec_name))
+            return [forward, decide]
+        transition = cls._transition(application, action)
+        cls._check_actor(application, transition, roles, units)
+        return [transition]
+
+    @classmethod
+    def _decision_comment(cls, application, transition):
+        "Return the decision text the history keeps with the decision"
+        if transition.outcome in {'approved', 'rejected'}:
+            return application.decision_text
 
     @classmethod
     def _transition(cls, application, action, step=None):
@@ -1046,11 +1188,19 @@ class Application(Workflow, LGUOwnedMixin, ModelSQL, ModelView):
             raise ApplicationActionError(gettext(
                     'ossis_application.msg_application_fee_unsettled',
                     application=application.rec_name))
+        if (transition.outcome == 'rejected'
+                and not (application.decision_text or '').strip()):
+            raise ApplicationActionError(gettext(
+                    'ossis_application.msg_application_reasons_required',
+                    application=application.rec_name))
 
     @classmethod
     def _transition_values(
-            cls, application, transition, today, now, employee):
-        "Return the values the transition writes and the event it raises"
+            cls, application, transition, today, now, employee, unit=None):
+        """Return the values the transition writes and the event it raises,
+        from the step of the unit (by default the current one)"""
+        if unit is None:
+            unit = application.step_unit
         values, event = {}, None
         if transition.action == 'request_info':
             values['state'] = 'waiting'
@@ -1061,9 +1211,7 @@ class Application(Workflow, LGUOwnedMixin, ModelSQL, ModelView):
             values.update({
                     'state': 'decided',
                     'decision': transition.outcome,
-                    'decision_unit': (
-                        application.step_unit.id
-                        if application.step_unit else None),
+                    'decision_unit': unit.id if unit else None,
                     'decided_date': now,
                     })
             event = 'decided'

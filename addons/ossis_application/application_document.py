@@ -97,6 +97,23 @@ class ApplicationDocument(
                 cls._refuse(document, 'msg_application_document_move')
             if mode == 'delete' and application.state != 'draft':
                 cls._refuse(document, 'msg_application_document_delete')
+        if external and mode in {'create', 'write'}:
+            cls._check_desk(documents)
+
+    @classmethod
+    def _check_desk(cls, documents):
+        """Refuse a user who is not of the front office the checklist of a
+        submitted application: the desk receives the documents"""
+        pool = Pool()
+        Application = pool.get('ossis.application')
+        roles, _, _ = Application._actor()
+        if roles is None or 'front_office' in roles:
+            return
+        for document in documents:
+            if document.application.state != 'draft':
+                raise ApplicationDocumentError(gettext(
+                        'ossis_application.msg_application_document_desk_only',
+                        application=document.application.rec_name))
 
     @classmethod
     def _refuse(cls, document, message):

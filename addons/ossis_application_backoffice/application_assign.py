@@ -9,7 +9,7 @@ from trytond.modules.ossis_application.application import RUNNING
 from trytond.modules.ossis_application.exceptions import (
     ApplicationAccessError, ApplicationActionError)
 from trytond.pool import Pool, PoolMeta
-from trytond.pyson import Bool, Eval
+from trytond.pyson import Bool, Eval, Id
 from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
@@ -20,14 +20,20 @@ class Application(metaclass=PoolMeta):
     @classmethod
     def __setup__(cls):
         super().__setup__()
+        groups = Eval('context', {}).get('groups', [])
         cls._buttons.update({
                 'assign_wizard': {
-                    'invisible': ~Eval('state').in_(RUNNING),
+                    'invisible': (
+                        ~Eval('state').in_(RUNNING)
+                        | ~(Id('ossis_base', 'group_unit_head').in_(groups)
+                            | Id('ossis_base', 'group_lgu_admin').in_(
+                                groups))),
                     'depends': ['state'],
                     },
                 'take': {
                     'invisible': (
-                        ~Eval('state').in_(RUNNING) | Bool(Eval('assignee'))),
+                        ~Eval('state').in_(RUNNING) | Bool(Eval('assignee'))
+                        | ~Id('ossis_base', 'group_back_office').in_(groups)),
                     'depends': ['state', 'assignee'],
                     },
                 })

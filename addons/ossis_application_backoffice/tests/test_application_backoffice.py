@@ -2,13 +2,17 @@
 # this repository contains the full copyright notices and license terms.
 import datetime as dt
 
+from lxml import etree
+
 from trytond.exceptions import UserError
+from trytond.modules.ossis_application.application import RUNNING
 from trytond.modules.ossis_application.exceptions import (
     ApplicationAccessError, ApplicationActionError)
 from trytond.modules.ossis_application.tests import scenario
 from trytond.modules.ossis_base.tests.test_module import (
     as_user, create_lgu_user)
 from trytond.pool import Pool
+from trytond.pyson import PYSONDecoder, PYSONEncoder
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 
 
@@ -84,6 +88,59 @@ class ApplicationBackOfficeTestCase(
         for tab in ["Mine", "Overdue", "Due This Week",
                 "To Issue and Deliver"]:
             self.assertEqual(found['act_application_my_tasks', tab], [])
+
+    @with_transaction()
+    def test_task_lists_by_due_date(self):
+        "Test the lists of running applications show what is due first"
+        pool = Pool()
+        Application = pool.get('ossis.application')
+        ActWindow = pool.get('ir.action.act_window')
+        Date = pool.get('ir.date')
+        ModelData = pool.get('ir.model.data')
+        setup = scenario.municipality('elbasan')
+        later, sooner = self.submitted(setup, 1), self.submitted(setup, 2)
+        today = Date.today()
+        for application, days in [(later, 10), (sooner, 3)]:
+            Application.write([application], {
+                    'due_date': today + dt.timedelta(days=days),
+                    'step_due_date': today + dt.timedelta(days=days - 2),
+                    })
+        for module, xml_id in [
+                ('ossis_application', 'act_application_form'),
+                (self.module, 'act_application_my_tasks'),
+                (self.module, 'act_application_supervision')]:
+            action = ActWindow(ModelData.get_id(module, xml_id))
+            order = PYSONDecoder({}).decode(action.pyson_order)
+            with scenario.as_staff(setup.head):
+                found = Application.search(
+                    [('state', 'in', RUNNING)], order=order)
+            self.assertEqual(found, [sooner, later], msg=xml_id)
+        columns = etree.fromstring(
+            Application.fields_view_get(view_type='tree')['arch'])
+        for name in ['due_date', 'step_due_date']:
+            column, = columns.xpath(f'//field[@name="{name}"]')
+            self.assertNotEqual(column.get('optional'), '1')
+
+    @with_transaction()
+    def test_take_assign_hidden_from_front_office(self):
+        "Test the buttons Take and Assign show only to who may press them"
+        pool = Pool()
+        Application = pool.get('ossis.application')
+        User = pool.get('res.user')
+        setup = scenario.municipality('elbasan')
+        self.submitted(setup)
+
+        def shown(user):
+            with scenario.as_staff(user):
+                context = User.get_preferences(context_only=True)
+            values = {'state': 'submitted', 'assignee': None,
+                'context': context}
+            return {name for name in ['take', 'assign_wizard']
+                if not PYSONDecoder(values).decode(PYSONEncoder().encode(
+                        Application._buttons[name]['invisible']))}
+        self.assertEqual(shown(setup.front), set())
+        self.assertEqual(shown(setup.back), {'take'})
+        self.assertIn('assign_wizard', shown(setup.head))
 
     @with_transaction()
     def test_assign_by_head(self):

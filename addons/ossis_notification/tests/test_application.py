@@ -34,6 +34,8 @@ class ApplicationNotificationTestCase(ModuleTestCase):
         self.run_as(setup.front, 'resume', [application])
         self.run_as(setup.back, 'act', [application], 'forward')
         self.run_as(setup.head, 'act', [application], 'forward')
+        application.decision_text = "The applicant owes no tax."
+        application.save()
         self.run_as(setup.head, 'act', [application], 'reject')
         self.run_as(setup.back, 'issue', [application])
 
