@@ -58,3 +58,18 @@
         return download_file.call(this, data, name, options);
     };
 }());
+
+/* sao 8.0 titles the preferences dialog with an English "Preferences" that
+   it does not translate (window.js): the title is translated here, from
+   web/sao/locale/<lang>.po. */
+(function() {
+    'use strict';
+    var add_title = Sao.Dialog.prototype.add_title;
+
+    Sao.Dialog.prototype.add_title = function(title, small) {
+        if (title === 'Preferences') {
+            title = Sao.i18n.gettext('Preferences');
+        }
+        return add_title.call(this, title, small);
+    };
+}());
