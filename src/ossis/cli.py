@@ -26,8 +26,6 @@ LANGUAGES = ['sq']
 # web origin) with their status, and keeps technical users out of the web
 # client; gunicorn gets it from the [wsgi middleware] of the configuration
 MIDDLEWARE = 'trytond.modules.ossis_base.wsgi.Middleware'
-# The key of the fingerprint of the last update by "ossis init"
-INIT = 'init'
 # Seconds that a process started with the server has to stop
 STOP_TIMEOUT = 15
 
@@ -426,14 +424,14 @@ def command_init(options):
     wanted = fingerprint.of_modules(names, *init_options(modules))
     activated = set() if created else fingerprint.activated(options.database)
     # The same modules, unchanged since the last update and still activated
-    if (not created and not options.force and activated >= set(names)
-            and fingerprint.read(options.database, INIT) == wanted):
+    if not (created or options.force) and activated >= set(names) and (
+            fingerprint.read(options.database, fingerprint.INIT) == wanted):
         print(f"Database {options.database!r} is up to date: its modules "
             f"did not change since its last update ('ossis init --force' "
             f"updates it anyway)")
         return
     if not created:
-        fingerprint.write(options.database, INIT, None)
+        fingerprint.write(options.database, fingerprint.INIT, None)
     # trytond-admin loads the modules already activated too
     total = len(activated | set(names))
     print(f"{'Creating' if created else 'Updating'} the database "
@@ -448,7 +446,7 @@ def command_init(options):
         'trytond.cli.admin', *args, options=options, env=env)
     if status:
         raise CommandError(f"trytond-admin failed with status {status}")
-    fingerprint.write(options.database, INIT, wanted)
+    fingerprint.write(options.database, fingerprint.INIT, wanted)
     print(f"Database {options.database!r} has modules: {', '.join(modules)}"
         f" ({time.monotonic() - started:.0f}s)")
 

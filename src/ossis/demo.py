@@ -128,7 +128,7 @@ def _fingerprint(database_name):
     """Return the fingerprint of the demo data: the one of the modules of
     the last "ossis init" and the code of the demo, or None without the
     former"""
-    modules = fingerprint.read(database_name, 'init')
+    modules = fingerprint.read(database_name, fingerprint.INIT)
     if not modules:
         return None
     folder = os.path.dirname(__file__)

@@ -15,6 +15,8 @@ from contextlib import contextmanager
 from importlib import metadata
 
 TABLE = 'ossis_fingerprint'
+# The key of the fingerprint of the last update by "ossis init"
+INIT = 'init'
 # Files that never reach the database
 IGNORED_DIRECTORIES = {'__pycache__', 'tests', 'doc'}
 IGNORED_SUFFIXES = ('.pyc', '.pyo', '~')
