@@ -35,6 +35,8 @@ CODE_PATTERN = re.compile(r'^[A-Z]{2,5}-[0-9]{1,3}$')
 APPLICANT_TYPES = {'citizen', 'business', 'both'}
 DAYS_KINDS = {'working', 'calendar'}
 ONLINE_WORDS = ('online', 'e-albania', 'e-leje')
+# The national systems that a channel names, and the words naming them
+ONLINE_SYSTEM_WORDS = {'e_albania': ('e-albania', 'e-leje')}
 REGISTRY_WORDS = [
     ('business', ('qkb', 'nipt', 'business extract', 'business registration')),
     ('property', ('ashk', 'property certificate', 'ownership', 'cadastr')),
@@ -141,9 +143,21 @@ class CatalogueReader:
                 'online only'),
             'channel_online': any(
                 w in values['channel'].lower() for w in ONLINE_WORDS),
+            'online_system': self.read_online_system(values['channel']),
             'source': values['source'],
             'estimated_fields': values['estimated_fields'],
             }
+
+    @staticmethod
+    def read_online_system(channel):
+        """Return the national system through which the channel says the
+        service is filed, online only"""
+        channel = channel.lower()
+        if not channel.startswith('online only'):
+            return None
+        for system, words in ONLINE_SYSTEM_WORDS.items():
+            if any(w in channel for w in words):
+                return system
 
     @staticmethod
     def split(text):

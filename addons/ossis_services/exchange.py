@@ -69,6 +69,7 @@ class CatalogueFileReader:
             'applicant_type': keys(Service, 'applicant_type'),
             'days_kind': keys(Service, 'days_kind'),
             'silence_rule': keys(Service, 'silence_rule'),
+            'online_system': keys(Service, 'online_system'),
             'requirement': keys(Document, 'requirement'),
             'form': keys(Document, 'form'),
             'applicant_category': keys(FeeExemption, 'applicant_category'),
@@ -353,8 +354,8 @@ class CatalogueFileReader:
                 'documents', 'fee', 'fee_minimum', 'fee_maximum', 'fee_note',
                 'fee_exemptions', 'legal_days', 'days_kind', 'promise_days',
                 'suspendable', 'silence_rule', 'output_document',
-                'channel_desk', 'channel_online', 'unit_type', 'source',
-                'estimated_fields'])
+                'channel_desk', 'channel_online', 'online_system',
+                'unit_type', 'source', 'estimated_fields'])
 
         def get(key):
             return self.get(value, path, key)
@@ -400,6 +401,8 @@ class CatalogueFileReader:
             'channel_desk': self.boolean(*get('channel_desk'), default=True),
             'channel_online': self.boolean(
                 *get('channel_online'), default=False),
+            'online_system': self.choice(
+                *get('online_system'), 'online_system', default=None),
             'unit_type': self.code(*get('unit_type')),
             'source': self.string(*get('source')),
             'estimated_fields': self.string(*get('estimated_fields')),

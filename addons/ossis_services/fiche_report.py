@@ -241,8 +241,10 @@ class FicheReport(PDFReport):
 
     @classmethod
     def channels(cls, service, offer):
-        "Return whether the service is filed at a desk and online"
-        online = offer.online if offer else service.channel_online
+        """Return whether the service is filed at a desk and online, here
+        or through another national system"""
+        online = (offer.online or bool(service.online_system)
+            if offer else service.channel_online)
         return service.channel_desk or not online, online
 
     @classmethod

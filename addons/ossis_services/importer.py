@@ -151,8 +151,8 @@ class Importer:
             for e in fiche['fee_exemptions']]
         for name in [
                 'legal_days', 'days_kind', 'promise_days', 'suspendable',
-                'silence_rule', 'channel_desk', 'channel_online', 'source',
-                'estimated_fields']:
+                'silence_rule', 'channel_desk', 'channel_online',
+                'online_system', 'source', 'estimated_fields']:
             setattr(service, name, fiche[name])
         service.output_document = source(fiche['output_document'])
         service.unit_type = links['ossis.unit_type'][fiche['unit_type']]
@@ -248,6 +248,7 @@ class Importer:
             'output_document': text('output_document'),
             'channel_desk': bool(service.channel_desk),
             'channel_online': bool(service.channel_online),
+            'online_system': service.online_system,
             'unit_type': service.unit_type.code,
             'source': service.source or None,
             'estimated_fields': service.estimated_fields or None,
@@ -456,6 +457,7 @@ def fiche_of_row(row):
                 }),
         'channel_desk': row['channel_desk'],
         'channel_online': row['channel_online'],
+        'online_system': row['online_system'],
         'unit_type': row['unit_type']['code'],
         'source': row['source'] or None,
         'estimated_fields': row['estimated_fields'] or None,

@@ -128,7 +128,7 @@ class LGUService(LGUOwnedMixin, DeactivableMixin, ModelSQL, ModelView):
 
     @fields.depends('service')
     def on_change_with_service_online(self, name=None):
-        return bool(self.service and self.service.channel_online)
+        return bool(self.service and self.service.offered_online)
 
     @fields.depends('service', 'company', 'responsible_unit')
     def on_change_service(self):
@@ -138,7 +138,7 @@ class LGUService(LGUOwnedMixin, DeactivableMixin, ModelSQL, ModelView):
         if self.service.fee is not None:
             self.fee = self.service.fee
         self.days = self.service.promise_days
-        self.online = self.service.channel_online
+        self.online = self.service.offered_online
         if self.company and not self.responsible_unit:
             self.responsible_unit = self.service.unit_type.org_unit_of(
                 self.company)
@@ -202,6 +202,11 @@ class LGUService(LGUOwnedMixin, DeactivableMixin, ModelSQL, ModelView):
                 raise OfferValidationError(gettext(
                         'ossis_services.msg_lgu_service_online',
                         offer=offer.rec_name))
+            if offer.online and service.online_system:
+                raise OfferValidationError(gettext(
+                        'ossis_services.msg_lgu_service_online_elsewhere',
+                        offer=offer.rec_name,
+                        system=service.online_system_string))
             for desk in offer.desks:
                 if desk.type != 'front_office':
                     raise OfferValidationError(gettext(
@@ -220,6 +225,8 @@ class LGUService(LGUOwnedMixin, DeactivableMixin, ModelSQL, ModelView):
                     ])
             for offer in offers:
                 offer.service = by_code[offer.service_code]
+                # Now filed online through a national system
+                offer.online = offer.online and offer.service.offered_online
             cls.save(offers)
 
     @classmethod

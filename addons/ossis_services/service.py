@@ -25,6 +25,15 @@ SILENCE_RULES = [
     ('tacit_approval', "Tacit Approval"),
     ('tacit_rejection', "Tacit Rejection"),
     ]
+# The national systems through which services are filed online instead
+# of the portal of the municipality
+ONLINE_SYSTEMS = [
+    (None, ""),
+    ('e_albania', "e-Albania"),
+    ]
+ONLINE_SYSTEM_URLS = {
+    'e_albania': 'https://e-albania.al/',
+    }
 STATES = [
     ('draft', "Draft"),
     ('published', "Published"),
@@ -125,6 +134,11 @@ class Service(Workflow, ModelSQL, ModelView):
         help="What the applicant receives.")
     channel_desk = fields.Boolean("At the Front Desk", states=_states)
     channel_online = fields.Boolean("Online", states=_states)
+    online_system = fields.Selection(
+        ONLINE_SYSTEMS, "Filed Online Through", states=_states,
+        help="The national system through which the service is filed "
+        "online: the municipalities do not offer it online themselves.")
+    online_system_string = online_system.translated('online_system')
     unit_type = fields.Many2One(
         'ossis.unit_type', "Responsible Unit Type", required=True,
         ondelete='RESTRICT', states=_states)
@@ -140,6 +154,17 @@ class Service(Workflow, ModelSQL, ModelView):
         "import the same fiche only once.")
     published_date = fields.Date("Published", readonly=True)
     retired_date = fields.Date("Retired", readonly=True)
+
+    @property
+    def offered_online(self):
+        """Whether the municipalities may offer the service online: not
+        when it is filed through another national system"""
+        return bool(self.channel_online and not self.online_system)
+
+    @property
+    def online_system_url(self):
+        "The address where the service is filed online elsewhere, or None"
+        return ONLINE_SYSTEM_URLS.get(self.online_system)
 
     @classmethod
     def __setup__(cls):

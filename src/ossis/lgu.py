@@ -263,7 +263,7 @@ def offer(rows, org_units):
                 row,
                 row['fee'] if row['fee'] is not None else 0,
                 row['legal_days'],
-                row['channel_online'],
+                row['channel_online'] and not row['online_system'],
                 responsible[row['unit_type']['code']],
                 desks if row['channel_desk'] else []))
     return result

@@ -94,7 +94,7 @@ def municipality(code, services=('TAX-05', 'URB-09'), prefix=None):
                 'days': published[code_].promise_days,
                 'responsible_unit': unit.id,
                 'desks': [('add', [desk.id])],
-                'online': published[code_].channel_online,
+                'online': published[code_].offered_online,
                 } for code_ in services])
     return SimpleNamespace(
         company=company,

@@ -317,7 +317,7 @@ class FicheTestCase(unittest.TestCase):
         company, back_office, desks = setup_lgu('elbasan', [
                 ('elbasan', "Elbasan Main Desk")])
         permit = offer(
-            company, 'URB-01', Decimal(0), 60, back_office, [], online=True)
+            company, 'URB-01', Decimal(0), 60, back_office, [], online=False)
 
         text = ' '.join(pages(Fiche.render_pdf([permit], 'en')))
 
@@ -616,7 +616,7 @@ class FicheTestCase(unittest.TestCase):
                     'days': s.promise_days,
                     'responsible_unit': back_office.id,
                     'desks': [('add', [d.id for d in desks])],
-                    'online': s.channel_online,
+                    'online': s.offered_online,
                     } for s in services])
         self.assertGreaterEqual(len(offers), 100)
 

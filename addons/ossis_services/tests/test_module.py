@@ -9,6 +9,7 @@ from trytond.modules.ossis_base.tests.test_module import (
     as_user, create_lgu_user, lgu)
 from trytond.modules.ossis_base.tests.tools import (
     LGUTestMixin, TranslationTestMixin)
+from trytond.modules.ossis_services.csv_import import CatalogueReader
 from trytond.modules.ossis_services.exceptions import (
     CatalogueImportError, OfferValidationError, ServiceModificationError)
 from trytond.pool import Pool
@@ -361,6 +362,32 @@ class OssisServicesTestCase(
         "Test a desk-only service cannot be offered online"
         with self.assertRaises(OfferValidationError):
             self.offer(lgu('elbasan'), service_code='TAX-06', online=True)
+
+    @with_transaction()
+    def test_offer_not_online_if_filed_elsewhere(self):
+        """Test a service filed through e-Albania is not offered online by
+        a municipality, and nothing is stored"""
+        pool = Pool()
+        Offer = pool.get('ossis.lgu.service')
+        permit = pool.get('ossis.service').get_published(
+            ['URB-01'])['URB-01']
+        self.assertEqual(permit.online_system, 'e_albania')
+        self.assertTrue(permit.channel_online)
+        self.assertFalse(permit.offered_online)
+        self.assertEqual(permit.online_system_url, 'https://e-albania.al/')
+        with self.assertRaises(OfferValidationError) as cm:
+            self.offer(lgu('elbasan'), service_code='URB-01', online=True)
+        self.assertIn('e-Albania', cm.exception.message)
+        Transaction().rollback()
+        self.assertFalse(Offer.search([('service_code', '=', 'URB-01')]))
+        offer = self.offer(lgu('elbasan'), service_code='URB-01')
+        self.assertFalse(offer.online)
+        # Only a channel "online only" through a national system says so
+        read = CatalogueReader.read_online_system
+        self.assertEqual(read('online only (e-Albania e-Leje)'), 'e_albania')
+        for channel in ['OSS counter; e-Albania in some LGUs',
+                'OSS counter; online', 'online only']:
+            self.assertIsNone(read(channel), channel)
 
     @with_transaction()
     def test_offer_isolation(self):
