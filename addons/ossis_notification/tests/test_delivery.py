@@ -209,7 +209,7 @@ class DeliveryTestCase(unittest.TestCase):
             message['From'],
             'Municipality of Elbasan <noreply@ossis.example.al>')
         self.assertEqual(
-            message['Subject'], "Kërkesa ELB-2026-000042 u regjistrua")
+            message['Subject'], "Aplikimi ELB-2026-000042 u regjistrua")
         self.assertEqual(message['Content-Language'], 'sq')
         self.assertEqual(message['Auto-Submitted'], 'auto-generated')
         text = message.get_body(('plain',)).get_content()

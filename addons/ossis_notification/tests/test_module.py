@@ -36,7 +36,7 @@ class OssisNotificationTestCase(
             application(elbasan), 'submitted', person(), 'sq')
 
         self.assertEqual(
-            texts.subject, "Kërkesa ELB-2026-000042 u regjistrua")
+            texts.subject, "Aplikimi ELB-2026-000042 u regjistrua")
         self.assertIn("Përshëndetje Arta Hoxha,", texts.body)
         self.assertIn("ELB-2026-000042", texts.body)
         self.assertIn("„Building Permit“", texts.body)
@@ -46,7 +46,7 @@ class OssisNotificationTestCase(
         self.assertNotIn("http", texts.body)
         self.assertEqual(
             texts.sms,
-            "Municipality of Elbasan: kerkesa ELB-2026-000042 u regjistrua. "
+            "Municipality of Elbasan: aplikimi ELB-2026-000042 u regjistrua. "
             f"Kodi i ndjekjes: {TRACKING_CODE}. "
             "Pergjigja pritet deri me 18.12.2026.")
         self.assertLessEqual(len(texts.sms), 160)
