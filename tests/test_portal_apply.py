@@ -27,9 +27,14 @@ URL = re.compile(r'https?://\S+')
 
 
 def new_identifier(kind='person'):
-    "Return a new NID (person) or NIPT (business) with its check letter"
-    body = ('J' if kind == 'person' else 'L') + (
-        f'{uuid.uuid4().int % 10 ** 8:08d}')
+    """Return a new NID (person, with a date of birth) or NIPT (business)
+    with its check letter"""
+    number = uuid.uuid4().int
+    if kind == 'person':
+        body = 'J' + (f'{number % 10}{number // 10 % 12 + 1:02d}'
+            f'{number // 1000 % 28 + 1:02d}{number // 10 ** 5 % 1000:03d}')
+    else:
+        body = 'L' + f'{number % 10 ** 8:08d}'
     return body + check_letter(body)
 
 
@@ -360,6 +365,20 @@ def test_apply_and_submit(visitor, offer, national, counts, mailbox):
     assert counts() == before
 
 
+def submit(visitor, review, national):
+    """Submit the reviewed application; return the confirmation page and
+    the names of the files of the application"""
+    assert review.status == 200, review.text
+    done = visitor.submit(review, selector='main form[method="post"]')
+    assert done.status == 200, done.text
+    number = done.html.cssselect('#application-number')[0].text
+    application, = national.search('ossis.application', [
+            ('number', '=', number)])
+    return done, [a['name'] for a in national.search_read('ir.attachment', [
+                ('resource', '=', f'ossis.application,{application}'),
+                ], ['name'])]
+
+
 def resume_link(mailbox, email):
     messages = mailbox.wait(email)
     assert messages, "no email with the resume link"
@@ -409,16 +428,8 @@ def test_save_and_resume(ossis_server, visitor, offer, national, counts,
     review = later.submit(form, values, files={
             name: (f'{name}.pdf', PDF) for name in fields[1:]},
         button={'action': 'review'})
-    assert review.status == 200, review.text
-    done = later.submit(review, selector='main form[method="post"]')
-    assert done.status == 200, done.text
-    number = done.html.cssselect('#application-number')[0].text
-    application, = national.search('ossis.application', [
-            ('number', '=', number)])
-    attachments = national.search_read('ir.attachment', [
-            ('resource', '=', f'ossis.application,{application}'),
-            ], ['name'])
-    assert any('plan.pdf' in a['name'] for a in attachments)
+    _, names = submit(later, review, national)
+    assert any('plan.pdf' in n for n in names)
     assert counts()['ossis.portal.draft'] == before['ossis.portal.draft']
     # The link is spent
     assert Visitor(ossis_server).get(link).status == 404
@@ -466,7 +477,11 @@ def test_business_applicant(visitor, business_offer, national, counts):
     assert result.status == 400
     assert 'NIPT' in result.html.cssselect(
         '#identifier-error')[0].text_content()
-    assert counts() == before
+    # Only the files wait in the draft
+    after = counts()
+    for model in ['ossis.application', 'ossis.applicant']:
+        assert after[model] == before[model]
+    assert after['ir.attachment'] == before['ir.attachment'] + len(files)
     values['identifier'] = nipt
     review = visitor.submit(
         result, values, files=files, button={'action': 'review'})
@@ -514,7 +529,7 @@ def test_email_addresses_checked(visitor, offer, counts, mailbox):
         for button in ['review', 'save']:
             before = counts()
             result = fill(visitor, offer, valid_values(email=email),
-                button=button)
+                button=button, files={})
             assert result.status == 400, (email, button)
             element, = result.html.cssselect('#email')
             assert element.get('aria-invalid') == 'true', email
@@ -585,3 +600,114 @@ def test_resume_emails_throttled(ossis_server, offer, mailbox):
     assert fill(visitor, offer, {'email': email}, button='save',
         files={}).status == 200
     assert len(mailbox.wait(email)) == 1
+
+
+def hint(page, name):
+    "The text that tells the file attached to a document, or None"
+    hints = page.html.cssselect(f'#{name}-hint')
+    return hints[0].text_content() if hints else None
+
+
+def test_files_kept_when_the_form_has_errors(
+        visitor, offer, national, counts):
+    """Test the files accepted wait in the draft while the applicant
+    corrects the form, and can be replaced or removed; a refused file is
+    not kept"""
+    page = visitor.get(apply_path(offer))
+    fields = file_fields(page)
+    identifier = new_identifier()
+    wrong = dict(valid_values(identifier=identifier[:-1] + (
+                'A' if identifier[-1] != 'A' else 'B')), phone='call me')
+    files = {name: (f'scan-{i}.pdf', PDF) for i, name in enumerate(fields)}
+    files[fields[-1]] = ('setup.exe', EXE)
+    before = counts()
+    result = visitor.submit(
+        page, wrong, files=files, button={'action': 'review'})
+    assert result.status == 400
+    after = counts()
+    kept = len(fields) - 1
+    assert after['ir.attachment'] == before['ir.attachment'] + kept
+    assert after['ossis.portal.draft'] == before['ossis.portal.draft'] + 1
+    for model in ['ossis.application', 'ossis.applicant']:
+        assert after[model] == before[model]
+    summary, = result.html.cssselect('#error-summary')
+    assert 'files that were accepted are kept' in summary.text_content()
+    for i, name in enumerate(fields[:-1]):
+        assert f'scan-{i}.pdf' in hint(result, name)
+        assert result.html.cssselect(f'#remove_{name}')
+    assert hint(result, fields[-1]) is None
+    assert 'not a PDF, JPEG or PNG' in result.html.cssselect(
+        f'#{fields[-1]}-error')[0].text_content()
+
+    # Still wrong: one file replaced, one removed, the refused one sent
+    replaced = {fields[0]: ('new-scan.png', png()),
+        fields[-1]: ('last.pdf', PDF)}
+    removed = {f'remove_{fields[1]}': 'yes'} if kept > 1 else {}
+    again = visitor.submit(result, dict(wrong, **removed),
+        files=replaced, button={'action': 'review'})
+    assert again.status == 400
+    assert 'new-scan.png' in hint(again, fields[0])
+    assert 'last.pdf' in hint(again, fields[-1])
+    if removed:
+        assert hint(again, fields[1]) is None
+    assert counts()['ir.attachment'] == (
+        before['ir.attachment'] + len(fields) - len(removed))
+
+    # Corrected: no file chosen again but the removed one
+    review = visitor.submit(again, valid_values(identifier=identifier),
+        files={fields[1]: ('back.pdf', PDF)} if removed else None,
+        button={'action': 'review'})
+    done, names = submit(visitor, review, national)
+    number = done.html.cssselect('#application-number')[0].text
+    assert len(names) == len(fields)
+    assert any(n.endswith('new-scan.png') for n in names)
+    assert not any(n.endswith('scan-0.pdf') for n in names)
+    assert counts()['ir.attachment'] == before['ir.attachment'] + len(fields)
+
+    # The online application is said received online, not at a desk
+    status = visitor.submit(visitor.get('/track'), {
+            'number': number,
+            'code': done.html.cssselect('#tracking-code')[0].text})
+    assert status.status == 200, status.text
+    history = [li.text_content() for li in status.html.cssselect(
+            'ol.history li')]
+    assert 'Received online' in history[0]
+    assert 'front desk' not in status.html.cssselect(
+        'dl.summary')[0].text_content()
+
+
+def test_saved_with_errors_checked_on_submit(
+        ossis_server, visitor, offer, national, counts, mailbox):
+    """Test a form with wrong values is saved as typed, and checked when
+    it is reviewed or submitted"""
+    email = new_email()
+    identifier = new_identifier()
+    wrong = identifier[:-1] + ('A' if identifier[-1] != 'A' else 'B')
+    before = counts()
+    saved = fill(visitor, offer, {
+            'name': "Arta Hoxha", 'email': email, 'identifier': wrong,
+            'phone': 'call me', 'administrative_unit': '999999',
+            }, button='save', files={})
+    assert saved.status == 200, saved.text
+    assert saved.url.endswith('/apply/saved')
+    after = counts()
+    assert after['ossis.portal.draft'] == before['ossis.portal.draft'] + 1
+    assert after['ossis.applicant'] == before['ossis.applicant']
+    _, link = resume_link(mailbox, email)
+
+    later = Visitor(ossis_server)
+    later.get('/', lang='en')
+    form = later.get(link)
+    assert form.status == 200
+    assert form.html.cssselect('#identifier')[0].get('value') == wrong
+    assert form.html.cssselect('#phone')[0].get('value') == 'call me'
+    # Checked before the review and the submission
+    review = later.get(apply_path(offer, 'review'))
+    for name in ['identifier', 'phone', 'administrative_unit', 'consent']:
+        assert review.html.cssselect(f'#{name}-error'), name
+    submitted = later.post(apply_path(offer, 'submit'), {
+            'csrf_token': form.form()[1]['csrf_token']})
+    assert submitted.status == 400
+    assert submitted.html.cssselect('#identifier-error')
+    assert counts() == after
+

@@ -64,11 +64,20 @@ def test_fiche(visitor):
 
 
 def test_unknown_pages(visitor):
+    "Test a missing page is told in the language of the visitor"
     for path in ['/nowhere/', '/elbasan/services/NOPE-1', '/elbasan/x/y']:
         page = visitor.get(path)
         assert page.status == 404
         assert 'Traceback' not in page.text
-        assert page.html.cssselect('h1')
+        assert page.html.get('lang') == 'sq'
+        assert page.html.cssselect('h1')[0].text == "Faqja nuk u gjet"
+        assert 'Check the address' not in page.text
+    page = visitor.get('/elbasan/services/NOPE-1', lang='en')
+    assert page.html.cssselect('h1')[0].text == "Page not found"
+    # A refused form too
+    refused = visitor.post('/track?lang=sq', {'number': 'x', 'code': 'y'})
+    assert refused.status == 400
+    assert "Formulari ka skaduar" in refused.text
 
 
 def test_security_headers(visitor):
@@ -76,3 +85,22 @@ def test_security_headers(visitor):
     assert "frame-ancestors 'none'" in page.headers['Content-Security-Policy']
     assert page.headers['X-Frame-Options'] == 'DENY'
     assert page.headers['Referrer-Policy'] == 'same-origin'
+
+
+def test_service_filed_through_e_albania(visitor):
+    """The building permit is filed through e-Albania (e-Leje): its fiche
+    sends the citizen there and the portal has no form for it"""
+    page = visitor.get('/elbasan/services/URB-01', lang='en')
+    assert page.status == 200
+    assert not page.html.cssselect('a[href$="/apply"]')
+    link, = page.html.cssselect('a[href="https://e-albania.al/"]')
+    assert link.text_content() == "Apply on e-Albania"
+    assert "requested online through e-Albania" in page.text
+    form = visitor.get('/elbasan/services/URB-01/apply')
+    assert form.status == 404
+    assert "through e-Albania" in form.text
+    catalogue = visitor.get('/elbasan/', q='URB-01')
+    entry, = [li for li in catalogue.html.cssselect('ul.services li')
+        if 'URB-01' in li.text_content() or li.cssselect(
+            'a[href$="/URB-01"]')]
+    assert not entry.cssselect('.badge')

@@ -362,6 +362,22 @@ def test_withdraw_after_the_decision(visitor, users, delivered):
     assert counts(users, delivered['id']) == before
 
 
+def test_history_says_what_happened(visitor, delivered):
+    """The lines of the history say where the application came in and
+    when its document was ready, not "ready at the desk" on every line
+    after the decision"""
+    page = opened(visitor, delivered)
+    lines = [' '.join(li.text_content().split())
+        for li in page.html.cssselect('ol.history li')]
+    assert 'Received from another public system' in lines[0], lines
+    ready = [line for line in lines if 'Ready to collect' in line]
+    assert len(ready) == 1 and 'Output Issued' in ready[0], lines
+    assert not any('front desk' in line for line in lines
+        if line not in ready), lines
+    summary = page.html.cssselect('dl.summary')[0].text_content()
+    assert 'Ready' not in summary and 'Delivered' in summary
+
+
 def test_feedback_once_flagged(visitor, users, national, delivered):
     "A low rating is recorded once, online, and flagged to the unit head"
     page = opened(visitor, delivered)

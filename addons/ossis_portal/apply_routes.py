@@ -33,6 +33,7 @@ PHONE_CHARACTERS = set('0123456789 +-()/.')
 # The submitted applications a session remembers for their receipts
 SESSION_APPLICATIONS = 10
 KINDS = {'citizen': 'person', 'business': 'business'}
+GENDERS = {'female', 'male'}
 
 
 # Finding the offer and the draft
@@ -44,6 +45,11 @@ def online_offer(portal, lgu, code):
     if not found:
         raise NotFound()
     offer, = found
+    service = offer.service
+    if service.online_system:
+        raise PortalRequestError(404, portal.gettext(
+                'apply_elsewhere', system=service.online_system_string)
+            + ' ' + service.online_system_url)
     if not offer.online:
         raise PortalRequestError(404, portal.gettext('apply_not_online'))
     return offer
@@ -81,17 +87,23 @@ def administrative_units(portal):
 # Reading the form
 
 class Form:
-    "The values of the form of a service, checked, with their errors"
+    """The values and the files of the form of a service with their errors
+
+    The values are read as typed and checked apart: saving for later keeps
+    them as they are, the review and the submission need them valid."""
 
     def __init__(self, portal, offer, draft=None):
         self.portal = portal
         self.offer = offer
         self.draft = draft
-        self.values = draft.values if draft else {}
-        self.applicant = dict(self.values.get('applicant') or {})
-        self.consent = bool(self.values.get('consent'))
+        values = draft.values if draft else {}
+        self.applicant = dict(values.get('applicant') or {})
+        self.consent = bool(values.get('consent'))
         self.uploads = []
+        self.removed = set()
         self.errors = {}
+        # The errors that prevent saving for later
+        self.blocking = set()
         self.kinds = applicant_kinds(offer)
         self.applicant.setdefault('kind', self.kinds[0])
 
@@ -99,53 +111,107 @@ class Form:
     def files(self):
         return self.draft.files if self.draft else {}
 
+    @property
+    def attached(self):
+        "The documents that have a file after this request"
+        kept = set(self.files) - self.removed
+        return kept | {d.id for d, _, _ in self.uploads}
+
     def error(self, field, name, **variables):
         self.errors.setdefault(field, self.portal.gettext(name, **variables))
 
     def read(self, final):
-        """Read the values and the files of the request; final when the
-        application must be complete (review), else only what is given is
-        checked (save for later)"""
+        """Read the values and the files of the request and check them;
+        return whether they may be stored: final when the application must
+        be complete (review), else for saving it as it is"""
+        self.read_values()
+        self.read_files()
+        self.check(final)
+        if final:
+            return not self.errors
+        return not (self.blocking & set(self.errors))
+
+    def read_values(self):
         form = self.portal.request.form
         text = {k: form.get(k, '').strip() for k in [
                 'kind', 'name', 'identifier', 'email', 'phone', 'gender',
                 'administrative_unit', 'address']}
         kind = text['kind'] if len(self.kinds) > 1 else self.kinds[0]
-        if kind not in self.kinds:
-            kind = self.kinds[0]
-            if final:
-                self.error('kind', 'apply_kind_required')
-        self.applicant = {'kind': kind}
-        self.read_name(text['name'], final)
-        self.read_identifier(kind, text['identifier'], final)
-        self.read_email(text['email'])
-        self.read_phone(text['phone'])
-        self.read_gender(kind, text['gender'])
-        self.read_unit(text['administrative_unit'])
-        self.read_address(text['address'])
+        unit = text['administrative_unit']
+        self.applicant = {
+            'kind': kind if kind in self.kinds else None,
+            'name': text['name'],
+            'identifier': identifier.compact(text['identifier']),
+            'email': email_address(text['email']) or text['email'].lower(),
+            'phone': text['phone'],
+            'gender': (text['gender']
+                if kind == 'person' and text['gender'] in GENDERS
+                else None),
+            # An unknown unit is kept unknown, to be told at the review
+            'administrative_unit': (
+                int(unit) if unit.isdigit() and len(unit) < 10
+                else -1 if unit else None),
+            'address': text['address'],
+            }
         self.consent = form.get('consent') == 'yes'
+
+    def read_files(self):
+        """Read the files chosen and the files to remove; a file refused
+        is told and prevents saving"""
+        form, files = self.portal.request.form, self.portal.request.files
+        for document in self.offer.service.documents:
+            field = f'document_{document.id}'
+            upload = files.get(field)
+            if upload and upload.filename:
+                try:
+                    name, data, _ = read_upload(upload)
+                except UserError as exception:
+                    self.errors[field] = exception.message
+                    self.blocking.add(field)
+                else:
+                    self.uploads.append((document, name, data))
+            elif form.get(f'remove_{field}') == 'yes':
+                self.removed.add(document.id)
+
+    def check(self, final):
+        """Check the values; those required only when final"""
+        applicant = self.applicant
+        kind = applicant.get('kind')
+        if kind not in self.kinds and final:
+            self.error('kind', 'apply_kind_required')
+        self.check_name(applicant.get('name') or '', final)
+        self.check_identifier(
+            kind if kind in self.kinds else self.kinds[0],
+            applicant.get('identifier') or '', final)
+        self.check_email(applicant.get('email') or '')
+        self.check_phone(applicant.get('phone') or '')
+        self.check_unit(applicant.get('administrative_unit'))
+        self._long('address', applicant.get('address') or '')
         if final and not self.consent:
             self.error('consent', 'apply_consent_required')
-        self.read_files(final)
+        if final:
+            self.check_documents()
         return not self.errors
+
+    def check_complete(self):
+        """Check the values of the draft as a final submission does: a
+        draft saved for later may lack some or hold wrong ones"""
+        return self.check(final=True)
 
     def _long(self, field, value):
         if len(value) > TEXT_LENGTH:
             self.error(field, 'apply_too_long', length=TEXT_LENGTH)
+            self.blocking.add(field)
             return True
         return False
 
-    def read_name(self, value, final):
-        self.applicant['name'] = value
+    def check_name(self, value, final):
         if not value and final:
             self.error('name', 'apply_name_required')
         self._long('name', value)
 
-    def read_identifier(self, kind, value, final):
-        pool = self.portal.pool
-        Applicant = pool.get('ossis.applicant')
-        number = identifier.compact(value)
-        self.applicant['identifier'] = number
+    def check_identifier(self, kind, number, final):
+        Applicant = self.portal.pool.get('ossis.applicant')
         if not number:
             if final:
                 self.error('identifier', 'apply_nid_required'
@@ -157,14 +223,13 @@ class Form:
             Applicant.check_identifier(
                 [Applicant(kind=kind, identifier=number)])
         except ApplicantValidationError as exception:
-            self.errors['identifier'] = exception.message
+            self.errors.setdefault('identifier', exception.message)
 
-    def read_email(self, value):
+    def check_email(self, value):
         Applicant = self.portal.pool.get('ossis.applicant')
-        value = email_address(value) or value.lower()
-        self.applicant['email'] = value
+        # The confirmation and the resume link are sent there
+        self.blocking.add('email')
         if not value:
-            # The confirmation and the resume link are sent there
             self.error('email', 'apply_email_required')
             return
         if self._long('email', value):
@@ -172,84 +237,42 @@ class Form:
         try:
             Applicant.check_email([Applicant(email=value)])
         except ApplicantValidationError as exception:
-            self.errors['email'] = exception.message
+            self.errors.setdefault('email', exception.message)
 
-    def read_phone(self, value):
-        self.applicant['phone'] = value
+    def check_phone(self, value):
         digits = sum(c.isdigit() for c in value)
         if value and (set(value) - PHONE_CHARACTERS
                 or not 6 <= digits <= 15):
             self.error('phone', 'apply_phone_invalid')
+        self._long('phone', value)
 
-    def read_gender(self, kind, value):
-        if kind != 'person' or value not in {'female', 'male'}:
-            value = None
-        self.applicant['gender'] = value
+    def check_unit(self, value):
+        if value is not None and value not in {
+                u.id for u in administrative_units(self.portal)}:
+            self.error('administrative_unit', 'apply_unit_invalid')
 
-    def read_unit(self, value):
-        unit = None
-        if value:
-            units = {str(u.id): u.id for u in administrative_units(
-                    self.portal)}
-            unit = units.get(value)
-            if unit is None:
-                self.error('administrative_unit', 'apply_unit_invalid')
-        self.applicant['administrative_unit'] = unit
-
-    def read_address(self, value):
-        self.applicant['address'] = value
-        self._long('address', value)
-
-    def read_files(self, final):
-        files = self.portal.request.files
-        kept = self.files
-        for document in self.offer.service.documents:
-            field = f'document_{document.id}'
-            upload = files.get(field)
-            if upload and upload.filename:
-                try:
-                    name, data, _ = read_upload(upload)
-                except UserError as exception:
-                    self.errors.setdefault(field, exception.message)
-                else:
-                    self.uploads.append((document, name, data))
-            elif (final and document.requirement == 'mandatory'
-                    and document.id not in kept):
-                self.error(field, 'apply_document_required',
-                    document=document.document_type.name)
-
-    def check_complete(self):
-        """Check the values of the draft as a final submission does: a
-        draft saved for later may lack some"""
-        applicant = self.applicant
-        kind = applicant.get('kind')
-        if kind not in self.kinds:
-            self.error('kind', 'apply_kind_required')
-        if not applicant.get('name'):
-            self.error('name', 'apply_name_required')
-        if not applicant.get('identifier'):
-            self.error('identifier', 'apply_nid_required'
-                if kind == 'person' else 'apply_nipt_required')
-        if not applicant.get('email'):
-            self.error('email', 'apply_email_required')
-        if not self.consent:
-            self.error('consent', 'apply_consent_required')
-        kept = self.files
+    def check_documents(self):
+        attached = self.attached
         for document in self.offer.service.documents:
             if (document.requirement == 'mandatory'
-                    and document.id not in kept):
+                    and document.id not in attached):
                 self.error(f'document_{document.id}',
                     'apply_document_required',
                     document=document.document_type.name)
-        return not self.errors
 
-    def store(self):
-        "Store the values and the files in the draft; return the draft"
+    @property
+    def changes_files(self):
+        return bool(self.uploads or self.removed & set(self.files))
+
+    def store(self, values=True):
+        """Store the files, and the values unless told not to, in the
+        draft; return the draft"""
         Draft = self.portal.pool.get('ossis.portal.draft')
         self.draft = Draft.store(
             self.draft, self.portal.lgu, self.offer, self.portal.language,
-            {'applicant': self.applicant, 'consent': self.consent},
-            self.uploads)
+            {'applicant': self.applicant, 'consent': self.consent}
+            if values else None,
+            self.uploads, self.removed)
         return self.draft
 
 
@@ -274,10 +297,13 @@ def apply(portal, lgu, code):
         return render_form(portal, offer, form)
     action = portal.request.form.get('action')
     save = action == 'save'
-    if not form.read(final=not save):
-        # Nothing is stored: the visitor corrects and sends again
-        return render_form(portal, offer, form, status=400)
     Draft = portal.pool.get('ossis.portal.draft')
+    if not form.read(final=not save):
+        if form.changes_files:
+            # The files accepted are kept for when the errors are corrected
+            Draft.purge()
+            portal.session['draft'] = form.store(values=False).id
+        return render_form(portal, offer, form, status=400)
     Draft.purge()
     draft = form.store()
     portal.session['draft'] = draft.id

@@ -95,10 +95,12 @@ class Draft(LGUOwnedMixin, ModelSQL, ModelView):
             if v in attachments}
 
     @classmethod
-    def store(cls, draft, company, offer, language, values, uploads):
-        """Create or update the draft with the values of the form and the
-        uploads, a list of (service document, file name, data) that replace
-        the files of their items; return the draft"""
+    def store(cls, draft, company, offer, language, values, uploads,
+            removed=()):
+        """Create or update the draft with the values of the form (None
+        keeps those stored), the uploads, a list of (service document, file
+        name, data) that replace the files of their items, and the ids of
+        the service documents whose file is removed; return the draft"""
         pool = Pool()
         Attachment = pool.get('ir.attachment')
         if draft is None:
@@ -107,8 +109,10 @@ class Draft(LGUOwnedMixin, ModelSQL, ModelView):
                         'lgu_service': offer.id,
                         'language': language,
                         }])
-        files = {int(k): v for k, v in draft.values.get('files', {}).items()}
-        replaced = [files[d.id] for d, _, _ in uploads if d.id in files]
+        stored = draft.values
+        files = {int(k): v for k, v in stored.pop('files', {}).items()}
+        gone = {d.id for d, _, _ in uploads} | set(removed)
+        replaced = [files.pop(d) for d in gone if d in files]
         if replaced:
             Attachment.delete(Attachment.search([
                         ('resource', '=', str(draft)),
@@ -123,13 +127,15 @@ class Draft(LGUOwnedMixin, ModelSQL, ModelView):
                         } for _, name, data in uploads])
             for (document, _, _), attachment in zip(uploads, attachments):
                 files[document.id] = attachment.id
+        if values is None:
+            values = stored
         cls.write([draft], {
                 'language': language,
                 'data': json.dumps(
                     dict(values, files={str(k): v for k, v in files.items()}),
                     separators=(',', ':')),
                 })
-        return draft
+        return cls(draft.id)
 
     @classmethod
     def save_for_later(cls, drafts):

@@ -16,6 +16,7 @@ from trytond.modules.ossis_application.verification import tracking_code
 from trytond.modules.ossis_monitoring.application_feedback import (
     FEEDBACK_STATES, RATINGS)
 
+from . import tracking
 from .upload import MAX_FILES, MAX_REQUEST_SIZE, check_upload, is_empty
 from .web import PortalRequestError, route
 
@@ -26,8 +27,6 @@ NUMBER_LENGTH = 40
 TEXT_LENGTH = 2000
 # The states in which the applicant may still withdraw
 WITHDRAWABLE = ['submitted', 'in_progress', 'waiting']
-# The states after which no step is shown
-ENDED = {'delivered', 'closed', 'withdrawn', 'cancelled'}
 # What a finished action tells on the status page
 DONE = {'answered', 'withdrawn', 'feedback'}
 
@@ -163,16 +162,12 @@ def information_request(application):
 
 def render_status(portal, application, status=200, errors=None,
         values=None, form=None):
-    History = portal.pool.get('ossis.application.history')
-    step = application.step
-    if application.state in ENDED:
-        step = None
     done = portal.request.args.get('done')
     return portal.render(
         'application.html', status=status, application=application,
         service=application.service,
-        step_name=(step.citizen_name or step.name) if step else None,
-        history=History.citizen_history(application),
+        step_name=tracking.current_step(portal, application),
+        history=tracking.history(portal, application),
         request=information_request(application),
         documents=requested_documents(application),
         withdrawable=application.state in WITHDRAWABLE,

@@ -26,7 +26,7 @@ from werkzeug.utils import redirect as werkzeug_redirect
 from werkzeug.wrappers import Response
 
 from trytond import backend
-from trytond.exceptions import TrytonException, UserError
+from trytond.exceptions import UserError
 from trytond.i18n import gettext
 from trytond.protocols.wrappers import with_pool, with_transaction
 from trytond.transaction import Transaction, TransactionError
@@ -163,9 +163,11 @@ class Portal:
         return self.lang().format('%.*f', (digits, value), grouping=True)
 
     def format_amount(self, amount):
+        "Return the amount in lek as the fiche of the service writes it"
         if amount is None:
             return ''
-        return self.lang().format('%.0f', amount, grouping=True) + ' ALL'
+        Fiche = self.pool.get('ossis.service.fiche', type='report')
+        return Fiche.lek(amount)
 
     # Addresses
 
@@ -287,32 +289,29 @@ def is_activated(pool):
 
 def _serve(func, request, pool, kwargs):
     portal = Portal(request, pool)
-    try:
-        with Transaction().set_context(language=portal.language):
+    # The error pages too are in the language of the visitor
+    with Transaction().set_context(language=portal.language):
+        try:
             if request.method == 'POST':
                 portal.check_csrf()
             response = func(portal, **kwargs)
-    except (TransactionError, backend.DatabaseOperationalError):
-        # Tryton retries the transaction
-        raise
-    except PortalRequestError as exception:
-        Transaction().rollback()
-        response = portal.error(exception.status, exception.message)
-    except UserError as exception:
-        Transaction().rollback()
-        response = portal.error(400, exception.message)
-    except HTTPException as exception:
-        Transaction().rollback()
-        response = portal.error(exception.code)
-    except TrytonException:
-        Transaction().rollback()
-        logger.exception("portal page %s failed", request.path)
-        response = portal.error(500)
-    except Exception:
-        Transaction().rollback()
-        logger.exception("portal page %s failed", request.path)
-        response = portal.error(500)
-    return portal.finish(response)
+        except (TransactionError, backend.DatabaseOperationalError):
+            # Tryton retries the transaction
+            raise
+        except PortalRequestError as exception:
+            Transaction().rollback()
+            response = portal.error(exception.status, exception.message)
+        except UserError as exception:
+            Transaction().rollback()
+            response = portal.error(400, exception.message)
+        except HTTPException as exception:
+            Transaction().rollback()
+            response = portal.error(exception.code)
+        except Exception:
+            Transaction().rollback()
+            logger.exception("portal page %s failed", request.path)
+            response = portal.error(500)
+        return portal.finish(response)
 
 
 def route(path, methods=('GET',), readonly=None, max_request_size=None):

@@ -51,6 +51,7 @@ class DraftTestCase(unittest.TestCase):
         services = Service.search([
                 ('state', '=', 'published'),
                 ('channel_online', '=', True),
+                ('online_system', '=', None),
                 ('documents', '!=', None),
                 ('applicant_type', '!=', 'business'),
                 ], order=[('code', 'ASC')], limit=1)
@@ -138,6 +139,32 @@ class DraftTestCase(unittest.TestCase):
         self.assertEqual(registered.email, 'applicant8@example.com')
         # Only what was missing is added
         self.assertEqual(registered.phone, '0691234567')
+
+    @with_transaction()
+    def test_files_replaced_and_removed(self):
+        "Test files are kept, replaced and removed apart from the values"
+        pool = Pool()
+        Draft = pool.get('ossis.portal.draft')
+        Attachment = pool.get('ir.attachment')
+        setup, offer = self.setup()
+        first, *others = offer.service.documents
+        values = {'applicant': {'name': "Arta Hoxha"}, 'consent': False}
+        draft = Draft.store(None, setup.company, offer, 'sq', values, [
+                (first, 'scan.pdf', PDF)])
+        kept = draft.files[first.id]
+
+        # A form with errors keeps its files, not its values
+        draft = Draft.store(draft, setup.company, offer, 'sq', None, [
+                (first, 'photo.png', image('PNG'))])
+        self.assertEqual(draft.values['applicant'], values['applicant'])
+        self.assertEqual(draft.files[first.id].name, 'photo.png')
+        self.assertFalse(Attachment.search([('id', '=', kept.id)]))
+
+        draft = Draft.store(
+            draft, setup.company, offer, 'sq', None, [], [first.id])
+        self.assertEqual(draft.files, {})
+        self.assertFalse(Attachment.search([
+                    ('resource', '=', str(draft))]))
 
     @with_transaction()
     def test_purge(self):

@@ -2,6 +2,9 @@
 # this repository contains the full copyright notices and license terms.
 import datetime as dt
 import time
+from pathlib import Path
+
+import polib
 
 from trytond import config
 from trytond.model.exceptions import ValidationError
@@ -17,10 +20,32 @@ from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 
 
+def po_texts(module, context=False):
+    "Return the Albanian texts of the module, with their context if asked"
+    catalogue = polib.pofile(
+        str(Path(web.__file__).parent.parent / module / 'locale' / 'sq.po'))
+    return [(e.msgctxt, e.msgstr) if context else e.msgstr
+        for e in catalogue if not e.obsolete]
+
+
 class OssisPortalTestCase(
         LGUTestMixin, TranslationTestMixin, ModuleTestCase):
     "Test OSSIS Portal module"
     module = 'ossis_portal'
+
+    def test_one_albanian_name(self):
+        """Test the applicant reads one Albanian name for an application
+        (aplikim, not kërkesë) and for its tracking code (kodi i ndjekjes,
+        not kodi i gjurmimit) in the portal, the emails and the receipt"""
+        texts = [
+            *po_texts('ossis_portal'), *po_texts('ossis_notification'),
+            *(t for c, t in po_texts('ossis_application', True)
+                if ':msg_receipt_' in c)]
+        self.assertTrue(texts)
+        for text in texts:
+            self.assertNotRegex(text.lower(), r'\bkërkes')
+        for text in texts + po_texts('ossis_application'):
+            self.assertNotIn('gjurmim', text.lower())
 
     def test_search_folds_accents(self):
         "Test a search without ë and ç finds the words with them"
