@@ -106,10 +106,20 @@ class LGUService(LGUOwnedMixin, DeactivableMixin, ModelSQL, ModelView):
 
     @classmethod
     def search_rec_name(cls, name, clause):
-        return ['OR',
-            ('service_code',) + tuple(clause[1:]),
-            ('service.name',) + tuple(clause[1:]),
-            ]
+        """Find the code, or the words of the name in any order:
+        "pronësie vërtetim" finds "Vërtetim pronësie"."""
+        _, operator, operand, *extra = clause
+        words = (operand or '').strip('%').split()
+        if operator not in {'ilike', 'like'} or len(words) < 2:
+            return ['OR',
+                ('service_code',) + tuple(clause[1:]),
+                ('service.name',) + tuple(clause[1:]),
+                ]
+        return [['OR',
+                ('service_code', operator, f'%{word}%', *extra),
+                ('service.name', operator, f'%{word}%', *extra),
+                ] for word in words]
+
 
     @classmethod
     def get_days_kinds(cls):
