@@ -120,7 +120,6 @@ class LGUService(LGUOwnedMixin, DeactivableMixin, ModelSQL, ModelView):
                 ('service.name', operator, f'%{word}%', *extra),
                 ] for word in words]
 
-
     @classmethod
     def get_days_kinds(cls):
         pool = Pool()
