@@ -14,7 +14,8 @@ from portal import PDF
 from portal_staff import APP, carry
 from sao import TIMEOUT
 
-from trytond.modules.ossis_base.identifier import check_letter
+from trytond.modules.ossis_services.tests.municipality import (
+    PERSONAL_NUMBERS, valid_identifier)
 
 
 @pytest.fixture
@@ -61,8 +62,7 @@ def test_apply_track_answer_rate(
     national = users['national.admin']
     portal = f'{ossis_server.url}/{ossis_server.database}/portal'
     email = f'mira.{uuid.uuid4().hex[:8]}@example.al'
-    body = 'J0' + f'{uuid.uuid4().int % 10 ** 7:07d}'
-    nid = body + check_letter(body)
+    nid = valid_identifier(uuid.uuid4().int % PERSONAL_NUMBERS)
 
     # She finds the service in Albanian
     citizen.goto(f'{portal}/elbasan/')

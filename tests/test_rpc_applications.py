@@ -21,6 +21,8 @@ from ossis_testserver import DEMO_PASSWORD
 from trytond.modules.ossis_application.tests.files import (
     PDF_HTML, pdf, pdf_open_javascript)
 from trytond.modules.ossis_base.identifier import check_letter
+from trytond.modules.ossis_services.tests.municipality import (
+    PERSONAL_NUMBERS, valid_identifier)
 
 from ossis_client import AccessDenied, Error
 
@@ -37,8 +39,9 @@ INTERNAL_COMMENT = "Internal: the designer's licence looks expired"
 
 def new_identifier(kind='person'):
     "Return a new NID (person) or NIPT (business) with its check letter"
-    body = ('J' if kind == 'person' else 'L') + (
-        f'{uuid.uuid4().int % 10 ** 8:08d}')
+    if kind == 'person':
+        return valid_identifier(uuid.uuid4().int % PERSONAL_NUMBERS)
+    body = f'L{uuid.uuid4().int % 10 ** 8:08d}'
     return body + check_letter(body)
 
 

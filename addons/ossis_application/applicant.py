@@ -74,7 +74,10 @@ class Applicant(LGUOwnedMixin, DeactivableMixin, ModelSQL, ModelView):
     company = fields.Many2One(
         'company.company', "Municipality", required=True,
         ondelete='RESTRICT')
-    kind = fields.Selection(KINDS, "Kind", required=True)
+    kind = fields.Selection(
+        KINDS, "Kind", required=True,
+        help="A citizen is identified by the personal number (NID) of the "
+        "identity card, a business by its NIPT.")
     name = fields.Char("Name", required=True, strip=True)
     identifier = fields.Char(
         "Identifier", required=True, strip=True,
@@ -167,6 +170,11 @@ class Applicant(LGUOwnedMixin, DeactivableMixin, ModelSQL, ModelView):
                     else 'ossis_application.msg_applicant_nipt_invalid')
                 raise ApplicantValidationError(gettext(
                         message, identifier=applicant.identifier))
+            if (applicant.kind == 'person'
+                    and not identifier.birth_date(applicant.identifier)):
+                raise ApplicantValidationError(gettext(
+                        'ossis_application.msg_applicant_nid_not_personal',
+                        identifier=applicant.identifier))
 
     @classmethod
     def check_email(cls, applicants, field_names=None):

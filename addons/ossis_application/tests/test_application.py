@@ -10,7 +10,7 @@ from trytond.modules.ossis_application.exceptions import (
     ApplicationDecidedError, ApplicationDocumentError,
     HistoryModificationError)
 from trytond.modules.ossis_application.tests import scenario
-from trytond.modules.ossis_base.tests.test_module import as_user
+from trytond.modules.ossis_base.tests.test_module import as_user, lgu
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
@@ -588,6 +588,35 @@ class ApplicationTestCase(ModuleTestCase):
             setup.company, 9, kind='business',
             identifier=scenario.valid_identifier(9, 'business'))
         self.assertTrue(re.match(r'^L\d{8}[A-Z]$', applicant.identifier))
+
+    @with_transaction()
+    def test_applicant_kind_identifier(self):
+        "Test a citizen's identifier must be a personal number"
+        pool = Pool()
+        Applicant = pool.get('ossis.applicant')
+        transaction = Transaction()
+        elbasan = lgu('elbasan')
+        # A NIPT whose month is no month of a birth date
+        nipt = 'K22218003V'
+
+        with self.assertRaises(ApplicantValidationError) as cm:
+            scenario.applicant(elbasan, 1, identifier=nipt)
+        self.assertIn(nipt, cm.exception.message)
+        self.assertIn("not a personal number", cm.exception.message)
+        transaction.rollback()
+        self.assertFalse(Applicant.search([('identifier', '=', nipt)]))
+
+        business = scenario.applicant(
+            elbasan, 2, kind='business', identifier=nipt)
+        # A NIPT may read as a personal number: the kind chosen stands
+        nid = scenario.valid_identifier(3)
+        self.assertEqual(
+            scenario.applicant(
+                elbasan, 3, kind='business', identifier=nid).kind,
+            'business')
+        self.assertEqual(scenario.applicant(elbasan, 4).kind, 'person')
+        with self.assertRaises(ApplicantValidationError):
+            Applicant.write([business], {'kind': 'person'})
 
     @with_transaction()
     def test_workflow_version(self):

@@ -16,12 +16,27 @@ from trytond.transaction import Transaction
 
 # A personal number with a valid check letter
 NID = 'J00101999W'
+# How many personal numbers valid_identifier gives: 1000 a day, from the 2nd
+# to the 28th of each month of 100 years, for men and for women
+PERSONAL_NUMBERS = 1000 * 27 * 24 * 100
 
 
 def valid_identifier(serial, kind='person'):
-    "Return a NID (person) or NIPT (business) with its check letter"
+    """Return a NID (person) or NIPT (business) with its check letter, one
+    for each serial below PERSONAL_NUMBERS; a NID gives a date of birth of
+    the 20th century"""
     from trytond.modules.ossis_base import identifier
-    body = ('J' if kind == 'person' else 'L') + f'{serial:08d}'
+    if kind == 'person':
+        rest, number = divmod(serial % PERSONAL_NUMBERS, 1000)
+        rest, day = divmod(rest, 27)
+        rest, month = divmod(rest, 24)
+        # Women's months are 51 to 62
+        month += 1 if month < 12 else 51 - 12
+        decade, year = divmod(rest, 10)
+        body = f'{"JIHGFEDCBA"[decade]}{year}{month:02d}{day + 2:02d}'
+        body += f'{number:03d}'
+    else:
+        body = f'L{serial:08d}'
     return body + identifier.check_letter(body)
 
 
