@@ -222,9 +222,10 @@ def waiting(national, users, companies):
     # Each test takes another one
     application = next(a for a in found if a['id'] not in TAKEN)
     TAKEN.add(application['id'])
-    # The staff found that the first document is not valid
+    # The front desk found that the first document is not valid: only it
+    # changes the checklist of a submitted application
     line = application['documents'][0]
-    users['elbasan.back'].write(APP, [application['id']], {
+    users['elbasan.front'].write(APP, [application['id']], {
             'documents': [('write', [line], {'status': 'missing'})]})
     return application
 
