@@ -3,11 +3,15 @@
 """The life of an application in the staff web client
 
 The front office of Elbasan registers a new applicant and an application at
-the desk, ticks the documents, records the fee and submits it; the back
-office asks the applicant for information, the desk records the answer, the
-back office forwards, the head of the unit forwards and approves, the back
-office issues the output and the desk delivers it and closes the
-application.  Each user sees only the buttons of the actions they may take.
+the desk, ticks the documents, records the fee (paid today unless told
+otherwise) and submits it; the back office asks the applicant for
+information, the desk records the answer, the back office forwards, the head
+of the unit approves at once, after confirming, for the approval and the
+decision, the back office issues the output and the desk delivers it and
+closes the application.  Each user sees only the buttons of the actions they
+may take: the desk neither takes nor assigns, and only the desk changes the
+checklist once submitted.  The lists show the due dates and the history its
+times, with nothing to add or delete.
 The receipt printed by the submission and the output document printed by
 the issue are read from the web client's calls and checked as PDF files.
 """
@@ -31,7 +35,8 @@ ACTION_BUTTONS = [
 def valid_nid():
     "Return a new personal number of a woman born in 1990, with its letter"
     from trytond.modules.ossis_base import identifier
-    body = f'J0{50 + 5:02d}12{secrets.randbelow(1000):03d}'
+    month, day = 51 + secrets.randbelow(12), 1 + secrets.randbelow(28)
+    body = f'J0{month:02d}{day:02d}{secrets.randbelow(1000):03d}'
     return body + identifier.check_letter(body)
 
 
@@ -134,9 +139,14 @@ def session(browser, server, user):
     return page
 
 
-def visible_buttons(tab):
-    return {n for n in ACTION_BUTTONS
+def shown(tab, names):
+    "Return the names of the buttons shown on the form"
+    return {n for n in names
         if tab.locator(f'button[name="{n}"]').first.is_visible()}
+
+
+def visible_buttons(tab):
+    return shown(tab, ACTION_BUTTONS)
 
 
 def click_button(page, tab, name):
@@ -184,6 +194,32 @@ def pick(page, entry, text, option):
     item.click()
 
 
+def create_applicant(page, tab, name, nid, save):
+    """Create the citizen who applies as a clerk does: the name typed in
+    the applicant's field, then "Create...", the NID typed key by key and
+    the dialog saved by save(dialog, entry) with the cursor still in the
+    NID's entry"""
+    applicant = tab.locator('input[name="applicant"]').first
+    applicant.click()
+    applicant.fill(name)
+    create = page.locator(
+        '.dropdown-completion:visible li.action-create a').first
+    create.wait_for()
+    create.click()
+    dialog = page.locator('.modal-dialog:visible').last
+    entry = dialog.locator('input[name="identifier"]')
+    entry.wait_for()
+    # The form shows the default values once the server gave them
+    settle(page)
+    kind = dialog.locator('select[name="kind"] option:checked')
+    assert kind.inner_text() == "Citizen"
+    dialog.locator('input[name="name"]').fill(name)
+    entry.press_sequentially(nid)
+    save(dialog, entry)
+    dialog.wait_for(state='detached')
+    settle(page)
+
+
 def test_application_life(ossis_server, users, browser, page):
     national = users['national.admin']
     offer, = national.search_read('ossis.lgu.service', [
@@ -210,23 +246,29 @@ def test_application_life(ossis_server, users, browser, page):
     entry.locator('div.column-char').click()
     tab = page.locator('#tabcontent .tab-pane.active')
     tab.locator('.treeview').first.wait_for()
+    for column in ["Due Date", "Step Due"]:
+        assert tab.locator('.treeview th').filter(
+            has_text=column).first.is_visible(), column
     tab.locator('button[title="New"]').first.click()
     service = tab.locator('input[name="lgu_service"]').first
     service.wait_for()
     pick(page, service, SERVICE, SERVICE)
-    applicant = tab.locator('input[name="applicant"]').first
-    applicant.click()
-    applicant.fill(name)
-    create = page.locator(
-        '.dropdown-completion:visible li.action-create a').first
-    create.wait_for()
-    create.click()
-    dialog = page.locator('.modal-dialog:visible').last
-    dialog.locator('input[name="identifier"]').wait_for()
-    dialog.locator('input[name="name"]').fill(name)
-    dialog.locator('input[name="identifier"]').fill(nid)
-    dialog.locator('.modal-footer button.btn-primary').click()
-    dialog.wait_for(state='detached')
+    # Citizens are saved as citizens, not as the kind listed first
+    # (Business), when the clerk saves the dialog with the cursor still in
+    # the NID: by the keyboard, then, after a wrong name, by the mouse
+    typed_nid = valid_nid()
+    create_applicant(
+        page, tab, f"Teuta Lik {typed_nid[-4:]}", typed_nid,
+        lambda dialog, entry: entry.press('Enter'))
+    create_applicant(
+        page, tab, name, nid,
+        lambda dialog, entry: dialog.locator(
+            '.modal-footer button.btn-primary').click())
+    kinds = national.search_read('ossis.applicant', [
+            ('identifier', 'in', [typed_nid, nid]),
+            ], ['identifier', 'kind'])
+    assert {a['identifier']: a['kind'] for a in kinds} == {
+        typed_nid: 'person', nid: 'person'}
 
     lines = tab.locator('.form-one2many').first.locator('.treeview tbody tr')
     missing = re.compile(r'^\s*Missing\s*$')
@@ -246,6 +288,13 @@ def test_application_life(ossis_server, users, browser, page):
         status.press('Tab')
     page.wait_for_timeout(300)
     tab.locator('select[name="fee_state"]').select_option(label="Paid")
+    paid_on = tab.locator('input[name="fee_paid_date"]').first
+    paid_on.wait_for()
+    for _ in range(TIMEOUT // 250):
+        if paid_on.input_value():
+            break
+        page.wait_for_timeout(250)
+    assert paid_on.input_value(), "Paid On is not filled in with today"
     receipt = tab.locator('input[name="fee_receipt"]')
     receipt.wait_for()
     receipt.fill(receipt_number)
@@ -263,9 +312,10 @@ def test_application_life(ossis_server, users, browser, page):
     record_id, = created
     draft = read(national, record_id, [
             'state', 'fee_state', 'fee_receipt', 'documents_complete',
-            'desk.rec_name', 'channel'])
+            'desk.rec_name', 'channel', 'fee_paid_date'])
     assert draft['state'] == 'draft'
     assert draft['fee_state'] == 'paid'
+    assert draft['fee_paid_date']
     assert draft['fee_receipt'] == receipt_number
     assert draft['documents_complete']
     assert draft['channel'] == 'desk'
@@ -283,6 +333,12 @@ def test_application_life(ossis_server, users, browser, page):
     text = reports.wait(page, 'ossis.application.receipt')
     assert submitted['number'] in text
     assert submitted['tracking_code'] in text.replace('\n', ' ')
+    # The citizen's number is a personal number, not a NIPT
+    words = ' '.join(text.split())
+    assert re.search(rf'(personal number|numri personal) \(NID\) {nid}', words)
+    assert f'NIPT {nid}' not in words
+    tab = open_record(page, ossis_server, record_id)
+    assert not shown(tab, ['take', 'assign_wizard'])
 
     # The back office asks the applicant for information
     back = session(browser, ossis_server, 'elbasan.back')
@@ -290,6 +346,10 @@ def test_application_life(ossis_server, users, browser, page):
     back_buttons = visible_buttons(back_tab)
     assert {'forward', 'request_info'} <= back_buttons, back_buttons
     assert 'submit' not in back_buttons
+    assert shown(back_tab, ['take']) == {'take'}
+    checklist = back_tab.locator('.form-one2many').first
+    assert checklist.locator('button[title="New"]').first.is_disabled()
+    assert checklist.locator('button[title="Delete"]').first.is_disabled()
     assert back_buttons != visible_buttons(
         open_record(page, ossis_server, record_id))
     click_button(back, back_tab, 'request_info')
@@ -310,21 +370,16 @@ def test_application_life(ossis_server, users, browser, page):
         back.wait_for_timeout(250)
     assert step['step.code'] == 'approval'
 
-    # The head forwards to the decision and approves
+    # The head, who holds the approval and the decision, approves at once
     head = session(browser, ossis_server, 'elbasan.head')
     head_tab = open_record(head, ossis_server, record_id)
-    head_buttons = visible_buttons(head_tab)
-    assert 'forward' in head_buttons and 'approve' not in head_buttons
-    click_button(head, head_tab, 'forward')
-    for _ in range(TIMEOUT // 250):
-        step = read(national, record_id, ['step.code'])
-        if step['step.code'] == 'decision':
-            break
-        head.wait_for_timeout(250)
-    head_tab = open_record(head, ossis_server, record_id)
     head.locator('button[name="approve"]').first.wait_for(state='visible')
-    assert {'approve', 'reject'} <= visible_buttons(head_tab)
+    assert {'forward', 'approve', 'reject'} <= visible_buttons(head_tab)
     click_button(head, head_tab, 'approve')
+    confirm = head.locator('.modal-dialog:visible').filter(
+        has_text="Approve the application?").last
+    confirm.wait_for()
+    confirm.locator('.modal-footer .btn-primary').click()
     wait_state(head, national, record_id, 'decided')
 
     # The back office issues the output
@@ -376,6 +431,12 @@ def test_application_life(ossis_server, users, browser, page):
             break
         page.wait_for_timeout(250)
     assert rows.count() >= len(history) - 1
+    # With the time of each action, and no line to add or delete
+    assert re.search(r'\d{1,2}:\d{2}', rows.first.inner_text())
+    history_list = tab.locator('.tab-pane.active .form-one2many').first
+    for title in ["New", "Delete"]:
+        assert history_list.locator(
+            f'button[title="{title}"]').first.is_disabled(), title
     for context in {back.context, head.context}:
         context.close()
 
