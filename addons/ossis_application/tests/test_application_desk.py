@@ -162,9 +162,10 @@ class ApplicationDeskTestCase(scenario.ProcessTestMixin, unittest.TestCase):
         Application = pool.get('ossis.application')
         History = pool.get('ossis.application.history')
         history_list = History.fields_view_get(view_type='tree')
-        date, = etree.fromstring(history_list['arch']).xpath(
-            '//field[@name="date"]')
-        self.assertNotIn('widget', date.attrib)
+        self.assertEqual(
+            [f.get('widget') for f in etree.fromstring(
+                    history_list['arch']).xpath('//field[@name="date"]')],
+            ['date', 'time'])
         form = Application.fields_view_get(view_type='form')
         field, = etree.fromstring(form['arch']).xpath(
             '//field[@name="history"]')
