@@ -11,12 +11,15 @@ from trytond.modules.ossis_application.exceptions import (
     HistoryModificationError)
 from trytond.modules.ossis_application.tests import scenario
 from trytond.modules.ossis_base.tests.test_module import as_user, lgu
+from trytond.modules.ossis_base.tests.tools import (
+    LGUTestMixin, TranslationTestMixin)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
 
 
-class ApplicationTestCase(ModuleTestCase):
+class ApplicationTestCase(
+        LGUTestMixin, TranslationTestMixin, ModuleTestCase):
     "Test the processing of applications"
     module = 'ossis_application'
     extras = []

@@ -11,13 +11,16 @@ from trytond.modules.ossis_application.exceptions import (
 from trytond.modules.ossis_application.tests import scenario
 from trytond.modules.ossis_base.tests.test_module import (
     as_user, create_lgu_user)
+from trytond.modules.ossis_base.tests.tools import (
+    LGUTestMixin, TranslationTestMixin)
 from trytond.pool import Pool
 from trytond.pyson import PYSONDecoder, PYSONEncoder
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 
 
 class ApplicationBackOfficeTestCase(
-        scenario.ProcessTestMixin, ModuleTestCase):
+        LGUTestMixin, TranslationTestMixin, scenario.ProcessTestMixin,
+        ModuleTestCase):
     "Test the back office work on applications"
     module = 'ossis_application_backoffice'
     extras = []

@@ -9,6 +9,8 @@ from trytond.modules.ossis_application.tests import files, scenario
 from trytond.modules.ossis_application_external.exceptions import (
     ExternalApplicationError)
 from trytond.modules.ossis_base.tests.test_module import as_user
+from trytond.modules.ossis_base.tests.tools import (
+    LGUTestMixin, TranslationTestMixin)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 
@@ -54,7 +56,8 @@ def filing(setup, code='TAX-05', serial=1, **values):
     return values
 
 
-class ApplicationExternalTestCase(ModuleTestCase):
+class ApplicationExternalTestCase(
+        LGUTestMixin, TranslationTestMixin, ModuleTestCase):
     "Test the applications filed by other systems"
     module = 'ossis_application_external'
     extras = []

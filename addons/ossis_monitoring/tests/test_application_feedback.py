@@ -4,12 +4,15 @@ from trytond.model.exceptions import AccessError
 from trytond.modules.ossis_application.exceptions import ApplicationActionError
 from trytond.modules.ossis_application.tests import scenario
 from trytond.modules.ossis_application.tests.scenario import as_staff
+from trytond.modules.ossis_base.tests.tools import (
+    LGUTestMixin, TranslationTestMixin)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 
 
 class ApplicationFeedbackTestCase(
-        scenario.ProcessTestMixin, ModuleTestCase):
+        LGUTestMixin, TranslationTestMixin, scenario.ProcessTestMixin,
+        ModuleTestCase):
     "Test the feedback of applicants"
     module = 'ossis_monitoring'
     extras = []
