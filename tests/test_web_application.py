@@ -6,12 +6,12 @@ The front office of Elbasan registers a new applicant and an application at
 the desk, ticks the documents, records the fee (paid today unless told
 otherwise) and submits it; the back office asks the applicant for
 information, the desk records the answer, the back office forwards, the head
-of the unit approves at once, after confirming, for the approval and the
-decision, the back office issues the output and the desk delivers it and
-closes the application.  Each user sees only the buttons of the actions they
-may take: the desk neither takes nor assigns, and only the desk changes the
-checklist once submitted.  The lists show the due dates and the history its
-times, with nothing to add or delete.
+of the unit approves at once, with the decision text written in its dialog,
+for the approval and the decision, the back office issues the output and the
+desk delivers it and closes the application.  Each user sees only the
+buttons of the actions they may take: the desk neither takes nor assigns,
+and only the desk changes the checklist once submitted.  The lists show the
+due dates and the history its times, with nothing to add or delete.
 The receipt printed by the submission and the output document printed by
 the issue are read from the web client's calls and checked as PDF files.
 """
@@ -29,7 +29,8 @@ SERVICE = 'TAX-10'
 MODEL = 'ossis.application'
 ACTION_BUTTONS = [
     'submit', 'cancel', 'withdraw', 'forward', 'return_', 'request_info',
-    'resume', 'approve', 'reject', 'issue', 'deliver', 'close']
+    'resume', 'decide_approve', 'decide_reject', 'issue', 'deliver',
+    'close']
 
 
 def valid_nid():
@@ -373,14 +374,19 @@ def test_application_life(ossis_server, users, browser, page):
     # The head, who holds the approval and the decision, approves at once
     head = session(browser, ossis_server, 'elbasan.head')
     head_tab = open_record(head, ossis_server, record_id)
-    head.locator('button[name="approve"]').first.wait_for(state='visible')
-    assert {'forward', 'approve', 'reject'} <= visible_buttons(head_tab)
-    click_button(head, head_tab, 'approve')
-    confirm = head.locator('.modal-dialog:visible').filter(
-        has_text="Approve the application?").last
-    confirm.wait_for()
-    confirm.locator('.modal-footer .btn-primary').click()
+    head.locator('button[name="decide_approve"]').first.wait_for(
+        state='visible')
+    assert {'forward', 'decide_approve', 'decide_reject'} <= visible_buttons(
+        head_tab)
+    click_button(head, head_tab, 'decide_approve')
+    dialog = head.locator('.modal-dialog:visible').last
+    text = dialog.locator('textarea[name="decision_text"]')
+    text.wait_for()
+    text.fill("The documents are complete.")
+    dialog.locator('.modal-footer button').filter(has_text="Approve").click()
     wait_state(head, national, record_id, 'decided')
+    assert read(national, record_id, ['decision_text'])[
+        'decision_text'] == "The documents are complete."
 
     # The back office issues the output
     back_reports = Reports(back)

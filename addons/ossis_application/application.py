@@ -471,6 +471,9 @@ class Application(Workflow, LGUOwnedMixin, ModelSQL, ModelView):
                 'invisible': ~Eval('available_actions', []).contains(action),
                 'depends': ['available_actions'],
                 }
+        # The form decides through a dialog that asks for the decision text
+        for action in DECIDING:
+            cls._buttons[f'decide_{action}'] = dict(cls._buttons[action])
 
     @classmethod
     def default_state(cls):
@@ -1261,6 +1264,16 @@ class Application(Workflow, LGUOwnedMixin, ModelSQL, ModelView):
     @ModelView.button
     def reject(cls, applications):
         cls._act(applications, 'reject', None)
+
+    @classmethod
+    @ModelView.button_action('ossis_application.wizard_application_approve')
+    def decide_approve(cls, applications):
+        pass
+
+    @classmethod
+    @ModelView.button_action('ossis_application.wizard_application_reject')
+    def decide_reject(cls, applications):
+        pass
 
     @classmethod
     @ModelView.button

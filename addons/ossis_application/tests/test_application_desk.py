@@ -13,6 +13,7 @@ from trytond.modules.ossis_application.exceptions import (
 from trytond.modules.ossis_application.tests import scenario
 from trytond.pool import Pool
 from trytond.tests.test_tryton import activate_module, with_transaction
+from trytond.transaction import Transaction
 
 RULE_SENTENCE = (
     "Records of another municipality can be neither seen nor changed.")
@@ -172,17 +173,75 @@ class ApplicationDeskTestCase(scenario.ProcessTestMixin, unittest.TestCase):
         self.assertEqual(
             (field.get('create'), field.get('delete')), ('0', '0'))
 
-    @with_transaction()
-    def test_decisions_confirmed(self):
-        "Test the staff client asks to confirm an approval and a refusal"
+    def decide(self, user, application, wizard, text):
+        """Decide in the dialog of the form's button as the user with the
+        text; return the text the dialog showed and the application"""
         pool = Pool()
-        Button = pool.get('ir.model.button')
-        buttons = Button.search([
-                ('model', '=', 'ossis.application'),
-                ('name', 'in', ['approve', 'reject']),
-                ])
-        self.assertEqual(len(buttons), 2)
-        self.assertTrue(all(b.confirm for b in buttons))
+        Application = pool.get('ossis.application')
+        ModelData = pool.get('ir.model.data')
+        Decide = pool.get(f'ossis.application.{wizard}', type='wizard')
+        action_id = ModelData.get_id(
+            'ossis_application', f'wizard_application_{wizard}')
+        with scenario.as_staff(user), Transaction().set_context(
+                active_model='ossis.application',
+                active_id=application.id, active_ids=[application.id],
+                action_id=action_id):
+            session_id, start, _ = Decide.create()
+            shown = Decide.execute(session_id, {}, start)['view']['defaults']
+            Decide.execute(session_id, {
+                    start: dict(shown, decision_text=text),
+                    }, 'decide')
+        return shown['decision_text'], Application(application.id)
+
+    @with_transaction()
+    def test_decision_dialog(self):
+        """Test the form's buttons ask for the decision text: a refusal
+        without it is refused and changes nothing, with it the application
+        is rejected"""
+        pool = Pool()
+        Application = pool.get('ossis.application')
+        setup = scenario.municipality('elbasan')
+        application = self.at_approval(setup)
+        before = self.snapshot(application)
+        with self.assertRaises(ApplicationActionError):
+            self.decide(setup.head, application, 'reject', None)
+        self.assertEqual(self.snapshot(application), before)
+        self.assertFalse(Application(application.id).decision_text)
+
+        Application.write([application], {'decision_text': "Draft"})
+        reasons = "The parcel is not in the urban zone."
+        shown, application = self.decide(
+            setup.head, application, 'reject', reasons)
+        self.assertEqual(shown, "Draft")
+        self.assertEqual(
+            (application.decision, application.decision_text),
+            ('rejected', reasons))
+        self.assertEqual(application.history[0].comment, reasons)
+
+    @with_transaction()
+    def test_decision_dialog_approve(self):
+        "Test the head approves with a decision text in the dialog"
+        setup = scenario.municipality('elbasan')
+        _, application = self.decide(
+            setup.head, self.at_approval(setup), 'approve',
+            "All documents are in order.")
+        self.assertEqual(
+            (application.decision, application.decision_text),
+            ('approved', "All documents are in order."))
+
+    @with_transaction()
+    def test_decision_dialog_refused(self):
+        """Test the dialog refuses the back office as the button does, and
+        nothing is stored"""
+        pool = Pool()
+        Application = pool.get('ossis.application')
+        setup = scenario.municipality('elbasan')
+        application = self.at_approval(setup)
+        before = self.snapshot(application)
+        with self.assertRaises(AccessError):
+            self.decide(setup.back, application, 'approve', "Approved.")
+        self.assertEqual(self.snapshot(application), before)
+        self.assertFalse(Application(application.id).decision_text)
 
     @with_transaction()
     def test_refusal_needs_reasons(self):
