@@ -138,16 +138,24 @@ class Applicant(LGUOwnedMixin, DeactivableMixin, ModelSQL, ModelView):
             ('identifier', operator, operand, *extra),
             ]
 
-    @fields.depends('identifier')
+    @fields.depends('identifier', 'kind', 'gender')
     def on_change_identifier(self):
         if self.identifier:
             self.identifier = identifier.compact(self.identifier)
+            if self.kind == 'person' and not self.gender:
+                self.gender = identifier.sex(self.identifier)
 
     @classmethod
     def preprocess_values(cls, mode, values):
         values = super().preprocess_values(mode, values)
         if values.get('identifier'):
             values['identifier'] = identifier.compact(values['identifier'])
+            # The personal number tells the sex: the gender figures then
+            # count every citizen the clerk did not ask
+            if (mode == 'create'
+                    and values.get('kind', cls.default_kind()) == 'person'
+                    and not values.get('gender')):
+                values['gender'] = identifier.sex(values['identifier'])
         if isinstance(values.get('email'), str):
             values['email'] = (
                 email_address(values['email']) or values['email'].strip())

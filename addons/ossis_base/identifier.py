@@ -58,3 +58,11 @@ def birth_date(number):
         return dt.date(year, month, day)
     except ValueError:
         return None
+
+
+def sex(number):
+    """Return 'female' or 'male' as a personal number (NID) gives it, or
+    None when it cannot be one"""
+    if not birth_date(number):
+        return None
+    return 'female' if int(compact(number)[2:4]) > 50 else 'male'

@@ -622,6 +622,27 @@ class ApplicationTestCase(
             Applicant.write([business], {'kind': 'person'})
 
     @with_transaction()
+    def test_applicant_gender_from_identifier(self):
+        "Test a citizen's gender is read from the personal number"
+        pool = Pool()
+        Applicant = pool.get('ossis.applicant')
+        elbasan = lgu('elbasan')
+        woman = scenario.applicant(elbasan, 1, identifier='I55317084V')
+        man = scenario.applicant(elbasan, 2, identifier='J00101999W')
+        told = scenario.applicant(
+            elbasan, 3, identifier='J05512265E', gender='male')
+        business = scenario.applicant(
+            elbasan, 4, kind='business', identifier='J05612265H')
+        self.assertEqual(
+            [a.gender for a in [woman, man, told, business]],
+            ['female', 'male', 'male', None])
+
+        applicant = Applicant(kind='person', identifier='j 00101999 w')
+        applicant.on_change_identifier()
+        self.assertEqual(
+            (applicant.identifier, applicant.gender), ('J00101999W', 'male'))
+
+    @with_transaction()
     def test_workflow_version(self):
         "Test a new version leaves running applications on theirs"
         pool = Pool()

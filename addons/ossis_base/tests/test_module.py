@@ -131,6 +131,16 @@ class OssisBaseTestCase(LGUTestMixin, TranslationTestMixin, ModuleTestCase):
             with self.subTest(number=number):
                 self.assertEqual(identifier.birth_date(number), date)
 
+    def test_identifier_sex(self):
+        "Test the sex of a personal number"
+        for number, sex in [
+                ('J00101999W', 'male'),
+                ('I55317084W', 'female'),
+                ('K22218003V', None),
+                ]:
+            with self.subTest(number=number):
+                self.assertEqual(identifier.sex(number), sex)
+
     @with_transaction()
     def test_lgu_nipt_valid(self):
         "Test a valid NIPT is stored compact"

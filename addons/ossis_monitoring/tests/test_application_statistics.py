@@ -27,12 +27,17 @@ class ApplicationStatisticsTestCase(ModuleTestCase):
         to the state"""
         pool = Pool()
         Application = pool.get('ossis.application')
+        Applicant = pool.get('ossis.applicant')
         applicant.setdefault('kind', 'person')
+        record = scenario.applicant(setup.company, 500 + serial, **applicant)
+        if 'gender' not in applicant:
+            # As a citizen registered before the gender was read from the
+            # personal number
+            Applicant.write([record], {'gender': None})
         application = scenario.draft(
             setup, service_code=service_code, serial=serial,
             # draft creates an applicant of the serial anyway
-            applicant=scenario.applicant(
-                setup.company, 500 + serial, **applicant).id,
+            applicant=record.id,
             administrative_unit=unit.id if unit else None)
         if state == 'draft':
             return application
