@@ -12,7 +12,9 @@ this order is what an update does on a production database."""
 import functools
 
 from trytond.modules import get_module_info
+from trytond.pool import Pool
 from trytond.tests import test_tryton
+from trytond.transaction import Transaction
 
 _activate_module = test_tryton.activate_module
 
@@ -47,10 +49,33 @@ def activate_module(modules, lang='en'):
             return
         base = _base(modules)
         if base:
-            # Leaves the test database with the base's modules activated:
-            # Tryton's activation then adds the others and caches the set
+            # Leaves the test database with the base's modules activated
             activate_module([base])
+            _activate_on_base(modules)
+            test_tryton.backup_db_cache(name)
+            return
     return _activate_module(modules, lang)
+
+
+def _activate_on_base(modules):
+    """Activate the modules on the test database as Tryton's activation
+    does, loading the translations that it loads on an empty database:
+    English only, as Albanian is added by ossis_base during the activation"""
+    test_tryton.create_db()
+    with Transaction().start(
+            test_tryton.DB_NAME, 1, close=True) as transaction:
+        pool = Pool()
+        Module = pool.get('ir.module')
+        Module.activate(Module.search([
+                    ('name', 'in', modules),
+                    ('state', '!=', 'activated'),
+                    ]))
+        transaction.commit()
+        update = [m.name for m in Module.search([
+                    ('state', 'in', ['to upgrade', 'to activate']),
+                    ])]
+        pool.init(update=update, lang=['en'])
+        transaction.commit()
 
 
 test_tryton.activate_module = activate_module
