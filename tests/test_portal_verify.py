@@ -3,10 +3,13 @@
 """Anyone checks on the citizen portal that a municipality issued an output
 document, with the verification code printed on it, over HTTP"""
 import hashlib
+import io
 
 import pytest
 from portal import Visitor
 from portal_staff import APP, TO_DELIVERY, carry, file_application
+from pypdf import PdfReader
+from test_rpc_applications import head_acting_for
 
 from ossis_client import Error
 
@@ -31,6 +34,22 @@ def issued(users):
         ['name', 'identifier', 'email', 'phone'])
     return dict(application, code=values['verification_code'],
         applicant=applicant, municipality="Elbasan")
+
+
+@pytest.fixture(scope='module')
+def refused(users):
+    "An application whose refusal the staff issued, with its code"
+    application = file_application(users)
+    carry(users, application['id'], ['forward', 'head.forward'])
+    with head_acting_for(users):
+        users['elbasan.head'].run_wizard(
+            'ossis.application.reject', APP, [application['id']], 'decide',
+            {'decision_text': "The parcel is outside the urban zone."})
+    carry(users, application['id'], ['issue'])
+    values, = users['national.admin'].read(
+        APP, [application['id']], ['verification_code', 'decision'])
+    assert values['decision'] == 'rejected'
+    return dict(application, code=values['verification_code'])
 
 
 def check_document(page, issued):
@@ -66,6 +85,30 @@ def test_verify_from_the_qr_code(visitor, issued):
     check_document(visitor.get(f"/verify/{issued['code']}", lang='en'),
         issued)
     check_document(visitor.get('/verify', code=issued['code']), issued)
+
+
+def test_verify_names_the_document_issued(visitor, users, issued, refused):
+    """The page names the document as its PDF does: the service's document
+    for an approval, the decision of refusal for a refusal"""
+    front = users['elbasan.front']
+
+    def shown(application, lang):
+        page = visitor.get(f"/verify/{application['code']}", lang=lang)
+        assert page.status == 200, page.text
+        main, = page.html.cssselect('main')
+        return [dd.text_content() for dd in main.cssselect('dl dd')]
+
+    for application in [issued, refused]:
+        _, issued_file, _ = front.report(
+            'ossis.application.output', [application['id']])
+        # The applicants of these tests read Albanian
+        title = PdfReader(io.BytesIO(issued_file)).metadata.title
+        assert shown(application, 'sq')[2] == title
+    assert title == "Vendim refuzimi"
+    document, _, decision = shown(refused, 'en')[2:5]
+    assert (document, decision) == ("Decision of refusal", "Rejected")
+    document, _, decision = shown(issued, 'en')[2:5]
+    assert document != "Decision of refusal" and decision == "Approved"
 
 
 def test_verify_typed_code(visitor, issued):

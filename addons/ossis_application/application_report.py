@@ -18,7 +18,7 @@ from trytond.pool import Pool
 from trytond.tools import slugify
 from trytond.transaction import Transaction, without_check_access
 
-from .application_pdf import render_output, render_receipt
+from .application_pdf import output_title, render_output, render_receipt
 from .exceptions import ApplicationReportError
 from .portal import tracking_url, verification_url
 
@@ -264,7 +264,7 @@ class OutputReport(ApplicationReport):
                 application.decision_unit.name
                 if application.decision_unit else None),
             'decision': application.decision,
-            'title': service.output_document or service.name,
+            'title': cls.service_title(service),
             'number': application.number,
             'date': local_date(company, application.issued_date),
             'application_number': application.number,
@@ -280,6 +280,21 @@ class OutputReport(ApplicationReport):
             }
         data.update(cls.decision_texts(application))
         return data
+
+    @classmethod
+    def service_title(cls, service):
+        "Return the title of the document that the service issues"
+        return service.output_document or service.name
+
+    @classmethod
+    def title(cls, application):
+        """Return the title printed on the output document of the
+        application (the decision of refusal of a rejected one), in the
+        language of the transaction"""
+        return output_title({
+                'decision': application.decision,
+                'title': cls.service_title(application.service),
+                })
 
     @classmethod
     def decision_texts(cls, application):

@@ -28,6 +28,7 @@ def lookup(portal, text):
 
 def document(portal, application):
     "Return what the page tells about the document of the application"
+    Output = portal.pool.get('ossis.application.output', type='report')
     service = application.service
     company = application.company
     return {
@@ -35,7 +36,8 @@ def document(portal, application):
         'issued_date': portal.format_date(
             local_date(company, application.issued_date)),
         'service': service.name,
-        'output': service.output_document or service.name,
+        # The title printed on the document: a refusal is not the permit
+        'output': Output.title(application),
         'decision': application.decision,
         'number': application.number,
         'valid': application.state in ISSUED,
