@@ -191,10 +191,39 @@ def test_cpsv(ossis, database):
 
 def test_not_an_ossis_database(ossis):
     "Refuse a database that ossis init did not create"
-    result = ossis('catalogue', 'export', '-d', 'missing', 'out.json')
+    import sqlite3
+    with sqlite3.connect(ossis.databases / 'empty.sqlite') as connection:
+        connection.execute('CREATE TABLE note (text TEXT)')
+    connection.close()
+    for name in ['missing', 'empty']:
+        result = ossis('catalogue', 'export', '-d', name, 'out.json')
+        assert result.returncode == 1
+        assert f"ossis init -d {name}" in result.stderr
+        assert not (ossis.folder / 'out.json').exists()
+
+
+def test_locked_database(ossis, database):
+    """A database that another process holds locked, as a server that is
+    still stopping does, is said to be in use, not to be uninitialised"""
+    import sqlite3
+    holder = sqlite3.connect(
+        ossis.databases / f'{database}.sqlite', isolation_level=None)
+    try:
+        # In WAL mode, the mode of Tryton's databases, only a connection in
+        # exclusive locking mode keeps the others from reading
+        holder.execute('PRAGMA locking_mode = EXCLUSIVE')
+        holder.execute('BEGIN EXCLUSIVE')
+        result = ossis('catalogue', 'export', '-d', database, 'locked.json')
+    finally:
+        holder.close()
     assert result.returncode == 1
-    assert "ossis init -d missing" in result.stderr
-    assert not (ossis.folder / 'out.json').exists()
+    assert 'Traceback' not in result.stderr
+    assert f"the database {database!r} is in use" in result.stderr
+    assert "ossis init" not in result.stderr
+    assert not (ossis.folder / 'locked.json').exists()
+    # Once free, the same database exports
+    result = ossis('catalogue', 'export', '-d', database, 'locked.json')
+    assert result.returncode == 0, result.stderr
 
 
 def test_init_refuses_database_of_old_layout(ossis, database):

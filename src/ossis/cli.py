@@ -271,14 +271,33 @@ def ensure_database(name, create=True):
             return _ensure_postgresql_database(name, create)
         return _ensure_sqlite_database(name, create)
     except Exception as exception:
+        if locked(exception):
+            raise CommandError(
+                f"the database {name!r} is in use by another process (it "
+                f"is locked), such as a server that is still stopping: "
+                f"try again when it has stopped") from exception
         raise CommandError(
             f"cannot reach the database {name!r} at {safe_uri(uri)}: "
             f"{exception}".strip()) from exception
 
 
+def check_initialised(name):
+    "Refuse a database that ossis init did not initialise"
+    if ensure_database(name, create=False):
+        raise CommandError(
+            f"{name!r} is not an OSSIS database yet: "
+            f"run 'ossis init -d {name}' first")
+
+
+def locked(exception):
+    "Return whether the error is SQLite's answer to a database in use"
+    # SQLITE_BUSY, SQLITE_LOCKED and their extended codes
+    return (getattr(exception, 'sqlite_errorname', None) or '').startswith(
+        ('SQLITE_BUSY', 'SQLITE_LOCKED'))
+
+
 def _ensure_sqlite_database(name, create):
-    from trytond import backend
-    from trytond import config
+    from trytond import backend, config
     path = config.get('database', 'path')
     if not os.path.exists(os.path.join(path, name + '.sqlite')):
         if not create:
@@ -286,7 +305,7 @@ def _ensure_sqlite_database(name, create):
         os.makedirs(path, exist_ok=True)
         backend.Database.create(None, name)
         return True
-    return not backend.Database(name).connect().test()
+    return not initialised(name)
 
 
 def _ensure_postgresql_database(name, create):
@@ -304,7 +323,35 @@ def _ensure_postgresql_database(name, create):
         template.put_connection(connection)
     if not exists:
         return True
-    return not backend.Database(name).connect().test()
+    return not initialised(name)
+
+
+# Whether the database has the table of Tryton's configuration, by backend
+CONFIGURATION_TABLE = {
+    'sqlite': (
+        "SELECT 1 FROM sqlite_master "
+        "WHERE type = 'table' AND name = 'ir_configuration'"),
+    'postgresql': (
+        "SELECT 1 FROM information_schema.tables "
+        "WHERE table_name = 'ir_configuration'"),
+    }
+
+
+def initialised(name):
+    """Return whether Tryton initialised the existing database
+
+    Unlike trytond's Database.test, which answers no to any error, a
+    database that cannot be read (locked, refusing connections) raises its
+    error: it is not taken for a database without tables."""
+    from trytond import backend
+    database = backend.Database(name).connect()
+    connection = database.get_connection(autocommit=True)
+    try:
+        cursor = connection.cursor()
+        cursor.execute(CONFIGURATION_TABLE[backend.name])
+        return bool(cursor.fetchone())
+    finally:
+        database.put_connection(connection)
 
 
 # Modules that took over part of ossis_services: a database activated before
@@ -476,10 +523,7 @@ def init_options(modules):
 
 def command_demo(options):
     from . import demo
-    if ensure_database(options.database, create=False):
-        raise CommandError(
-            f"{options.database!r} is not an OSSIS database yet: "
-            f"run 'ossis init -d {options.database}' first")
+    check_initialised(options.database)
     demo.load(options.database, force=options.force)
 
 
@@ -538,10 +582,7 @@ def command_lgu_new(options):
 
 def command_catalogue(options):
     from . import catalogue
-    if ensure_database(options.database, create=False):
-        raise CommandError(
-            f"{options.database!r} is not an OSSIS database yet: "
-            f"run 'ossis init -d {options.database}' first")
+    check_initialised(options.database)
     try:
         getattr(catalogue, options.action)(options)
     except catalogue.CatalogueError as exception:
@@ -550,10 +591,7 @@ def command_catalogue(options):
 
 def command_workflow_lint(options):
     from . import catalogue, workflow
-    if ensure_database(options.database, create=False):
-        raise CommandError(
-            f"{options.database!r} is not an OSSIS database yet: "
-            f"run 'ossis init -d {options.database}' first")
+    check_initialised(options.database)
     try:
         return workflow.lint(options)
     except catalogue.CatalogueError as exception:
