@@ -20,6 +20,8 @@ from trytond.transaction import Transaction, without_check_access
 from .exceptions import (
     ApplicationAccessError, ApplicationActionError, ApplicationChangedError,
     ApplicationDecidedError, ApplicationValidationError)
+from .seal import load_signer as load_seal_signer
+from .seal import seal
 from .verification import new_tracking_code, new_verification_code
 
 STATES = [
@@ -1356,6 +1358,8 @@ class Application(Workflow, LGUOwnedMixin, ModelSQL, ModelView):
     def _issue(cls, applications):
         "Give the decided applications their verification code"
         cls._check_step_actor(applications)
+        # A seal that cannot be used refuses the issue before any change
+        signers = cls._seal_signers(applications)
         now = dt.datetime.now()
         to_write = []
         for application in applications:
@@ -1364,18 +1368,31 @@ class Application(Workflow, LGUOwnedMixin, ModelSQL, ModelView):
                         'issued_date': now,
                         }))
         cls._store_step(applications, 'issue', 'ready', to_write)
-        cls._store_output(applications)
+        cls._store_output(applications, signers)
         return applications
 
     @classmethod
-    def _store_output(cls, applications):
-        """Store the output documents as issued with their SHA-256 hash:
-        reprints give back these files"""
+    def _seal_signers(cls, applications):
+        """Return the signer of the electronic seal of each municipality of
+        the applications, None for those without a seal"""
+        companies = {a.company for a in applications}
+        return {c.id: load_seal_signer(c) for c in companies}
+
+    @classmethod
+    def _store_output(cls, applications, signers=None):
+        """Store the output documents as issued, sealed by their
+        municipality, with their SHA-256 hash: reprints give back these
+        files"""
         pool = Pool()
         Output = pool.get('ossis.application.output', type='report')
+        if signers is None:
+            signers = cls._seal_signers(applications)
         to_write = []
         for application in cls.browse(applications):
             content = Output.render_issued(application)
+            signer = signers.get(application.company.id)
+            if signer:
+                content = seal(content, signer)
             to_write.extend(([application], {
                         'output_document': content,
                         'output_sha256': hashlib.sha256(content).hexdigest(),

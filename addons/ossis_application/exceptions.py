@@ -51,3 +51,7 @@ class WorkflowMigrationAccessError(AccessError):
 
 class UploadError(UserError):
     "A file sent by an applicant that is not accepted"
+
+
+class SealError(UserError):
+    "The electronic seal of the municipality cannot be applied"

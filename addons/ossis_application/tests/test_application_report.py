@@ -3,15 +3,27 @@
 "Test the printing of the receipt and the output document of applications"
 import hashlib
 import io
+import os
+import shutil
+import tempfile
 import unittest
 import zipfile
 from contextlib import contextmanager
 
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation.status import SignatureCoverageLevel
+from pyhanko_certvalidator import ValidationContext
+
 from trytond import config
 from trytond.model.exceptions import AccessError
 from trytond.modules.ossis_application.exceptions import (
-    ApplicationDecidedError, ApplicationReportError)
+    ApplicationDecidedError, ApplicationReportError, SealError)
+from trytond.modules.ossis_application.seal_validation import (
+    CHANGED, VALID, check_seal, trust_roots)
 from trytond.modules.ossis_application.tests import scenario
+from trytond.modules.ossis_application.tests.certificates import (
+    install_seal, make_authority, write_pem)
 from trytond.modules.ossis_application.tests.test_application_pdf import (
     pages, qr_codes)
 from trytond.modules.ossis_base.tests.test_module import as_user
@@ -48,6 +60,30 @@ class ApplicationReportTestCase(unittest.TestCase):
             config.set('ossis_portal', option, value)
             self.addCleanup(
                 config.set, 'ossis_portal', option, previous or '')
+
+    def configure_seal(self, **options):
+        "Set the options of [ossis_seal] for the test"
+        if not config.has_section('ossis_seal'):
+            config.add_section('ossis_seal')
+        for option, value in options.items():
+            config.set('ossis_seal', option, value)
+            self.addCleanup(
+                config.set, 'ossis_seal', option,
+                'False' if option == 'required' else '')
+
+    def install_seal(self, passphrase):
+        """Configure the seal of Elbasan, certified by a new authority that
+        the verification trusts"""
+        directory = tempfile.mkdtemp(prefix='ossis-seal-')
+        self.addCleanup(shutil.rmtree, directory)
+        authority = make_authority()
+        trust = os.path.join(directory, 'trusted.pem')
+        write_pem(trust, [authority[0]])
+        self.configure_seal(
+            elbasan=install_seal(
+                directory, 'elbasan', "Bashkia Elbasan", passphrase,
+                authority),
+            trust=trust)
 
     @contextmanager
     def as_staff(self, user):
@@ -271,6 +307,78 @@ class ApplicationReportTestCase(unittest.TestCase):
         copy, = Application.copy([application])
         self.assertEqual(
             (copy.output_document, copy.output_sha256), (None, None))
+
+    @with_transaction()
+    def test_output_sealed(self):
+        """Test the output is sealed by its municipality as issued: the seal
+        covers the whole file, whose hash is stored; a byte changed breaks
+        it"""
+        self.install_seal("s3cret seal")
+        setup = scenario.municipality('elbasan')
+        application = self.issued(setup)
+
+        stored = application.output_document
+        self.assertEqual(
+            application.output_sha256, hashlib.sha256(stored).hexdigest())
+        reader = PdfFileReader(io.BytesIO(stored))
+        signature, = reader.embedded_signatures
+        status = validate_pdf_signature(signature, ValidationContext(
+                trust_roots=trust_roots(), allow_fetching=False))
+        self.assertTrue(status.bottom_line)
+        self.assertEqual(
+            status.coverage, SignatureCoverageLevel.ENTIRE_FILE)
+        self.assertIn(application.verification_code, ' '.join(pages(stored)))
+        seal = check_seal(stored)
+        self.assertEqual(
+            (seal.state, seal.sealed_by), (VALID, "Bashkia Elbasan"))
+        _, reprint, _, _ = self.print_(
+            setup.front, 'ossis.application.output', application)
+        self.assertEqual(reprint, stored)
+
+        middle = len(stored) // 3
+        tampered = (
+            stored[:middle] + bytes([stored[middle] ^ 1])
+            + stored[middle + 1:])
+        self.assertEqual(check_seal(tampered).state, CHANGED)
+
+    @with_transaction()
+    def test_seal_refused(self):
+        """Test a wrong passphrase and a missing required seal refuse the
+        issue with nothing stored, without telling the passphrase"""
+        pool = Pool()
+        Application = pool.get('ossis.application')
+        History = pool.get('ossis.application.history')
+        self.install_seal("s3cret seal")
+        setup = scenario.municipality('elbasan')
+        other = scenario.municipality('pogradec')
+        decided = []
+        for setup_ in [setup, other]:
+            application = self.submitted(setup_)
+            with self.as_staff(setup_.back):
+                Application.act([application], 'forward')
+            with self.as_staff(setup_.head):
+                Application.act([application], 'forward')
+                Application.act([application], 'approve')
+            decided.append((setup_, application))
+        history = History.search([], count=True)
+
+        self.configure_seal(elbasan_passphrase="wrong passphrase")
+        self.configure_seal(required='True')
+        for setup_, application in decided:
+            with self.subTest(municipality=setup_.company.code):
+                with self.assertRaises(SealError) as context:
+                    self.button(setup_.back, application, 'issue')
+                self.assertIn(
+                    setup_.company.rec_name, context.exception.message)
+                for secret in ["s3cret", "wrong passphrase"]:
+                    self.assertNotIn(secret, context.exception.message)
+                application = Application(application.id)
+                self.assertEqual(application.state, 'decided')
+                self.assertEqual(
+                    (application.verification_code,
+                        application.output_document,
+                        application.output_sha256), (None, None, None))
+        self.assertEqual(History.search([], count=True), history)
 
     @with_transaction()
     def test_reprint_after_attempted_rewrite(self):
