@@ -3,6 +3,7 @@
 "Test helpers for the modules that set municipalities up"
 import io
 import os
+import re
 
 from pypdf import PdfReader
 
@@ -133,6 +134,31 @@ class LGUModuleTestMixin:
                     offer.online or offer.desks or service.online_system)
                 if not service.channel_desk:
                     self.assertFalse(offer.desks)
+
+    @with_transaction()
+    def test_costs_name_no_other_municipality(self):
+        "Test the cost of each offer names no other municipality"
+        pool = Pool()
+        Company = pool.get('company.company')
+        Offer = pool.get('ossis.lgu.service')
+        municipality = lgu(self.lgu_code)
+        others = [
+            c.party.name.removeprefix('Bashkia ') for c in Company.search([
+                    ('id', '!=', municipality.id),
+                    ])]
+        self.assertEqual(len(others), 60)
+        named = re.compile(
+            r'\b(%s)\b' % '|'.join(re.escape(n) for n in others))
+
+        # The fiche and the portal show the fee note as CPSV-AP describes
+        # the cost, in each language
+        graph = Offer.cpsv_ap(municipality)['@graph']
+        costs = [n for n in graph if n['@type'] == 'cv:Cost']
+        self.assertEqual(len(costs), len(offers(self.lgu_code)))
+        for cost in costs:
+            for text in cost.get('dct:description', []):
+                self.assertIsNone(
+                    named.search(text['@value']), msg=cost['dct:identifier'])
 
     @with_transaction()
     def test_lgu_fiches_and_manual(self):
