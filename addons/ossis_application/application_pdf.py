@@ -15,8 +15,7 @@ from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import (
-    KeepTogether, Paragraph, Spacer, Table, TableStyle)
+from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table
 
 from trytond.i18n import gettext
 from trytond.modules.ossis_services import pdf
@@ -28,10 +27,10 @@ QR_SIZE = 34 * mm
 QR_LEVEL = 'M'
 STYLES = {
     'code': ParagraphStyle(
-        'code', pdf.STYLES['body'], fontName='Courier-Bold', fontSize=10.5,
+        'code', pdf.STYLES['body'], fontName=pdf.MONO_BOLD, fontSize=10.5,
         leading=13),
     'code_centred': ParagraphStyle(
-        'code_centred', pdf.STYLES['body'], fontName='Courier-Bold',
+        'code_centred', pdf.STYLES['body'], fontName=pdf.MONO_BOLD,
         fontSize=10.5, leading=13, alignment=TA_CENTER),
     'caption': ParagraphStyle(
         'caption', pdf.STYLES['small'], alignment=TA_CENTER),
@@ -60,7 +59,7 @@ def qr_code(value, size=QR_SIZE):
     "Return a drawing of the QR code of the value"
     widget = QrCodeWidget(
         value, barWidth=size, barHeight=size, barLevel=QR_LEVEL)
-    drawing = Drawing(size, size)
+    drawing = Drawing(size, size, initialFontName=pdf.FONT)
     # Readers need a light background: the page may be coloured under it
     drawing.add(Rect(
             0, 0, size, size, fillColor=colors.white, strokeColor=None))
@@ -121,13 +120,13 @@ def side_by_side(left, right, right_width, width=pdf.WIDTH):
     those of right"""
     table = Table(
         [[left, right]], colWidths=[width - right_width, right_width])
-    table.setStyle(TableStyle([
+    table.setStyle(pdf.table_style(
                 ('VALIGN', (0, 0), (-1, -1), 'TOP'),
                 ('ALIGN', (1, 0), (1, -1), 'CENTER'),
                 ('LEFTPADDING', (0, 0), (-1, -1), 0),
                 ('RIGHTPADDING', (0, 0), (0, -1), 4 * mm),
                 ('RIGHTPADDING', (1, 0), (1, -1), 0),
-                ]))
+                ))
     return table
 
 
@@ -139,14 +138,14 @@ def boxed(flowable):
 
     The flowable is BOX_PADDING narrower than the page on each side."""
     table = Table([[flowable]], colWidths=[pdf.WIDTH])
-    table.setStyle(TableStyle([
+    table.setStyle(pdf.table_style(
                 ('BOX', (0, 0), (-1, -1), 0.6, pdf.RULE),
                 ('BACKGROUND', (0, 0), (-1, -1), pdf.LIGHT),
                 ('TOPPADDING', (0, 0), (-1, -1), BOX_PADDING),
                 ('BOTTOMPADDING', (0, 0), (-1, -1), BOX_PADDING),
                 ('LEFTPADDING', (0, 0), (-1, -1), BOX_PADDING),
                 ('RIGHTPADDING', (0, 0), (-1, -1), BOX_PADDING),
-                ]))
+                ))
     return table
 
 
@@ -214,11 +213,11 @@ def render_receipt(data, language):
     """
     with Transaction().set_context(language=language):
         title = message('msg_receipt_title')
-        return pdf.build(
-            receipt_story(data), title=title, lang=language,
-            subject=data['number'],
-            footer=message('msg_receipt_footer', number=data['number']),
-            page_label='')
+        return pdf.archival(pdf.build(
+                receipt_story(data), title=title, lang=language,
+                author=data['municipality'], subject=data['number'],
+                footer=message('msg_receipt_footer', number=data['number']),
+                page_label=''))
 
 
 def receipt_story(data):
@@ -395,13 +394,13 @@ def render_output(data, language):
     """
     with Transaction().set_context(language=language):
         title = output_title(data)
-        return pdf.build(
-            output_story(data, title), title=title, lang=language,
-            author=data['municipality'], subject=data['number'],
-            footer=message(
-                'msg_output_footer', title=title, number=data['number'],
-                code=data['verification_code']),
-            page_label=message('msg_output_page'))
+        return pdf.archival(pdf.build(
+                output_story(data, title), title=title, lang=language,
+                author=data['municipality'], subject=data['number'],
+                footer=message(
+                    'msg_output_footer', title=title, number=data['number'],
+                    code=data['verification_code']),
+                page_label=message('msg_output_page')))
 
 
 def output_title(data):

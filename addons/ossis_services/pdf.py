@@ -4,31 +4,86 @@
 
 An A4 page with a footer, the paragraph styles, and helpers that escape the
 texts from the database before reportlab parses its paragraph markup.
+
+The texts are set in Noto Sans, embedded in each PDF: it has the letters of
+Latin with its extensions, Greek and Cyrillic, so that every name prints as
+it is written (Σπύρος, Şükrü, Đorđe), on any printer and in any reader.
+The fonts come from the pymupdf-fonts package; reportlab embeds the subset
+of the letters that a document uses.
 """
 import io
+import threading
 from xml.sax.saxutils import escape
 
+import pikepdf
+import pikepdf.pdfa
+import pymupdf_fonts
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import (
     BaseDocTemplate, Frame, NextPageTemplate, PageTemplate, Paragraph, Table,
     TableStyle)
-from reportlab.platypus.tableofcontents import TableOfContents
+from reportlab.platypus.tableofcontents import (
+    TableOfContents, defaultTableStyle)
 
 ACCENT = colors.HexColor('#1f4e79')
 LIGHT = colors.HexColor('#e8eef5')
 GREY = colors.HexColor('#5a5a5a')
 RULE = colors.HexColor('#b8c4d0')
-FONT, BOLD, ITALIC = 'Helvetica', 'Helvetica-Bold', 'Helvetica-Oblique'
+# The archival PDF (ISO 19005-2, level B: the pages look the same for ever)
+PDFA = '2b'
+FONT, BOLD, ITALIC, BOLD_ITALIC = (
+    'NotoSans', 'NotoSans-Bold', 'NotoSans-Italic', 'NotoSans-BoldItalic')
+# For codes to read or type, where an O must not pass for a 0
+MONO, MONO_BOLD = 'CascadiaMono', 'CascadiaMono-Bold'
+# The name of each font in pymupdf-fonts
+FONT_CODES = {
+    FONT: 'notos', BOLD: 'notosbo', ITALIC: 'notosit', BOLD_ITALIC: 'notosbi',
+    MONO: 'cascadia', MONO_BOLD: 'cascadiab',
+    }
 MARGIN = 18 * mm
 WIDTH = A4[0] - 2 * MARGIN
 
 
+_fonts_lock = threading.Lock()
+
+
+def register_families():
+    "Make <b> and <i> of the paragraphs pick the bold and italic fonts"
+    pdfmetrics.registerFontFamily(
+        FONT, normal=FONT, bold=BOLD, italic=ITALIC, boldItalic=BOLD_ITALIC)
+    pdfmetrics.registerFontFamily(
+        MONO, normal=MONO, bold=MONO_BOLD, italic=MONO, boldItalic=MONO_BOLD)
+
+
+def register_fonts():
+    """Register the fonts with reportlab, once per process
+
+    Reading them takes a few tenths of a second: it is done when the first
+    document is built rather than when the module is imported."""
+    with _fonts_lock:
+        registered = pdfmetrics.getRegisteredFontNames()
+        if all(name in registered for name in FONT_CODES):
+            return
+        for name, code in FONT_CODES.items():
+            pdfmetrics.registerFont(
+                TTFont(name, io.BytesIO(pymupdf_fonts.myfont(code))))
+        # reportlab maps the bold and italic of a new font to itself
+        register_families()
+
+
+# Paragraphs made before the first document is built are parsed with them
+register_families()
+
+
 def _style(name, **values):
     values.setdefault('fontName', FONT)
+    values.setdefault('bulletFontName', FONT)
     values.setdefault('fontSize', 9)
     values.setdefault('leading', values['fontSize'] * 1.25)
     return ParagraphStyle(name, **values)
@@ -99,6 +154,15 @@ def labelled(label, value):
     return para(None, markup=f'<b>{text(label)}:</b> {text(value)}')
 
 
+def table_style(*commands):
+    """Return the style of a table with the commands
+
+    A table sets the font of its cells before drawing them, reportlab's
+    Helvetica unless told: the style gives it the font of the documents,
+    so that no font is left out of the PDF."""
+    return TableStyle([('FONTNAME', (0, 0), (-1, -1), FONT), *commands])
+
+
 def grid(header, rows, widths):
     """Return a table of paragraphs with a header row repeated on each page
 
@@ -110,7 +174,7 @@ def grid(header, rows, widths):
     data = [[cell(h, 'cell_head') for h in header]]
     data += [[cell(v, 'cell') for v in row] for row in rows]
     table = Table(data, colWidths=widths, repeatRows=1, spaceAfter=4)
-    table.setStyle(TableStyle([
+    table.setStyle(table_style(
                 ('BACKGROUND', (0, 0), (-1, 0), LIGHT),
                 ('LINEBELOW', (0, 0), (-1, -1), 0.4, RULE),
                 ('VALIGN', (0, 0), (-1, -1), 'TOP'),
@@ -118,7 +182,7 @@ def grid(header, rows, widths):
                 ('RIGHTPADDING', (0, 0), (-1, -1), 3),
                 ('TOPPADDING', (0, 0), (-1, -1), 2),
                 ('BOTTOMPADDING', (0, 0), (-1, -1), 2),
-                ]))
+                ))
     return table
 
 
@@ -130,19 +194,20 @@ def facts(pairs):
             [para(None, markup=f'<b>{text(value)}</b>')
                 for _, value in pairs]],
         colWidths=[width] * len(pairs))
-    table.setStyle(TableStyle([
+    table.setStyle(table_style(
                 ('BACKGROUND', (0, 0), (-1, -1), LIGHT),
                 ('LINEBEFORE', (1, 0), (-1, -1), 0.4, colors.white),
                 ('VALIGN', (0, 0), (-1, -1), 'TOP'),
                 ('TOPPADDING', (0, 0), (-1, 0), 5),
                 ('BOTTOMPADDING', (0, -1), (-1, -1), 6),
-                ]))
+                ))
     return table
 
 
 def table_of_contents():
     toc = TableOfContents()
     toc.levelStyles = TOC_STYLES
+    toc.tableStyle = table_style(*defaultTableStyle.getCommands())
     toc.dotsMinLevel = 0
     return toc
 
@@ -155,10 +220,11 @@ class Document(BaseDocTemplate):
 
     def __init__(self, file, footer='', page_label='%(page)s', cover=False,
             **kwargs):
+        register_fonts()
         super().__init__(
             file, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN,
             topMargin=MARGIN, bottomMargin=MARGIN + 4 * mm,
-            creator='OSSIS', **kwargs)
+            creator='OSSIS', initialFontName=FONT, **kwargs)
         self.footer = footer
         self.page_label = page_label
         frame = Frame(
@@ -212,6 +278,28 @@ def build(story, with_toc=False, **kwargs):
         document.multiBuild(story)
     else:
         document.build(story)
+    return buffer.getvalue()
+
+
+def archival(content):
+    """Return the PDF converted to PDF/A-2b, for the archives
+
+    reportlab writes neither the XMP metadata that declares PDF/A nor an
+    output intent: pikepdf adds them, the metadata matching the document
+    information and an sRGB output intent for the colours, and writes the
+    file as PDF/A-2b asks.  The fonts are embedded already; a signature
+    added later as an incremental update keeps the file PDF/A-2b.  The
+    tests check the result with pikepdf's PDF/A validator; validating each
+    document would add some 60 ms to a receipt at the desk."""
+    with pikepdf.open(io.BytesIO(content)) as document:
+        for page in document.pages:
+            # reportlab writes an empty page transition: a printed page
+            # needs none, and the PDF/A validator does not check it
+            if '/Trans' in page.obj:
+                del page.obj['/Trans']
+        pikepdf.pdfa.prepare(document, PDFA)
+        buffer = io.BytesIO()
+        document.save(buffer, **pikepdf.pdfa.resolve_save_kwargs(PDFA))
     return buffer.getvalue()
 
 

@@ -12,7 +12,8 @@ from pypdf import PdfReader
 
 from trytond.modules.ossis_application.application_pdf import (
     render_output, render_receipt)
-from trytond.modules.ossis_services.tests.tools import load_albanian
+from trytond.modules.ossis_services.tests.tools import (
+    load_albanian, pdf_fonts, pdfa_report)
 from trytond.tests.test_tryton import (
     activate_module, drop_db, with_transaction)
 
@@ -269,6 +270,42 @@ class ApplicationPDFTestCase(unittest.TestCase):
 
         self.assertEqual(len(texts), 1)
         self.assertIn("Supporting document number 12", texts[0])
+
+    @with_transaction()
+    def test_names_archival(self):
+        """Test the receipt and the output document print every name as it
+        is written, in fonts embedded in the PDF, which is PDF/A-2b"""
+        greek, turkish, montenegrin, cyrillic = (
+            "Σπύρος Παπαδόπουλος", "Şükrü Yılmaz", "Đorđe Vujović",
+            "Ђорђе Вујовић")
+        receipt = render_receipt(receipt_data(
+                applicant={'name': greek, 'kind': 'person'},
+                representative={'name': turkish, 'kind': 'person'},
+                registered_by=montenegrin), 'en')
+        output = render_output(output_data(
+                applicant={'name': montenegrin, 'kind': 'person'},
+                text=f"The municipality certifies that {cyrillic} "
+                f"({montenegrin}) lives in Elbasan."), 'sq')
+
+        for content, names in [
+                (receipt, [
+                        f"Applicant: {greek}", f"Representative: {turkish}",
+                        f"Registered by: {montenegrin}"]),
+                (output, [montenegrin, f"{cyrillic} ({montenegrin})"]),
+                ]:
+            text, = pages(content)
+            for name in names:
+                self.assertIn(name, text)
+            fonts = pdf_fonts(content)
+            self.assertEqual(
+                [name for name, embedded in fonts.items() if not embedded],
+                [])
+            # The bold labels and the codes keep their fonts
+            self.assertLessEqual(
+                {'NotoSans-Regular', 'NotoSans-Bold', 'CascadiaMono-Bold'},
+                fonts.keys())
+            report = pdfa_report(content)
+            self.assertTrue(report.passed, str(report))
 
     @with_transaction()
     def test_output_certificate(self):

@@ -13,6 +13,7 @@ from trytond.i18n import gettext
 from trytond.model.exceptions import AccessError
 from trytond.modules.ossis_base.tests.test_module import (
     as_user, create_lgu_user, lgu)
+from trytond.modules.ossis_services.tests.tools import pdf_fonts
 from trytond.pool import Pool
 from trytond.tests.test_tryton import (
     activate_module, drop_db, with_transaction)
@@ -487,6 +488,10 @@ class FicheTestCase(unittest.TestCase):
         self.assertNotIn("Pogradec", text)
         # The steps of the procedure come with the workflow module
         self.assertNotIn("Step Done by Days", text)
+        # Its fonts are in the file: it prints the same on any printer
+        fonts = pdf_fonts(content)
+        self.assertTrue(fonts)
+        self.assertTrue(all(fonts.values()), fonts)
 
     @with_transaction()
     def test_manual_albanian(self):

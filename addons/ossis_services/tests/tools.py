@@ -5,6 +5,8 @@ import io
 import os
 import re
 
+import pikepdf
+import pikepdf.pdfa
 from pypdf import PdfReader
 
 from trytond.modules.ossis_base.tests.test_module import lgu
@@ -17,6 +19,44 @@ def pdf_text(content):
     "Return the text of a PDF"
     return '\n'.join(
         p.extract_text() for p in PdfReader(io.BytesIO(content)).pages)
+
+
+FONT_FILES = {'/FontFile', '/FontFile2', '/FontFile3'}
+
+
+def pdf_fonts(content):
+    """Return the fonts of the PDF: for each name (without the prefix of a
+    subset) whether the PDF embeds it
+
+    A font that is not embedded, as reportlab's Helvetica and Courier, is
+    drawn with what the reader or the printer has: a black square for the
+    letters it lacks."""
+    fonts = {}
+    with pikepdf.open(io.BytesIO(content)) as document:
+        for font in document.objects:
+            if (not isinstance(font, pikepdf.Dictionary)
+                    or font.get('/Type') != '/Font'
+                    # A composite font embeds its descendant font, a Type 3
+                    # font draws its glyphs itself
+                    or font.get('/Subtype') in {'/Type0', '/Type3'}):
+                continue
+            name = str(font.BaseFont)[1:].split('+')[-1]
+            descriptor = font.get('/FontDescriptor', {})
+            fonts[name] = bool(FONT_FILES.intersection(descriptor.keys()))
+    return fonts
+
+
+def pdfa_report(content, flavour='2b'):
+    """Return the report of pikepdf's PDF/A validator on the PDF
+
+    The validator applies the rules of veraPDF, the reference validator of
+    the PDF Association, to the constructs that it knows, and reports any
+    other as not checked: it approves a file only when it knows that every
+    part of it conforms.  It checks the structure, the metadata, the output
+    intent, the fonts (embedded, their widths and encodings, no missing
+    glyph), the colours and the annotations; as level B asks, not that the
+    text can be extracted, which the tests check with pypdf."""
+    return pikepdf.pdfa.validate_written(io.BytesIO(content), flavour)
 
 
 def load_albanian(modules=None):
