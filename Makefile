@@ -78,7 +78,9 @@ DEMO_ENV = TRYTOND_DATABASE_URI="$${TRYTOND_DATABASE_URI:-sqlite://}" \
 	TRYTOND_WEB__ROOT=$(CURDIR)/$(SAO_DIR) \
 	TRYTOND_EMAIL__URI=smtp://127.0.0.1:$(MAIL_PORT) \
 	TRYTOND_OSSIS_PORTAL__URL='$(DEMO_URL)/$(DEMO_DB)/portal/track' \
-	TRYTOND_OSSIS_PORTAL__VERIFY_URL='$(DEMO_URL)/$(DEMO_DB)/portal/verify/{verification_code}'
+	TRYTOND_OSSIS_PORTAL__VERIFY_URL='$(DEMO_URL)/$(DEMO_DB)/portal/verify/{verification_code}' \
+	TRYTOND_OSSIS_SEAL__DIRECTORY=$(CURDIR)/var/seal \
+	TRYTOND_OSSIS_SEAL__TRUST=$(CURDIR)/var/seal/demo-authority.pem
 
 .PHONY: help setup setup-test chromium demo demo-db test test-sqlite \
 	test-postgresql clean distclean

@@ -309,6 +309,11 @@ class OssisServer:
         if self.email_uri:
             parser.set('email', 'uri', self.email_uri)
         parser.set('web', 'num_proxies', '1')
+        # The demo seals the outputs with certificates that it makes there
+        seals = self.workdir / 'seal'
+        parser.read_dict({'ossis_seal': {
+                    'directory': str(seals),
+                    'trust': str(seals / 'demo-authority.pem')}})
         parser.read_dict(overrides or {})
         path = self.workdir / name
         with open(path, 'w') as file:

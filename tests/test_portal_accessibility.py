@@ -133,6 +133,14 @@ def test_verify(portal, ossis_server, users):
     open_page(
         portal, ossis_server, f"/verify/{application['verification_code']}")
     assert_accessible(portal)
+    # The answer about a file that the visitor holds
+    portal.set_input_files('#document', files=[{
+                'name': 'copy.pdf', 'mimeType': 'application/pdf',
+                'buffer': b'%PDF-1.7 not the document'}])
+    portal.locator('main form button[type="submit"]').click()
+    portal.wait_for_load_state()
+    assert portal.locator('#held-title').is_visible()
+    assert_accessible(portal)
     open_page(portal, ossis_server, '/verify/0000-0000-0000-0000')
     assert_accessible(portal)
 

@@ -70,6 +70,9 @@ def check_document(page, issued):
             assert secret not in page.text
     # The page wears the colours of the issuer
     assert page.html.cssselect('link[href$="/elbasan/theme.css"]')
+    # The demo seals the outputs with the certificate of the municipality
+    seal = main.cssselect('#document-seal')[0].text_content()
+    assert seal.startswith("Valid: sealed by ") and "Elbasan" in seal
 
 
 def test_verify_form(visitor):
@@ -143,6 +146,38 @@ def test_issued_file_cannot_be_rewritten(visitor, users, issued):
     _, reprint, _ = front.report(
         'ossis.application.output', [app_id], {'language': 'sq'})
     assert reprint == issued_file
+
+
+def test_verify_held_file(visitor, users, issued):
+    """Whoever holds the file learns whether it is exactly the document
+    issued and whether its seal is valid: a byte changed breaks both"""
+    _, issued_file, _ = users['elbasan.front'].report(
+        'ossis.application.output', [issued['id']])
+    byte = issued_file.index(b'stream') + 20
+    tampered = (
+        issued_file[:byte] + bytes([issued_file[byte] ^ 1])
+        + issued_file[byte + 1:])
+    form = visitor.get(f"/verify/{issued['code']}", lang='en')
+    for code, content, answer, seal in [
+            (issued['code'], issued_file,
+                "This file is exactly the document", "Valid: sealed by"),
+            # Without the code the file is found by its fingerprint
+            ('', issued_file,
+                "This file is exactly the document", "Valid: sealed by"),
+            (issued['code'], tampered,
+                "This file is not the document", "Not valid: the file was"),
+            ('', tampered, "No municipality issued", "Not valid"),
+            ]:
+        page = visitor.submit(
+            form, {'code': code}, {'document': ('output.pdf', content)})
+        assert page.status == 200, page.text
+        held, = page.html.cssselect('section[aria-labelledby="held-title"]')
+        assert answer in held.text_content()
+        assert page.html.cssselect(
+            '#file-seal')[0].text_content().startswith(seal)
+        assert hashlib.sha256(content).hexdigest() in held.text_content()
+        assert bool(page.html.cssselect('#result-title')) == (
+            content == issued_file or bool(code))
 
 
 def test_unknown_codes_same_answer(visitor, issued):

@@ -29,8 +29,9 @@ logger = logging.getLogger(__name__)
 # What can be said of the seal of a file
 NONE = 'none'            # the file carries no seal
 VALID = 'valid'
-CHANGED = 'changed'      # changed after it was sealed, or not a PDF
+CHANGED = 'changed'      # changed after it was sealed
 UNTRUSTED = 'untrusted'  # intact, but its certificate is not trusted
+UNREADABLE = 'unreadable'  # not a PDF, or one too damaged to read
 
 
 @dataclass
@@ -80,8 +81,8 @@ def check_seal(content):
             trust_roots=trust_roots(), allow_fetching=False)
         status = validate_pdf_signature(signature, context)
     except (PdfError, ValueError, KeyError, TypeError) as exception:
-        logger.info("unreadable sealed PDF: %s", exception)
-        return SealStatus(CHANGED)
+        logger.info("unreadable PDF: %s", exception)
+        return SealStatus(UNREADABLE)
     if (not status.intact or not status.valid
             or status.coverage != SignatureCoverageLevel.ENTIRE_FILE):
         state = CHANGED
@@ -89,6 +90,7 @@ def check_seal(content):
         state = UNTRUSTED
     else:
         state = VALID
+    # A timestamp that is not valid makes the seal not valid
     timestamp = status.timestamp_validity
     return SealStatus(
         state, sealed_by=signer_name(status.signing_cert),

@@ -1,6 +1,9 @@
 # This file is part of OSSIS.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
+from sql import Null
+
 from trytond.i18n import gettext
+from trytond.model import Index
 from trytond.modules.ossis_application.upload import EXTENSIONS
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
@@ -8,6 +11,15 @@ from trytond.transaction import Transaction
 
 class Application(metaclass=PoolMeta):
     __name__ = 'ossis.application'
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        table = cls.__table__()
+        # The verification page finds an output by the hash of its file
+        cls._sql_indexes.add(Index(
+                table, (table.output_sha256, Index.Equality()),
+                where=table.output_sha256 != Null))
 
     @classmethod
     def answer_online(cls, application, message, files):

@@ -5,12 +5,16 @@ the verification code printed on it
 
 The page shows what the document itself shows about its issue (who issued
 it, when, for which service, the decision and the number) and whether it is
-still valid; nothing about the applicant."""
+still valid; nothing about the applicant.  It also says whether the
+electronic seal of the document is valid and, for a file that a visitor
+sends, whether it is exactly the document issued (see verify_seal.py)."""
 from trytond.modules.ossis_application.application_report import (
     ISSUED, local_date)
+from trytond.modules.ossis_application.upload import MAX_FILE_SIZE
 from trytond.modules.ossis_application.verification import verification_code
 
 from .track_routes import NUMBER_LENGTH, attempt_succeeded, reserve_attempt
+from .verify_seal import held_data, held_file, lookup_file, seal_data
 from .web import route
 
 
@@ -43,32 +47,46 @@ def document(portal, application):
         'valid': application.state in ISSUED,
         # Whoever holds the file checks it is the one issued
         'sha256': application.output_sha256,
+        'seal': seal_data(portal, application.output_document, company)
+        if application.output_document else None,
         }
 
 
 def verify_page(portal, text):
     portal.private = True
     text = (text or '').strip()[:NUMBER_LENGTH]
+    held, file_error = held_file(portal)
     result, unknown, missing = None, False, False
-    if portal.request.method == 'POST' and not text:
+    application = None
+    if (portal.request.method == 'POST' and not text and held is None
+            and not file_error):
         missing = True
     elif text:
         reserve_attempt(portal, 'verification')
         application = lookup(portal, text)
         if application:
             attempt_succeeded(portal, 'verification')
-            if application.company.portal_published:
-                # The page wears the colours of the issuer
-                portal.lgu = application.company
-            result = document(portal, application)
         else:
             unknown = True
+    elif held is not None:
+        # The file alone: a hash cannot be guessed, no attempt is counted
+        application = lookup_file(portal, held)
+    if application:
+        if application.company.portal_published:
+            # The page wears the colours of the issuer
+            portal.lgu = application.company
+        result = document(portal, application)
     return portal.render(
-        'verify.html', status=400 if unknown or missing else 200,
-        code=text, result=result, unknown=unknown, missing=missing)
+        'verify.html',
+        status=400 if unknown or missing or file_error else 200,
+        code=text, result=result, unknown=unknown, missing=missing,
+        file_error=file_error,
+        held=held_data(portal, held, application)
+        if held is not None else None)
 
 
-@route('/verify', methods=('GET', 'POST'), readonly=False)
+@route('/verify', methods=('GET', 'POST'), readonly=False,
+    max_request_size=MAX_FILE_SIZE + 64 * 1024)
 def verify(portal):
     source = (portal.request.form if portal.request.method == 'POST'
         else portal.request.args)

@@ -16,7 +16,7 @@ import glob
 import os
 import time
 
-from . import demo_applications, demo_portal, fingerprint
+from . import demo_applications, demo_portal, demo_seal, fingerprint
 from .errors import CommandError
 
 DEMO_PASSWORD = 'ossis-demo'
@@ -104,6 +104,9 @@ def load(database_name, force=False):
     with Transaction().start(
             database_name, 0, context={'active_test': False}):
         companies = _setup_companies(pool)
+        # Before the applications, so that their outputs are sealed
+        demo_seal.setup(
+            {code: companies[code] for code in STATUSES}, report)
         units = _find_organisation(pool, database_name)
         _setup_closures(pool, companies)
         demo_portal.setup(pool, companies)

@@ -7,9 +7,9 @@ import os
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
-from cryptography.x509.oid import NameOID
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 VALIDITY = dt.timedelta(days=3 * 365)
 
@@ -32,7 +32,7 @@ def _usage(**allowed):
     return x509.KeyUsage(**usages)
 
 
-def _certificate(subject, key, issuer, issuer_key, ca):
+def _certificate(subject, key, issuer, issuer_key, ca, purposes=None):
     now = dt.datetime.now(dt.timezone.utc)
     builder = (x509.CertificateBuilder()
         .subject_name(subject)
@@ -47,8 +47,11 @@ def _certificate(subject, key, issuer, issuer_key, ca):
         usage = _usage(key_cert_sign=True, crl_sign=True)
     else:
         usage = _usage(digital_signature=True, content_commitment=True)
-    return builder.add_extension(usage, critical=True).sign(
-        issuer_key, hashes.SHA256())
+    builder = builder.add_extension(usage, critical=True)
+    if purposes:
+        builder = builder.add_extension(
+            x509.ExtendedKeyUsage(purposes), critical=True)
+    return builder.sign(issuer_key, hashes.SHA256())
 
 
 def make_authority(name="OSSIS Test Certification Authority"):
@@ -65,6 +68,17 @@ def make_seal(authority, organisation):
     subject = _name(f"{organisation} (electronic seal)", organisation)
     return _certificate(
         subject, key, ca_certificate.subject, ca_key, ca=False), key
+
+
+def make_timestamp_authority(authority):
+    "Return the certificate and the key of a timestamp authority"
+    ca_certificate, ca_key = authority
+    # RSA: pyHanko's test timestamp authority signs with RSA only
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    return _certificate(
+        _name("OSSIS Test Timestamp Authority"), key,
+        ca_certificate.subject, ca_key, ca=False,
+        purposes=[ExtendedKeyUsageOID.TIME_STAMPING]), key
 
 
 def write_pkcs12(path, seal, authority, passphrase):

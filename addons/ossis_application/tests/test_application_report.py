@@ -26,6 +26,7 @@ from trytond.modules.ossis_application.tests.certificates import (
     install_seal, make_authority, write_pem)
 from trytond.modules.ossis_application.tests.test_application_pdf import (
     pages, qr_codes)
+from trytond.modules.ossis_application.tests.timestamps import TimestampServer
 from trytond.modules.ossis_base.tests.test_module import as_user
 from trytond.modules.ossis_services.tests.tools import load_albanian
 from trytond.pool import Pool
@@ -73,7 +74,7 @@ class ApplicationReportTestCase(unittest.TestCase):
 
     def install_seal(self, passphrase):
         """Configure the seal of Elbasan, certified by a new authority that
-        the verification trusts"""
+        the verification trusts, and return the authority"""
         directory = tempfile.mkdtemp(prefix='ossis-seal-')
         self.addCleanup(shutil.rmtree, directory)
         authority = make_authority()
@@ -84,6 +85,7 @@ class ApplicationReportTestCase(unittest.TestCase):
                 directory, 'elbasan', "Bashkia Elbasan", passphrase,
                 authority),
             trust=trust)
+        return authority
 
     @contextmanager
     def as_staff(self, user):
@@ -310,12 +312,14 @@ class ApplicationReportTestCase(unittest.TestCase):
 
     @with_transaction()
     def test_output_sealed(self):
-        """Test the output is sealed by its municipality as issued: the seal
-        covers the whole file, whose hash is stored; a byte changed breaks
-        it"""
-        self.install_seal("s3cret seal")
+        """Test the output is sealed by its municipality as issued, with the
+        timestamp of the authority: the seal covers the whole file, whose
+        hash is stored; a byte changed breaks it"""
+        authority = self.install_seal("s3cret seal")
         setup = scenario.municipality('elbasan')
-        application = self.issued(setup)
+        with TimestampServer(authority) as timestamps:
+            self.configure_seal(timestamp_url=timestamps.url)
+            application = self.issued(setup)
 
         stored = application.output_document
         self.assertEqual(
@@ -324,21 +328,24 @@ class ApplicationReportTestCase(unittest.TestCase):
         signature, = reader.embedded_signatures
         status = validate_pdf_signature(signature, ValidationContext(
                 trust_roots=trust_roots(), allow_fetching=False))
+        # The timestamp included
         self.assertTrue(status.bottom_line)
+        self.assertTrue(status.timestamp_validity)
         self.assertEqual(
             status.coverage, SignatureCoverageLevel.ENTIRE_FILE)
         self.assertIn(application.verification_code, ' '.join(pages(stored)))
         seal = check_seal(stored)
         self.assertEqual(
-            (seal.state, seal.sealed_by), (VALID, "Bashkia Elbasan"))
+            (seal.state, seal.sealed_by, seal.timestamped),
+            (VALID, "Bashkia Elbasan", True))
         _, reprint, _, _ = self.print_(
             setup.front, 'ossis.application.output', application)
         self.assertEqual(reprint, stored)
 
-        middle = len(stored) // 3
+        # A byte of the first page's content changed
+        byte = stored.index(b'stream') + 20
         tampered = (
-            stored[:middle] + bytes([stored[middle] ^ 1])
-            + stored[middle + 1:])
+            stored[:byte] + bytes([stored[byte] ^ 1]) + stored[byte + 1:])
         self.assertEqual(check_seal(tampered).state, CHANGED)
 
     @with_transaction()
