@@ -98,7 +98,7 @@ def load_signer(company):
     try:
         with open(path, 'rb') as file:
             data = file.read()
-        return signers.SimpleSigner.load_pkcs12_data(
+        signer = signers.SimpleSigner.load_pkcs12_data(
             data, [], passphrase=passphrase(company.code, path))
     except (OSError, ValueError) as exception:
         logger.error(
@@ -107,6 +107,13 @@ def load_signer(company):
         raise SealError(gettext(
                 'ossis_application.msg_seal_unusable',
                 municipality=company.rec_name)) from None
+    if signer.signing_cert.public_key.algorithm != 'rsa':
+        # pyHanko marks a PDF sealed with an elliptic curve key as a PDF 2.0
+        # (ISO 32002), which PDF/A-2 does not allow
+        logger.warning(
+            "the seal of %s has no RSA key: its outputs are not PDF/A-2",
+            company.code)
+    return signer
 
 
 def timestamper():

@@ -54,6 +54,10 @@ def _certificate(subject, key, issuer, issuer_key, ca, purposes=None):
     return builder.sign(issuer_key, hashes.SHA256())
 
 
+def _rsa_key():
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
 def make_authority(name="OSSIS Test Certification Authority"):
     "Return the certificate and the key of a new root authority"
     key = ec.generate_private_key(ec.SECP256R1())
@@ -64,7 +68,8 @@ def make_authority(name="OSSIS Test Certification Authority"):
 def make_seal(authority, organisation):
     "Return the certificate and the key of a seal of the organisation"
     ca_certificate, ca_key = authority
-    key = ec.generate_private_key(ec.SECP256R1())
+    # RSA: an ECDSA seal makes the PDF a PDF 2.0 (ISO 32002), not a PDF/A-2
+    key = _rsa_key()
     subject = _name(f"{organisation} (electronic seal)", organisation)
     return _certificate(
         subject, key, ca_certificate.subject, ca_key, ca=False), key
@@ -74,7 +79,7 @@ def make_timestamp_authority(authority):
     "Return the certificate and the key of a timestamp authority"
     ca_certificate, ca_key = authority
     # RSA: pyHanko's test timestamp authority signs with RSA only
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    key = _rsa_key()
     return _certificate(
         _name("OSSIS Test Timestamp Authority"), key,
         ca_certificate.subject, ca_key, ca=False,

@@ -28,7 +28,8 @@ from trytond.modules.ossis_application.tests.test_application_pdf import (
     pages, qr_codes)
 from trytond.modules.ossis_application.tests.timestamps import TimestampServer
 from trytond.modules.ossis_base.tests.test_module import as_user
-from trytond.modules.ossis_services.tests.tools import load_albanian
+from trytond.modules.ossis_services.tests.tools import (
+    load_albanian, pdfa_report)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import (
     activate_module, drop_db, with_transaction)
@@ -334,6 +335,14 @@ class ApplicationReportTestCase(unittest.TestCase):
         self.assertEqual(
             status.coverage, SignatureCoverageLevel.ENTIRE_FILE)
         self.assertIn(application.verification_code, ' '.join(pages(stored)))
+        # The seal keeps the document PDF/A: the validator breaks no rule,
+        # and leaves unchecked only the form that holds the seal
+        report = pdfa_report(stored)
+        self.assertEqual([
+                f for f in report.findings
+                if (f.kind, f.where[-19:]) != (
+                    'unsupported', '(Catalog) /AcroForm')],
+            [], str(report))
         seal = check_seal(stored)
         self.assertEqual(
             (seal.state, seal.sealed_by, seal.timestamped),
