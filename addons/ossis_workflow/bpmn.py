@@ -4,15 +4,28 @@
 
 The export draws a pool with a lane per responsible unit, a user task per
 step, an exclusive gateway after a step with several ways out, a sequence
-flow per transition (named by its action, with its condition) and an end
-event per outcome, laid out left to right so that BPMN tools display it.
-What BPMN cannot say (kind, role, days, unit of a step, action, outcome and
-role of a transition, legal deadline) is written as attributes of the
-``ossis:`` namespace, from which the import reads the workflow back.
+flow per transition (named by its action) and an end event per outcome,
+laid out left to right so that BPMN tools display it.
+
+The process is executable: the user task of a step leaves the code of the
+action chosen in the process variable ``action`` (ACTION_VARIABLE), and
+each flow out of a gateway tests it with a Python expression, e.g.
+``action == 'approve'``, which SpiffWorkflow evaluates as it is; the only
+``forward`` of a step, without condition, is the gateway's default flow.
+A transition's condition (a Tryton domain on the application) is added
+to the test when it only compares plain fields, which then are process
+variables too.
+
+What BPMN cannot say (kind, role, days, unit of a step, action, outcome,
+role and condition of a transition, legal deadline) is written as
+attributes of the ``ossis:`` namespace, from which the import reads the
+workflow back.
 
 Files are parsed without network access, entity expansion or document type
 declaration (refused), within size limits: they may come from anywhere.
 """
+import json
+import keyword
 from xml.parsers import expat
 
 from lxml import etree
@@ -23,7 +36,8 @@ from .workflow_graph import (
     WorkflowGraph)
 
 __all__ = ['BPMNError', 'export_bpmn', 'import_bpmn', 'lane_key',
-    'BPMN_NS', 'OSSIS_NS']
+    'domain_expression', 'BPMN_NS', 'OSSIS_NS', 'ACTION_VARIABLE',
+    'EXPRESSION_LANGUAGE']
 
 BPMN_NS = 'http://www.omg.org/spec/BPMN/20100524/MODEL'
 BPMNDI_NS = 'http://www.omg.org/spec/BPMN/20100524/DI'
@@ -40,6 +54,14 @@ NSMAP = {
     'ossis': OSSIS_NS,
     }
 MAX_BYTES = 5 * 1024 * 1024
+# The process variable where a step's user task leaves the code of the
+# action chosen, and the language of the conditions that test it
+ACTION_VARIABLE = 'action'
+EXPRESSION_LANGUAGE = 'python'
+# The domain operators that have the same meaning in Python
+PYTHON_OPERATORS = {
+    '=': '==', '!=': '!=', '<': '<', '<=': '<=', '>': '>', '>=': '>=',
+    'in': 'in', 'not in': 'not in'}
 
 TASKS = {
     'task', 'userTask', 'manualTask', 'serviceTask', 'sendTask',
@@ -141,7 +163,7 @@ def export_bpmn(graph, lanes=None, labels=None):
     process.set('id', 'Process_1')
     if graph.name:
         process.set('name', graph.name)
-    process.set('isExecutable', 'false')
+    process.set('isExecutable', 'true')
     if graph.legal_days is not None:
         process.set(_ossis('legalDays'), str(graph.legal_days))
     lane_set = etree.SubElement(process, _bpmn('laneSet'))
@@ -178,6 +200,7 @@ def export_bpmn(graph, lanes=None, labels=None):
         else:
             exits[code] = task_ids[code]
     outcome_ends = {}  # outcome -> (end event id, code of first step)
+    defaults = {}  # gateway id -> id of its default flow
     for transition in transitions:
         if transition.to_step is None and transition.outcome:
             if transition.outcome not in outcome_ends:
@@ -191,8 +214,11 @@ def export_bpmn(graph, lanes=None, labels=None):
             target = task_ids[transition.from_step]
         else:
             target = task_ids[transition.to_step]
-        flows.append((ids('Flow'), exits[transition.from_step], target,
+        flow_id = ids('Flow')
+        flows.append((flow_id, exits[transition.from_step], target,
                 transition))
+        if _is_default(transition, outgoing[transition.from_step]):
+            defaults[exits[transition.from_step]] = flow_id
     for code in steps:
         if not outgoing[code]:
             end = nodes.add('endEvent', ids('EndEvent'), None)
@@ -217,10 +243,15 @@ def export_bpmn(graph, lanes=None, labels=None):
         if transition.to_step is None and not transition.outcome:
             flow.set(_ossis('waits'), 'true')
         if transition.condition:
+            flow.set(_ossis('condition'), transition.condition)
+        if source in gateways.values() and flow_id != defaults.get(source):
             expression = etree.SubElement(
                 flow, _bpmn('conditionExpression'))
             expression.set(f'{{{XSI_NS}}}type', 'bpmn:tFormalExpression')
-            expression.text = transition.condition
+            expression.set('language', EXPRESSION_LANGUAGE)
+            expression.text = flow_expression(transition)
+    for gateway_id, flow_id in defaults.items():
+        nodes.elements[gateway_id].set('default', flow_id)
     nodes.write_links()
 
     layout = _Layout(graph, steps, lanes)
@@ -234,6 +265,69 @@ def export_bpmn(graph, lanes=None, labels=None):
     _write_diagram(root, layout, flows, gateways)
     return etree.tostring(root, xml_declaration=True, encoding='UTF-8',
         pretty_print=True)
+
+
+def _is_default(transition, transitions):
+    """Tell if transition is the default way out of a step with the
+    transitions: its only forward, without condition"""
+    forwards = [t for t in transitions if t.action == 'forward']
+    return (len(transitions) > 1 and forwards == [transition]
+        and not transition.condition)
+
+
+def flow_expression(transition):
+    """Return the Python expression that is true when the user chose the
+    transition: its action, and its condition when Python can say it"""
+    expression = f'{ACTION_VARIABLE} == {transition.action!r}'
+    if transition.condition:
+        try:
+            domain = json.loads(transition.condition)
+        except ValueError:
+            domain = None
+        condition = domain_expression(domain)
+        if condition not in {None, 'True'}:
+            expression += f' and ({condition})'
+    return expression
+
+
+def domain_expression(domain):
+    """Return the Python expression of the Tryton domain over variables of
+    the same names as its fields, or None when it uses more than plain
+    fields compared with constants"""
+    if not isinstance(domain, list):
+        return None
+    joint, clauses = ' and ', domain
+    if clauses and clauses[0] in ('AND', 'OR'):
+        joint, clauses = f' {clauses[0].lower()} ', clauses[1:]
+    parts = []
+    for clause in clauses:
+        if _is_leaf(clause):
+            name, operator, value = clause
+            if (not _is_constant(value)
+                    or operator in {'in', 'not in'}
+                    and not isinstance(value, list)):
+                return None
+            parts.append(f'{name} {PYTHON_OPERATORS[operator]} {value!r}')
+        else:
+            part = domain_expression(clause)
+            if part is None:
+                return None
+            parts.append(f'({part})')
+    return joint.join(parts) or 'True'
+
+
+def _is_leaf(clause):
+    return (isinstance(clause, list) and len(clause) == 3
+        and isinstance(clause[0], str) and clause[0].isidentifier()
+        and not keyword.iskeyword(clause[0])
+        and isinstance(clause[1], str) and clause[1] in PYTHON_OPERATORS)
+
+
+def _is_constant(value):
+    if isinstance(value, list):
+        return all(_is_constant(v) and not isinstance(v, list)
+            for v in value)
+    return value is None or isinstance(value, (str, int, float, bool))
 
 
 def _set(element, name, value):
@@ -631,11 +725,20 @@ class _Reader:
                 raise BPMNError('bpmn_invalid_value',
                     element=flow.get('id'), attribute='waits', value='true')
             to_step = None
-        condition = None
-        for expression in flow.iterchildren(_bpmn('conditionExpression')):
-            condition = expression.text or None
         return Transition(origin.code, action, to_step, outcome,
-            _choice(flow, 'role', ROLES, None), condition)
+            _choice(flow, 'role', ROLES, None), _condition(flow))
+
+
+def _condition(flow):
+    """Return the domain of the flow: its ossis:condition, else the text of
+    a condition without language (as files exported before the process was
+    executable, and other tools', write it)"""
+    condition = flow.get(_ossis('condition'))
+    if condition is None:
+        for expression in flow.iterchildren(_bpmn('conditionExpression')):
+            if expression.get('language') is None:
+                condition = expression.text
+    return condition or None
 
 
 def _choice(element, attribute, values, default):

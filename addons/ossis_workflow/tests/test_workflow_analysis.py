@@ -8,13 +8,17 @@ from collections import Counter
 
 import pytest
 from lxml import etree
+from SpiffWorkflow.exceptions import WorkflowException
 
 from trytond.modules.ossis_workflow.bpmn import (
-    BPMN_NS, OSSIS_NS, BPMNError, export_bpmn, import_bpmn)
+    BPMN_NS, OSSIS_NS, BPMNError, domain_expression, export_bpmn, import_bpmn)
 from trytond.modules.ossis_workflow.workflow_analysis import (
     PROBLEM_CODES, Problem, lint, simulate, step_levels)
 from trytond.modules.ossis_workflow.workflow_graph import (
     Step, Transition, WorkflowGraph)
+from trytond.tools.domain_inversion import eval_domain
+
+from .bpmn_engine import Process, paths
 
 NS = {
     'bpmn': BPMN_NS,
@@ -500,6 +504,72 @@ def test_export_import_round_trip(graph):
     assert import_bpmn(export_bpmn(graph, LANES)) == graph
 
 
+@pytest.mark.parametrize('graph,ends', [
+        (default_graph(), ['delivery'] * 4),
+        (rich_graph(), ['withdrawn'] * 5 + ['delivery'] * 2)])
+def test_export_runs_in_an_engine(graph, ends):
+    """SpiffWorkflow runs the export along a way through each transition,
+    the user tasks setting the action, to the end the way leads to"""
+    process = Process(export_bpmn(graph, LANES))
+    ways = paths(graph)
+
+    assert [end for _, end in ways] == ends
+    for choices, end in ways:
+        assert process.run(choices, {'applicant_kind': 'business'}) == end
+    # a decision is taken only by an action of the step
+    decision = next(list(c) for c, _ in ways if ('decision', 'approve') in c)
+    decision[decision.index(('decision', 'approve'))] = (
+        'decision', 'forward')
+    with pytest.raises(WorkflowException, match="No conditions satisfied"):
+        process.run(decision)
+
+
+@pytest.mark.parametrize('domain,expression', [
+        ([['applicant_kind', '=', 'business']],
+            "applicant_kind == 'business'"),
+        ([['fee', '>', 0], ['channel', 'in', ['portal', 'desk']]],
+            "fee > 0 and channel in ['portal', 'desk']"),
+        (['OR', ['representative', '=', True], ['fee', '<=', 100]],
+            "representative == True or fee <= 100"),
+        ([['fee_state', '!=', None], ['OR', ['fee', '=', 0],
+                    ['channel', 'not in', ['portal']]]],
+            "fee_state != None and (fee == 0 or channel not in ['portal'])"),
+        ([], 'True'),
+        ([['applicant.kind', '=', 'business']], None),
+        ([['service_code', 'ilike', 'TAX%']], None),
+        ([['fee', 'in', 5]], None),
+        ([['fee', '=', {'__class__': 'Decimal'}]], None),
+        ([['class', '=', 1]], None),
+        ('[]', None),
+        ])
+def test_domain_expression(domain, expression):
+    "A domain of plain fields is the same test in Python"
+    assert domain_expression(domain) == expression
+    if expression is not None:
+        for values in [
+                {'applicant_kind': 'business', 'fee': 0, 'channel': 'desk',
+                    'representative': False, 'fee_state': None},
+                {'applicant_kind': 'citizen', 'fee': 200,
+                    'channel': 'portal', 'representative': True,
+                    'fee_state': 'paid'}]:
+            assert eval(expression, {}, values) == eval_domain(
+                domain, values)
+
+
+def test_import_condition_of_older_export():
+    "A domain written as a condition without language is read back"
+    data = export_bpmn(rich_graph(), LANES)
+    document = parse(data)
+    flow, = document.xpath(
+        '//bpmn:sequenceFlow[@ossis:condition]', namespaces=NS)
+    domain = flow.attrib.pop(f'{{{OSSIS_NS}}}condition')
+    expression, = flow.findall('bpmn:conditionExpression', NS)
+    del expression.attrib['language']
+    expression.text = domain
+
+    assert import_bpmn(etree.tostring(document)) == rich_graph()
+
+
 def test_export_structure():
     graph = rich_graph()
     document = parse(export_bpmn(graph, LANES, labels={
@@ -538,8 +608,34 @@ def test_export_structure():
     assert {f.get('name') for f in actions} == {
         "Përcill", 'request_info', 'ask_opinion', 'withdraw', 'return',
         'approve', 'reject'}
-    condition, = process.findall('.//bpmn:conditionExpression', NS)
-    assert condition.text == '[["applicant_kind", "=", "business"]]'
+    opinion, = [f for f in flows
+        if f.get(f'{{{OSSIS_NS}}}action') == 'ask_opinion']
+    assert opinion.get(f'{{{OSSIS_NS}}}condition') == (
+        '[["applicant_kind", "=", "business"]]')
+
+    # the process runs in an engine: the flows out of a gateway test the
+    # action chosen in Python, but for the only forward, the default
+    assert process.get('isExecutable') == 'true'
+    by_flow = {f.get('id'): f for f in flows}
+    for gateway in gateways:
+        out = [by_flow[ref.text]
+            for ref in gateway.findall('bpmn:outgoing', NS)]
+        tests = {f.get(f'{{{OSSIS_NS}}}action'): [
+                (e.get('language'), e.text)
+                for e in f.findall('bpmn:conditionExpression', NS)]
+            for f in out}
+        default = by_flow.get(gateway.get('default'))
+        if default is not None:
+            assert default.get(f'{{{OSSIS_NS}}}action') == 'forward'
+            assert tests.pop('forward') == []
+        for action, expression in tests.items():
+            if action == 'ask_opinion':
+                assert expression == [('python', "action == 'ask_opinion' "
+                        "and (applicant_kind == 'business')")]
+            else:
+                assert expression == [('python', f"action == '{action}'")]
+    assert [g.get('default') is not None for g in gateways] == [
+        True, True, False]
     wait, = [f for f in flows if f.get(f'{{{OSSIS_NS}}}waits') == 'true']
     assert wait.get('name') == 'request_info'
 

@@ -6,11 +6,14 @@ from trytond.modules.ossis_base.tests.test_module import (
 from trytond.modules.ossis_services.tests import municipality as scenario
 from trytond.modules.ossis_workflow.exceptions import (
     WorkflowActivationError, WorkflowImportError)
+from trytond.modules.ossis_workflow.workflow_bpmn import workflow_to_bpmn
 from trytond.modules.ossis_workflow.workflow_lint import (
     lint_configurations, workflow_graph)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
+
+from .bpmn_engine import Process, paths
 
 
 def national(code):
@@ -281,6 +284,32 @@ class WorkflowLintTestCase(ModuleTestCase):
         self.assertEqual(
             workflow_graph(imported, 10), workflow_graph(workflow, 10))
         self.assertEqual(imported.lint(), [])
+
+    @with_transaction()
+    def test_bpmn_default_workflows_run(self):
+        """Test an engine runs the export of every national default
+        workflow along each way out of its steps to the expected end"""
+        pool = Pool()
+        Workflow = pool.get('ossis.workflow')
+        workflows = Workflow.search([
+                ('company', '=', None),
+                ('state', '=', 'active'),
+                ])
+
+        runs = 0
+        for workflow in workflows:
+            process = Process(workflow_to_bpmn(workflow))
+            ways = paths(workflow_graph(workflow, None))
+            self.assertEqual(
+                {a for choices, _ in ways for _, a in choices}, {
+                    'forward', 'request_info', 'return', 'approve',
+                    'reject', None})
+            for choices, end in ways:
+                self.assertEqual(end, 'delivery')
+                self.assertEqual(
+                    process.run(choices), end, (workflow.rec_name, choices))
+                runs += 1
+        self.assertEqual((len(workflows), runs), (103, 4 * 103))
 
     @with_transaction()
     def test_bpmn_import_invalid(self):
