@@ -180,8 +180,10 @@ def test_cpsv(ossis, database):
     document = read(ossis, 'offer.jsonld')
     assert set(document) == {'@context', '@graph'}
     assert document['@context']['cpsv'] == 'http://purl.org/vocab/cpsv#'
+    # The pristine database has no offer: only the municipality, with its
+    # country
     assert [n['@type'] for n in document['@graph']] == [
-        'cv:PublicOrganisation']
+        ['cv:PublicOrganisation', 'org:Organization'], 'dct:Location']
 
     result = ossis('cpsv', '-d', database, '--lgu', 'atlantis')
     assert result.returncode == 1

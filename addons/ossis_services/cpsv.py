@@ -6,8 +6,13 @@ CPSV-AP is the European application profile for describing public
 services (https://semiceu.github.io/CPSV-AP/).  Each offered service is a
 cpsv:PublicService of the municipality, a cv:PublicOrganisation, with its
 cost, evidence, channels, output, legal resources and processing time.
-Only what is filled is written.
+Only what is filled is written.  The document conforms to the SHACL shapes
+of CPSV-AP 3.2.0: the nodes that the shapes require to be of a class (the
+organisation, the country, the currency) say so.
 """
+import re
+import unicodedata
+from collections import Counter
 from urllib.parse import quote
 
 from trytond.i18n import gettext
@@ -25,13 +30,21 @@ CONTEXT = {
     'cv': 'http://data.europa.eu/m8g/',
     'dct': 'http://purl.org/dc/terms/',
     'eli': 'http://data.europa.eu/eli/ontology#',
+    'org': 'http://www.w3.org/ns/org#',
     'skos': 'http://www.w3.org/2004/02/skos/core#',
     'xsd': 'http://www.w3.org/2001/XMLSchema#',
     }
 # Named authority lists of the Publications Office of the EU
 COUNTRY = 'http://publications.europa.eu/resource/authority/country/ALB'
-CURRENCY = 'http://publications.europa.eu/resource/authority/currency/ALL'
+CURRENCIES = 'http://publications.europa.eu/resource/authority/currency'
+CURRENCY = CURRENCIES + '/ALL'
 BASE = 'urn:ossis:'
+
+
+def slug(name):
+    "Return the words of the name in lower case ASCII joined by hyphens"
+    ascii = unicodedata.normalize('NFKD', name).encode('ascii', 'ignore')
+    return '-'.join(re.findall(r'[a-z0-9]+', ascii.decode().lower()))
 
 
 class LGUService(metaclass=PoolMeta):
@@ -59,6 +72,7 @@ class CPSVWriter:
         # The texts of the categories and document types, by code
         self.categories = self.document_types = {}
         self.organisation = None
+        self._desks_by_unit = None
 
     def iri(self, *parts):
         return self.base + self.child(*parts)
@@ -76,18 +90,22 @@ class CPSVWriter:
         return {'@id': node['@id']}
 
     @staticmethod
-    def literals(text):
-        """Return the language-tagged literals of a text; a translation that
-        is only the source text is not repeated"""
+    def languages(text):
+        """Return the languages the text is written in: a translation that
+        is only the source text is missing, not written in that language"""
+        return [
+            l for l in LANGUAGES
+            if l == SOURCE_LANGUAGE or text[l] != text[SOURCE_LANGUAGE]]
+
+    @classmethod
+    def literals(cls, text, languages=None):
+        """Return the literals of the text tagged with their language, in
+        the languages it is written in or in those given"""
         if not text:
             return []
-        literals = [{'@value': text[SOURCE_LANGUAGE],
-                '@language': SOURCE_LANGUAGE}]
-        for language in LANGUAGES[1:]:
-            if text[language] != text[SOURCE_LANGUAGE]:
-                literals.append(
-                    {'@value': text[language], '@language': language})
-        return literals
+        if languages is None:
+            languages = cls.languages(text)
+        return [{'@value': text[l], '@language': l} for l in languages]
 
     @staticmethod
     def messages(message, **kwargs):
@@ -110,6 +128,7 @@ class CPSVWriter:
                 [d.document_type for s in services for d in s.documents],
                 ['name'])}
         self.organisation = self.add(self.public_organisation())
+        self.add({'@id': COUNTRY, '@type': 'dct:Location'})
         for offer, fiche in zip(offers, fiches):
             self.public_service(offer, fiche)
         return {
@@ -131,16 +150,18 @@ class CPSVWriter:
         for language in LANGUAGES:
             with Transaction().set_context(language=language):
                 names[language] = Company(self.company.id).official_name
-        party_name = self.company.party.name
-        name = text_of(names) or text_of({SOURCE_LANGUAGE: party_name})
-        if name['sq'] == name[SOURCE_LANGUAGE]:
-            # The name of the party is the Albanian legal name
-            name['sq'] = party_name
+        # The name of the party is the Albanian legal name
+        name = text_of(names) or {}
+        if not name or name['sq'] == name[SOURCE_LANGUAGE]:
+            name['sq'] = self.company.party.name
         return {
             '@id': self.iri('lgu', self.company.code),
-            '@type': 'cv:PublicOrganisation',
+            # The channels are owned by an org:Organization, of which a
+            # public organisation is one
+            '@type': ['cv:PublicOrganisation', 'org:Organization'],
             'dct:identifier': self.company.code,
-            'skos:prefLabel': self.literals(name),
+            'skos:prefLabel': self.literals(
+                name, [l for l in LANGUAGES if name.get(l)]),
             'dct:spatial': {'@id': COUNTRY},
             }
 
@@ -152,7 +173,7 @@ class CPSVWriter:
             '@type': 'cpsv:PublicService',
             'dct:identifier': code,
             'dct:title': self.literals(fiche['name']),
-            'dct:description': self.literals(self.description(offer, fiche)),
+            'dct:description': self.description(offer, fiche),
             'cv:hasCompetentAuthority': self.organisation,
             'cv:thematicArea': self.add(self.concept(fiche['category'])),
             'cv:hasCost': self.add(self.cost(iri, offer, fiche)),
@@ -170,7 +191,10 @@ class CPSVWriter:
         node['cv:hasLegalResource'] = [
             self.add(self.legal_resource(iri, i, b))
             for i, b in enumerate(fiche['legal_bases'], 1)]
-        if offer.days is not None:
+        if offer.days is not None and (
+                offer.days == 0 or fiche['days_kind'] == 'calendar'):
+            # An xsd:duration counts calendar days: working days are only
+            # said in the description
             node['cv:processingTime'] = {
                 '@value': f'P{offer.days}D',
                 '@type': 'xsd:duration',
@@ -178,7 +202,9 @@ class CPSVWriter:
         self.add({k: v for k, v in node.items() if v != []})
 
     def description(self, offer, fiche):
-        "Return the purpose, or the name, followed by the processing time"
+        """Return the literals of the purpose, or the name, followed by the
+        processing time, in the languages the purpose or name is written
+        in"""
         if offer.days is None:
             time = None
         elif offer.days == 0:
@@ -187,10 +213,11 @@ class CPSVWriter:
             time = self.messages(
                 f'ossis_services.msg_cpsv_days_{fiche["days_kind"]}',
                 days=offer.days)
-        parts = [t for t in [fiche['purpose'] or fiche['name'], time] if t]
-        return {
-            language: '\n\n'.join(p[language] for p in parts)
-            for language in LANGUAGES}
+        subject = fiche['purpose'] or fiche['name']
+        parts = [t for t in [subject, time] if t]
+        return self.literals({
+                language: '\n\n'.join(p[language] for p in parts)
+                for language in LANGUAGES}, self.languages(subject))
 
     def concept(self, code):
         return {
@@ -205,7 +232,11 @@ class CPSVWriter:
             '@type': 'cv:Cost',
             'dct:identifier': f'{fiche["code"]}-cost',
             'cv:hasValue': {'@value': float(offer.fee), '@type': 'xsd:double'},
-            'cv:currency': {'@id': CURRENCY},
+            'cv:currency': self.add({
+                    '@id': CURRENCY,
+                    '@type': 'skos:Concept',
+                    'skos:inScheme': {'@id': CURRENCIES},
+                    }),
             }
         if fiche['fee_note']:
             node['dct:description'] = self.literals(fiche['fee_note'])
@@ -231,7 +262,7 @@ class CPSVWriter:
             for desk in desks:
                 unit = desk.administrative_unit
                 yield self.channel(
-                    f'desk-{desk.id}', self.messages(
+                    self.desk_identifier(desk), self.messages(
                         'ossis_services.msg_cpsv_desk', desk=desk.name,
                         unit=unit.name if unit else ''))
             if not desks:
@@ -240,6 +271,26 @@ class CPSVWriter:
         if offer.online and service.channel_online:
             yield self.channel('online', self.messages(
                     'ossis_services.msg_cpsv_online'))
+
+    def desk_identifier(self, desk):
+        """Return the identifier of the desk: the code of its administrative
+        unit, and the words of its name when the unit has other desks"""
+        identifier = f'desk-{desk.administrative_unit.code}'
+        if self.desks_by_unit()[desk.administrative_unit.id] > 1:
+            identifier += '-' + slug(desk.name)
+        return identifier
+
+    def desks_by_unit(self):
+        "Return the number of active front desks of each administrative unit"
+        if self._desks_by_unit is None:
+            pool = Pool()
+            OrgUnit = pool.get('ossis.org_unit')
+            self._desks_by_unit = Counter(
+                d.administrative_unit.id for d in OrgUnit.search([
+                        ('company', '=', self.company.id),
+                        ('type', '=', 'front_office'),
+                        ]))
+        return self._desks_by_unit
 
     def channel(self, identifier, description):
         return {

@@ -9,8 +9,11 @@ from trytond.model.exceptions import AccessError
 from trytond.modules.ossis_base.tests.test_module import (
     as_user, create_lgu_user, lgu)
 from trytond.modules.ossis_services.exceptions import CatalogueImportError
+from trytond.modules.ossis_services.tests.cpsv_ap import (
+    CPSVAPTestMixin, literals, nodes_of)
 from trytond.modules.ossis_services.tests.test_module import (
     national_csv, published)
+from trytond.modules.ossis_services.tests.tools import load_albanian
 from trytond.pool import Pool
 from trytond.tests.test_tryton import activate_module, with_transaction
 from trytond.transaction import Transaction
@@ -113,7 +116,7 @@ def new_references(data):
             }]
 
 
-class ExchangeTestCase(unittest.TestCase):
+class ExchangeTestCase(CPSVAPTestMixin, unittest.TestCase):
     "Test the exchange of catalogues and the CPSV-AP export"
 
     @classmethod
@@ -519,7 +522,7 @@ class ExchangeTestCase(unittest.TestCase):
                             self.assertIn(item['@id'], nodes)
 
         def of_type(type_):
-            return [n for n in document['@graph'] if n['@type'] == type_]
+            return nodes_of(document, type_)
 
         services = of_type('cpsv:PublicService')
         self.assertEqual(
@@ -537,28 +540,37 @@ class ExchangeTestCase(unittest.TestCase):
             "calendar days: 20",
             [d for d in tax5['dct:description']
                 if d['@language'] == 'en'][0]['@value'])
+        # Working days are no calendar duration: only the text says them
+        self.assertNotIn('cv:processingTime', tax)
         self.assertEqual(
-            tax['cv:processingTime'],
-            {'@value': 'P1D', '@type': 'xsd:duration'})
-        self.assertEqual(tax5['cv:processingTime']['@value'], 'P20D')
+            tax5['cv:processingTime'],
+            {'@value': 'P20D', '@type': 'xsd:duration'})
 
         organisation, = of_type('cv:PublicOrganisation')
         self.assertEqual(
             tax['cv:hasCompetentAuthority'], {'@id': organisation['@id']})
         self.assertEqual(organisation['dct:identifier'], 'elbasan')
         self.assertEqual(
-            organisation['dct:spatial'],
-            {'@id': 'http://publications.europa.eu/resource/authority/'
-                'country/ALB'})
+            organisation['@type'],
+            ['cv:PublicOrganisation', 'org:Organization'])
+        country = nodes[organisation['dct:spatial']['@id']]
+        self.assertEqual(
+            country, {
+                '@id': 'http://publications.europa.eu/resource/authority/'
+                'country/ALB',
+                '@type': 'dct:Location',
+                })
         self.assertTrue(organisation['skos:prefLabel'])
 
         cost = nodes[tax['cv:hasCost']['@id']]
         self.assertEqual(cost['@type'], 'cv:Cost')
         self.assertEqual(
             cost['cv:hasValue'], {'@value': 100.0, '@type': 'xsd:double'})
+        currency = nodes[cost['cv:currency']['@id']]
         self.assertEqual(
-            cost['cv:currency']['@id'],
+            currency['@id'],
             'http://publications.europa.eu/resource/authority/currency/ALL')
+        self.assertEqual(currency['@type'], 'skos:Concept')
 
         evidences = [nodes[e['@id']] for e in tax['cpsv:hasInput']]
         self.assertEqual(
@@ -568,9 +580,13 @@ class ExchangeTestCase(unittest.TestCase):
             self.assertTrue(evidence['dct:title'])
 
         channels = [nodes[c['@id']] for c in tax['cv:hasChannel']]
-        self.assertEqual(len(channels), 3)
+        # Desks are identified by the code of their administrative unit
         self.assertEqual(
-            [c['dct:identifier'] for c in channels][-1], 'online')
+            sorted(c['dct:identifier'] for c in channels), [
+                'desk-elbasan.elbasan', 'desk-elbasan.shirgjan', 'online'])
+        self.assertEqual(
+            nodes['urn:ossis:lgu:elbasan:channel:desk-elbasan.shirgjan'][
+                'cv:ownedBy'], {'@id': organisation['@id']})
         descriptions = ' '.join(
             d['@value'] for c in channels for d in c['dct:description'])
         self.assertIn("Sporteli Shirgjan", descriptions)
@@ -589,6 +605,98 @@ class ExchangeTestCase(unittest.TestCase):
         self.assertIn(
             {'@value': "Local taxes and tariffs", '@language': 'en'},
             area['skos:prefLabel'])
+        self.assertConformsToCPSVAP(document)
+
+    @with_transaction()
+    def test_cpsv_ap_names(self):
+        "Test the desks of one unit are told apart by their name, and a "
+        "municipality without an English name is named in Albanian only"
+        pool = Pool()
+        Company = pool.get('company.company')
+        Offer = pool.get('ossis.lgu.service')
+        OrgUnit = pool.get('ossis.org_unit')
+        elbasan = self.setup_offer()
+        center, = OrgUnit.search([('name', '=', "Sporteli Qendër")])
+        OrgUnit.copy([center], {'name': "Sporteli i Tregut"})
+        Company.write([elbasan], {'official_name': None})
+
+        document = Offer.cpsv_ap(elbasan)
+
+        tax = nodes_of(document, 'cpsv:PublicService')[0]
+        self.assertEqual(tax['cv:hasChannel'][:2], [
+                {'@id': 'urn:ossis:lgu:elbasan:channel:'
+                    'desk-elbasan.elbasan-sporteli-qender'},
+                {'@id': 'urn:ossis:lgu:elbasan:channel:desk-elbasan.shirgjan'},
+                ])
+        organisation, = nodes_of(document, 'cv:PublicOrganisation')
+        self.assertEqual(
+            organisation['skos:prefLabel'],
+            [{'@value': "Bashkia Elbasan", '@language': 'sq'}])
+
+    @with_transaction()
+    def test_cpsv_ap_national_catalogue(self):
+        "Test the export of every service of the national catalogue conforms "
+        "to CPSV-AP and tags each text with the language it is written in"
+        pool = Pool()
+        Offer = pool.get('ossis.lgu.service')
+        Service = pool.get('ossis.service')
+        load_albanian(['ossis_base', 'ossis_services'])
+        data = export()
+        new_references(data)
+        service = new_service()
+        # A text with no Albanian version
+        service['purpose'] = {'en': "Tests the export."}
+        data['services'].append(service)
+        import_(data)
+        services = {s.code: s for s in Service.search([
+                    ('state', '=', 'published'),
+                    ])}
+        # A municipality offers each service as the catalogue sets it
+        tirane = lgu('tirane')
+        offers = {}
+        for code, service in services.items():
+            offer = offers[code] = Offer(company=tirane, service=service)
+            offer.fee = service.fee_minimum or 0
+            offer.on_change_service()
+            if offer.days is None:
+                offer.days = service.legal_days
+        Offer.save(list(offers.values()))
+
+        document = json.loads(json.dumps(Offer.cpsv_ap(tirane)))
+
+        self.assertConformsToCPSVAP(document)
+        exported = {
+            s['dct:identifier']: s
+            for s in nodes_of(document, 'cpsv:PublicService')}
+        self.assertEqual(set(exported), set(services))
+        for node, name, texts in literals(document):
+            self.assertIn('en', texts, msg=(node['@id'], name))
+            self.assertNotEqual(texts['en'], texts.get('sq'), msg=node['@id'])
+        test = exported['TST-01']
+        self.assertEqual(
+            [d['@language'] for d in test['dct:description']], ['en'])
+        self.assertEqual(test['dct:title'], [
+                {'@value': "Test service", '@language': 'en'},
+                {'@value': "Shërbim prove", '@language': 'sq'},
+                ])
+        output, = [
+            n for n in document['@graph']
+            if n['@id'] == exported['AGR-02']['cpsv:produces']['@id']]
+        self.assertEqual(output['dct:title'], [
+                {'@value': "Certificate", '@language': 'en'},
+                {'@value': "Vërtetim", '@language': 'sq'},
+                ])
+        for code, node in exported.items():
+            days, kind = offers[code].days, services[code].days_kind
+            with self.subTest(service=code):
+                if days and kind == 'working':
+                    self.assertNotIn('cv:processingTime', node)
+                    self.assertIn(
+                        f"Afati i shqyrtimit në ditë pune: {days}.",
+                        node['dct:description'][-1]['@value'])
+                elif days is not None:
+                    self.assertEqual(
+                        node['cv:processingTime']['@value'], f'P{days}D')
 
     @with_transaction()
     def test_cpsv_ap_as_lgu_administrator(self):

@@ -2,6 +2,7 @@
 # this repository contains the full copyright notices and license terms.
 "Test helpers for the modules that set municipalities up"
 import io
+import json
 import os
 import re
 
@@ -10,6 +11,8 @@ import pikepdf.pdfa
 from pypdf import PdfReader
 
 from trytond.modules.ossis_base.tests.test_module import lgu
+from trytond.modules.ossis_services.tests.cpsv_ap import (
+    CPSVAPTestMixin, literals, nodes_of)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import with_transaction
 from trytond.tools import find_path
@@ -102,10 +105,10 @@ def module_records(module):
     return records
 
 
-class LGUModuleTestMixin:
+class LGUModuleTestMixin(CPSVAPTestMixin):
     """Check the module of a municipality (ossis_lgu_<code>): its records
-    belong to it, its organisation and offer are complete, and it prints
-    its fiches and its manual"""
+    belong to it, its organisation and offer are complete, it prints its
+    fiches and its manual, and its offer is exported in CPSV-AP"""
     lgu_code = None
 
     def front_desks(self):
@@ -199,6 +202,34 @@ class LGUModuleTestMixin:
             for text in cost.get('dct:description', []):
                 self.assertIsNone(
                     named.search(text['@value']), msg=cost['dct:identifier'])
+
+    @with_transaction()
+    def test_cpsv_ap(self):
+        "Test the offer exported in CPSV-AP conforms to the SHACL shapes of "
+        "CPSV-AP 3.2.0, in English and Albanian"
+        Offer = Pool().get('ossis.lgu.service')
+        load_albanian()
+        offer = offers(self.lgu_code)
+
+        document = json.loads(json.dumps(
+                    Offer.cpsv_ap(lgu(self.lgu_code))))
+
+        self.assertConformsToCPSVAP(document)
+        services = nodes_of(document, 'cpsv:PublicService')
+        self.assertEqual(len(services), len(offer))
+        for node, name, texts in literals(document):
+            # A text is in Albanian only where it has an Albanian version
+            self.assertNotEqual(texts['en'], texts.get('sq'), msg=node['@id'])
+        for service in services:
+            offered = offer[service['dct:identifier']]
+            if offered.days and offered.days_kind == 'working':
+                self.assertNotIn('cv:processingTime', service)
+        # Desks are identified by the codes of their administrative units
+        self.assertEqual(
+            {c['dct:identifier'] for c in nodes_of(document, 'cv:Channel')
+                if c['dct:identifier'].startswith('desk')},
+            {f'desk-{d.administrative_unit.code}'
+                for d in self.front_desks()})
 
     @with_transaction()
     def test_lgu_fiches_and_manual(self):
