@@ -4,7 +4,7 @@ import json
 
 from sql.aggregate import Max
 
-from trytond.i18n import gettext
+from trytond.i18n import gettext, ngettext
 from trytond.model import ModelSQL, ModelView, Unique
 from trytond.model import Workflow as WorkflowMixin
 from trytond.model import fields, sequence_ordered
@@ -266,8 +266,8 @@ class Workflow(LGUOwnedMixin, WorkflowMixin, ModelSQL, ModelView):
                 + ': ' + p.message
                 for p in workflow.lint_problems())
         if problems:
-            raise WorkflowActivationError(gettext(
-                    'ossis_workflow.msg_workflow_problems',
+            raise WorkflowActivationError(ngettext(
+                    'ossis_workflow.msg_workflow_problems', len(problems),
                     count=len(problems), problems='\n'.join(problems)))
 
     @classmethod
@@ -310,8 +310,9 @@ class Workflow(LGUOwnedMixin, WorkflowMixin, ModelSQL, ModelView):
         for workflow in workflows:
             problems.extend(workflow.lint())
         if problems:
-            raise WorkflowActivationError(gettext(
+            raise WorkflowActivationError(ngettext(
                     'ossis_workflow.msg_workflow_activation_refused',
+                    len(problems),
                     count=len(problems), problems='\n'.join(problems)))
         cls._activate(workflows)
         cls.write(workflows, {'activated_date': Date.today()})

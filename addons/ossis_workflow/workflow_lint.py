@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from sql import Literal, Null
 
-from trytond.i18n import gettext
+from trytond.i18n import gettext, ngettext
 from trytond.model import ModelView, fields
 from trytond.pool import Pool
 from trytond.transaction import Transaction, without_check_access
@@ -348,7 +348,10 @@ class Messages:
         if 'action' in args:
             args['action'] = self.actions.get(args['action'], args['action'])
         args['step'] = names.get(problem.step, problem.step or '')
-        return gettext(f'ossis_workflow.msg_lint_{problem.code}', **args)
+        message = f'ossis_workflow.msg_lint_{problem.code}'
+        if 'days' in args:
+            return ngettext(message, args['days'], **args)
+        return gettext(message, **args)
 
 
 def configuration_problems(problems, company, workflow, messages):
@@ -437,11 +440,23 @@ def lint_workflow(workflow, company=None):
         problems, company, workflow, Messages())
 
 
+def count(message, number):
+    "Return the message of the module that counts number, in its plural"
+    return ngettext(f'ossis_workflow.{message}', number, count=number)
+
+
+def summary(result):
+    "Return the line that counts the configurations, errors and warnings"
+    return gettext('ossis_workflow.msg_lint_summary',
+        configurations=count(
+            'msg_lint_configurations', result.configurations),
+        errors=count('msg_lint_errors', len(result.errors)),
+        warnings=count('msg_lint_warnings', len(result.warnings)))
+
+
 def report(result, seconds=None):
     "Return the text of the LintResult: counts, then a problem per line"
-    lines = [gettext('ossis_workflow.msg_lint_summary',
-            configurations=result.configurations,
-            errors=len(result.errors), warnings=len(result.warnings))]
+    lines = [summary(result)]
     if seconds is not None:
         lines[0] += ' ' + gettext('ossis_workflow.msg_lint_time',
             seconds=f'{seconds:.2f}')

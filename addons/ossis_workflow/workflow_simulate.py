@@ -6,7 +6,7 @@ from trytond.pool import Pool
 from trytond.wizard import Button, StateView, Wizard
 
 from .workflow_analysis import simulate
-from .workflow_lint import legal_days_of, workflow_graph
+from .workflow_lint import count, legal_days_of, workflow_graph
 
 # More paths than a person reads
 MAX_PATHS = 1000
@@ -71,16 +71,15 @@ def simulation_report(workflow, simulation):
     def describe(path):
         return {
             'steps': ' → '.join(names.get(c, c) for c in path.steps),
-            'length': path.length,
-            'days': path.days,
+            'length': count('msg_simulation_transitions', path.length),
+            'days': count('msg_simulation_days', path.days),
             'outcome': (outcomes.get(path.outcome) if path.outcome
                 else gettext('ossis_workflow.msg_simulation_no_outcome')),
             }
     if not simulation.paths:
         lines = [gettext('ossis_workflow.msg_simulation_no_path')]
     else:
-        lines = [gettext('ossis_workflow.msg_simulation_summary',
-                count=len(simulation.paths))]
+        lines = [count('msg_simulation_summary', len(simulation.paths))]
         for name, path in [
                 ('shortest', simulation.shortest),
                 ('longest', simulation.longest),
@@ -92,11 +91,9 @@ def simulation_report(workflow, simulation):
                         **describe(path)))
         lines.append('')
     if simulation.stuck:
-        lines.append(gettext('ossis_workflow.msg_simulation_stuck',
-                count=simulation.stuck))
+        lines.append(count('msg_simulation_stuck', simulation.stuck))
     if simulation.truncated:
-        lines.append(gettext('ossis_workflow.msg_simulation_truncated',
-                count=len(simulation.paths)))
+        lines.append(count('msg_simulation_truncated', len(simulation.paths)))
     for number, path in enumerate(simulation.paths, 1):
         lines.append(gettext('ossis_workflow.msg_simulation_path',
                 number=number, **describe(path)))

@@ -17,7 +17,7 @@ def lint(options, out=None):
     1 when there are errors, else 0"""
     from trytond.i18n import gettext
     from trytond.modules.ossis_workflow.workflow_lint import (
-        lint_configurations)
+        lint_configurations, summary)
 
     out = out or sys.stdout
     with transaction(options, readonly=True) as pool:
@@ -40,9 +40,7 @@ def lint(options, out=None):
         for problem in result:
             label = gettext(f'ossis_workflow.msg_lint_{problem.severity}')
             print(f'{label}: {problem.text()}', file=out)
-        print(gettext('ossis_workflow.msg_lint_summary',
-                configurations=result.configurations,
-                errors=len(result.errors), warnings=len(result.warnings))
+        print(summary(result)
             + ' ' + gettext('ossis_workflow.msg_lint_time',
                 seconds=f'{seconds:.2f}'), file=out)
     return 1 if result.errors else 0

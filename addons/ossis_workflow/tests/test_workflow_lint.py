@@ -4,11 +4,14 @@
 from trytond.modules.ossis_base.tests.test_module import (
     as_user, create_lgu_user)
 from trytond.modules.ossis_services.tests import municipality as scenario
+from trytond.modules.ossis_services.tests.tools import load_albanian
 from trytond.modules.ossis_workflow.exceptions import (
     WorkflowActivationError, WorkflowImportError)
+from trytond.modules.ossis_workflow.workflow_analysis import simulate
 from trytond.modules.ossis_workflow.workflow_bpmn import workflow_to_bpmn
 from trytond.modules.ossis_workflow.workflow_lint import (
-    lint_configurations, workflow_graph)
+    lint_configurations, report, workflow_graph)
+from trytond.modules.ossis_workflow.workflow_simulate import simulation_report
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
@@ -230,6 +233,43 @@ class WorkflowLintTestCase(ModuleTestCase):
         report = result['view']['defaults']['report']
         self.assertTrue(report.startswith(
                 "2 configurations checked: 0 errors, 0 warnings."), report)
+
+    @with_transaction()
+    def test_counts_singular_and_plural(self):
+        "Test the reports count one thing in the singular, also in Albanian"
+        pool = Pool()
+        Step = pool.get('ossis.workflow.step')
+        Workflow = pool.get('ossis.workflow')
+        setup = scenario.municipality('elbasan')
+        draft = self.broken_draft(setup)
+        Step.write([draft.steps[-1]], {'kind': 'delivery', 'days': 1})
+        result = lint_configurations(
+            [setup.company], service_codes=['TAX-05'])
+        load_albanian(['ossis_workflow'])
+
+        for language, texts in [
+                ('en', [
+                        "1 configuration checked: 0 errors, 0 warnings.",
+                        "The workflow has 1 problem:\n",
+                        "1 path from the first step to an end.",
+                        "Shortest: 1 working day, 1 transition (",
+                        ]),
+                ('sq', [
+                        "1 konfigurim i kontrolluar: 0 gabime, "
+                        "0 paralajmërime.",
+                        "Procedura ka 1 problem:\n",
+                        "1 rrugë nga hapi i parë deri në fund.",
+                        "Më e shkurtra: 1 ditë pune, 1 kalim (",
+                        ])]:
+            with Transaction().set_context(language=language):
+                with self.assertRaises(WorkflowActivationError) as context:
+                    Workflow.lint_button([draft])
+                simulation = simulation_report(
+                    draft, simulate(workflow_graph(draft, None)))
+                reports = [report(result), context.exception.message,
+                    simulation, simulation]
+            for text, found in zip(texts, reports):
+                self.assertIn(text, found)
 
     @with_transaction()
     def test_simulate(self):
