@@ -193,6 +193,8 @@ def test_demo_links_follow_its_port():
     assert ("TRYTOND_OSSIS_PORTAL__VERIFY_URL='http://127.0.0.1:8201/demo/"
         "portal/verify/{verification_code}'") in commands
     assert 'TRYTOND_EMAIL__URI=smtp://127.0.0.1:2525' in commands
+    # The demo seals its outputs with the seals it makes in var/seal
+    assert f'TRYTOND_OSSIS_SEAL__DIRECTORY={ROOT}/var/seal' in commands
     assert '--listen 127.0.0.1:8201' in commands
     assert '--cron' in commands
     assert 'http://127.0.0.1:8000' not in commands

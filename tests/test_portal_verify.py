@@ -12,6 +12,7 @@ from pypdf import PdfReader
 from test_rpc_applications import head_acting_for
 
 from ossis_client import Error
+from trytond.modules.ossis_application.tests.files import pdf
 
 ISSUE = TO_DELIVERY[:TO_DELIVERY.index('issue') + 1]
 
@@ -167,6 +168,7 @@ def test_verify_held_file(visitor, users, issued):
             (issued['code'], tampered,
                 "This file is not the document", "Not valid: the file was"),
             ('', tampered, "No municipality issued", "Not valid"),
+            ('', pdf(), "No municipality issued", "None: the document"),
             ]:
         page = visitor.submit(
             form, {'code': code}, {'document': ('output.pdf', content)})
