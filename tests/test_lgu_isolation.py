@@ -205,10 +205,12 @@ class Municipality:
                 }, [(document, f'{self.marker}.pdf', b'%PDF-1.4\n')])
 
     def settings(self):
-        "Create a closure day, opening hours and a workflow of its own"
+        """Create a closure day, opening hours, a workflow and the wording of
+        a document of its own"""
         pool = Pool()
         Closure = pool.get('ossis.calendar.closure')
         Date = pool.get('ir.date')
+        Template = pool.get('ossis.document_template')
         OpeningHours = pool.get('ossis.org_unit.opening_hours')
         Workflow = pool.get('ossis.workflow')
         Closure.create([{
@@ -226,6 +228,13 @@ class Municipality:
                 ('state', '=', 'active'),
                 ])
         national.copy_as_draft(company=self.company)
+        template, = Template.create([{
+                    'company': self.company.id,
+                    'kind': 'approval',
+                    'lgu_service': self.setup.offers['TAX-05'].id,
+                    'body': f"Approved for {{applicant_name}} {self.marker}",
+                    }])
+        Template.publish([template])
 
     def mark(self):
         "Put the marker in the names of the staff, units and applicants"

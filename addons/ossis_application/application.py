@@ -17,6 +17,7 @@ from trytond.tools import slugify
 from trytond.tools.domain_inversion import eval_domain
 from trytond.transaction import Transaction, without_check_access
 
+from .document_template import OUTPUT_KINDS
 from .exceptions import (
     ApplicationAccessError, ApplicationActionError, ApplicationChangedError,
     ApplicationDecidedError, ApplicationValidationError)
@@ -81,7 +82,7 @@ DECISION_FIELDS = {
 # Fields the process sets once after the decision, then frozen
 ISSUE_FIELDS = {
     'decided_by', 'verification_code', 'issued_date', 'output_document',
-    'output_sha256',
+    'output_sha256', 'output_template',
     }
 # Fields of a decided application that staff may still change: the comment
 # is stored in the history with the next action
@@ -93,6 +94,7 @@ PROCESS_FIELDS = [
     'assignee', 'submitted_date', 'step_date', 'step_due_date', 'due_date',
     'suspended_date', 'decided_date', 'decided_by', 'decision_unit',
     'verification_code', 'output_document', 'output_sha256',
+    'receipt_template', 'output_template',
     'issued_date', 'delivered_date', 'delivery_desk', 'delivered_to',
     'delivered_by', 'closed_date', 'end_reason', 'action_comment',
     'applicant_message', 'history',
@@ -360,6 +362,16 @@ class Application(Workflow, LGUOwnedMixin, ModelSQL, ModelView):
         "Output SHA-256", readonly=True,
         help="The SHA-256 hash of the output document as issued: a file "
         "with another hash is not the document the municipality issued.")
+    receipt_template = fields.Many2One(
+        'ossis.document_template', "Receipt Template", readonly=True,
+        ondelete='RESTRICT',
+        help="The version of the municipality's wording of the receipt "
+        "when the application was submitted: every reprint uses it.")
+    output_template = fields.Many2One(
+        'ossis.document_template', "Output Template", readonly=True,
+        ondelete='RESTRICT',
+        help="The version of the municipality's wording of the output "
+        "document when it was issued.")
     delivered_date = fields.DateTime("Delivered", readonly=True)
     delivery_desk = fields.Many2One(
         'ossis.org_unit', "Delivered At", readonly=True,
@@ -926,6 +938,7 @@ class Application(Workflow, LGUOwnedMixin, ModelSQL, ModelView):
                 'service': application.lgu_service.service.id,
                 'submitted_date': now,
                 'due_date': cls._due_date(application, today),
+                'receipt_template': cls._template(application, 'receipt'),
                 }
             values.update(cls._step_values(application, step, today, now))
             to_write.extend(([application], values))
@@ -1366,6 +1379,9 @@ class Application(Workflow, LGUOwnedMixin, ModelSQL, ModelView):
             to_write.extend(([application], {
                         'verification_code': new_verification_code(),
                         'issued_date': now,
+                        'output_template': cls._template(
+                            application,
+                            OUTPUT_KINDS.get(application.decision)),
                         }))
         cls._store_step(applications, 'issue', 'ready', to_write)
         cls._store_output(applications, signers)
@@ -1399,6 +1415,15 @@ class Application(Workflow, LGUOwnedMixin, ModelSQL, ModelView):
                         }))
         if to_write:
             cls.write(*to_write)
+
+    @classmethod
+    def _template(cls, application, kind):
+        "Return the id of the published template of the document, or None"
+        pool = Pool()
+        Template = pool.get('ossis.document_template')
+        template = Template.current(
+            application.company, kind, application.lgu_service)
+        return template.id if template else None
 
     @classmethod
     def _check_step_actor(cls, applications):

@@ -149,6 +149,15 @@ def boxed(flowable):
     return table
 
 
+def worded(data, part, default):
+    """Return the part (title, body or closing) of the municipality's
+    wording of the document when the data has one (see
+    document_template.py), else the default wording"""
+    if data.get('wording') is None:
+        return default
+    return data['wording'].get(part) or ''
+
+
 def office_line(data):
     "Return the desk and administrative unit line, or None"
     parts = []
@@ -210,9 +219,13 @@ def render_receipt(data, language):
         ``desk``, ``online`` or ``system`` (default ``desk``)
     registered_by
         name of the employee who registered it (str, optional)
+    wording
+        the municipality's ``title``, ``body`` (under the title) and
+        ``closing`` (the notes at the end), filled in (dict of str,
+        optional; without it, the default wording)
     """
     with Transaction().set_context(language=language):
-        title = message('msg_receipt_title')
+        title = worded(data, 'title', message('msg_receipt_title'))
         return pdf.archival(pdf.build(
                 receipt_story(data), title=title, lang=language,
                 author=data['municipality'], subject=data['number'],
@@ -226,8 +239,9 @@ def receipt_story(data):
     if office:
         story.append(pdf.para(office, 'small'))
     story += [
-        pdf.para(message('msg_receipt_title'), 'title'),
-        pdf.para(message('msg_receipt_legal'), 'subtitle'),
+        pdf.para(worded(data, 'title', message('msg_receipt_title')), 'title'),
+        *paragraphs(
+            worded(data, 'body', message('msg_receipt_legal')), 'subtitle'),
         pdf.facts([
                 (message('msg_receipt_number'), data['number']),
                 (message('msg_receipt_filed'),
@@ -242,9 +256,10 @@ def receipt_story(data):
     story += [
         pdf.heading(message('msg_receipt_follow')),
         pdf.para(tracking_note(data)),
-        pdf.para(message('msg_receipt_secret')),
-        pdf.para(message('msg_receipt_complain')),
         ]
+    story += paragraphs(worded(data, 'closing', '\n\n'.join([
+                    message('msg_receipt_secret'),
+                    message('msg_receipt_complain')])))
     return story
 
 
@@ -391,6 +406,14 @@ def render_output(data, language):
     verification_url
         address where the document is verified (str, optional); the QR
         code holds it, else the verification code
+    wording
+        the municipality's ``title``, ``body`` (which replaces text) and
+        ``closing`` (the right of appeal of a refusal, the last paragraphs
+        of an approval), filled in (dict of str, optional; without it, the
+        default wording)
+    decision_date, due_date, fee, tracking_code
+        the date of the decision, the expected date, the fee and the
+        tracking code of the application, for the wording (optional)
     """
     with Transaction().set_context(language=language):
         title = output_title(data)
@@ -405,8 +428,8 @@ def render_output(data, language):
 
 def output_title(data):
     if data['decision'] == 'rejected':
-        return message('msg_output_refusal')
-    return data['title']
+        return worded(data, 'title', message('msg_output_refusal'))
+    return worded(data, 'title', data['title'])
 
 
 def output_story(data, title):
@@ -438,13 +461,17 @@ def output_story(data, title):
                 code=data['service_code'])),
         pdf.heading(message('msg_output_decision')),
         ]
-    story += paragraphs(data.get('text'))
+    story += paragraphs(worded(data, 'body', data.get('text')))
     if data.get('reasons'):
         story.append(pdf.heading(message('msg_output_reasons')))
         story += paragraphs(data['reasons'])
     if data['decision'] == 'rejected':
-        story.append(pdf.heading(message('msg_output_appeal')))
-        story.append(pdf.para(appeal_text(data)))
+        closing = paragraphs(worded(data, 'closing', appeal_text(data)))
+        if closing:
+            story.append(pdf.heading(message('msg_output_appeal')))
+        story += closing
+    else:
+        story += paragraphs(worded(data, 'closing', ''))
     story.append(KeepTogether([
                 Spacer(0, 8 * mm),
                 signature(data['signed_by']),

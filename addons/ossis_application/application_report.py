@@ -119,12 +119,35 @@ class ApplicationReport(PDFReport):
         raise NotImplementedError
 
     @classmethod
-    def render_pdf(cls, application, language):
-        "Return the PDF of the application in the language"
+    def render_pdf(cls, application, language, template=None):
+        """Return the PDF of the application in the language
+
+        In the wording of the document template recorded for the
+        application, else in the default wording; in that of the template
+        given for a preview."""
         application = cls.browse_in(application, language)
         with Transaction().set_context(
                 language=language, company=application.company.id):
-            return cls.render(cls.pdf_data(application), language)
+            data = cls.pdf_data(application)
+            if template:
+                # Read in the language of the document
+                template = template.__class__(template.id)
+                cls.complete_preview(data)
+            else:
+                template = cls.recorded_template(application)
+            if template:
+                template.apply(data, application.decision_text)
+            return cls.render(data, language)
+
+    @classmethod
+    def recorded_template(cls, application):
+        """Return the document template recorded for the application when
+        its document was issued, or None"""
+        raise NotImplementedError
+
+    @classmethod
+    def complete_preview(cls, data):
+        "Fill in the data what the application lacks before it is issued"
 
     @classmethod
     def pdf_data(cls, application):
@@ -171,6 +194,10 @@ class ReceiptReport(ApplicationReport):
     @classmethod
     def render(cls, data, language):
         return render_receipt(data, language)
+
+    @classmethod
+    def recorded_template(cls, application):
+        return application.receipt_template
 
     @classmethod
     def pdf_data(cls, application):
@@ -240,13 +267,23 @@ class OutputReport(ApplicationReport):
         return render_output(data, language)
 
     @classmethod
-    def render_pdf(cls, application, language):
+    def recorded_template(cls, application):
+        return application.output_template
+
+    @classmethod
+    def complete_preview(cls, data):
+        sample = gettext('ossis_application.msg_document_template_sample')
+        data['verification_code'] = data['verification_code'] or sample
+        data['date'] = data['date'] or Pool().get('ir.date').today()
+
+    @classmethod
+    def render_pdf(cls, application, language, template=None):
         """Return the output document as issued, whatever the language
         asked; render it only for the applications issued before the
-        outputs were stored"""
-        if application.output_document:
+        outputs were stored, and for a preview in a template"""
+        if application.output_document and not template:
             return application.output_document
-        return super().render_pdf(application, language)
+        return super().render_pdf(application, language, template)
 
     @classmethod
     def render_issued(cls, application):
@@ -270,9 +307,13 @@ class OutputReport(ApplicationReport):
             'application_number': application.number,
             'submitted_date': local_date(
                 company, application.submitted_date),
+            'decision_date': local_date(company, application.decided_date),
+            'due_date': application.due_date,
             'applicant': party(application.applicant),
             'service_name': service.name,
             'service_code': application.service_code,
+            'fee': application.fee,
+            'tracking_code': application.tracking_code,
             'signed_by': cls.signatory(application),
             'verification_code': application.verification_code,
             'verification_url': verification_url(

@@ -41,6 +41,14 @@ class ApplicationReportError(UserError):
     pass
 
 
+class DocumentTemplateError(ValidationError):
+    "A document template whose placeholders are not valid"
+
+
+class DocumentTemplateModificationError(AccessError):
+    "A published document template is never changed"
+
+
 class WorkflowMigrationError(UserError):
     pass
 

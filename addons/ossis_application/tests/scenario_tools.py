@@ -3,6 +3,10 @@
 """Helpers of the scenarios of applications (scenario_*.rst), through
 proteus; the municipality is set up by those of ossis_services"""
 from proteus import Model
+from proteus.config import get_config
+
+from trytond.modules.ossis_services.tests.tools import load_albanian
+from trytond.transaction import Transaction
 
 
 def file_application(offer, name, identifier, config=None):
@@ -23,3 +27,12 @@ def file_application(offer, name, identifier, config=None):
         application.fee_receipt = f'R-{identifier}'
     application.click('submit')
     return application
+
+
+def load_albanian_translations(config=None):
+    """Load the Albanian translations of the activated modules, which a test
+    database does not load by itself"""
+    config = config or get_config()
+    with Transaction().start(config.database_name, 0) as transaction:
+        load_albanian()
+        transaction.commit()
