@@ -9,8 +9,7 @@ from trytond.modules.ossis_application.document_template import (
 from trytond.modules.ossis_application.exceptions import (
     DocumentTemplateError, DocumentTemplateModificationError)
 from trytond.modules.ossis_application.tests import scenario
-from trytond.modules.ossis_application.tests.test_application_pdf import (
-    pages)
+from trytond.modules.ossis_application.tests.test_application_pdf import pages
 from trytond.modules.ossis_base.tests.test_module import create_lgu_user
 from trytond.modules.ossis_services.tests.tools import load_albanian
 from trytond.pool import Pool
