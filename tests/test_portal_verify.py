@@ -180,6 +180,12 @@ def test_verify_held_file(visitor, users, issued):
         assert hashlib.sha256(content).hexdigest() in held.text_content()
         assert bool(page.html.cssselect('#result-title')) == (
             content == issued_file or bool(code))
+    # A file larger than the portal takes is an error of its field
+    page = visitor.submit(form, {'code': issued['code']}, {
+            'document': ('large.pdf', b'%PDF-1.7\n' + b' ' * 5 * 2 ** 20)})
+    assert page.status == 400
+    assert page.html.cssselect('[role="alert"] a[href="#document"]')
+    assert not page.html.cssselect('#held-title')
 
 
 def test_unknown_codes_same_answer(visitor, issued):
