@@ -6,12 +6,13 @@ import hashlib
 import io
 
 import pytest
+from ossis_testserver import DEMO_PASSWORD, free_port
 from portal import Visitor
 from portal_staff import APP, TO_DELIVERY, carry, file_application
 from pypdf import PdfReader
 from test_rpc_applications import head_acting_for
 
-from ossis_client import Error
+from ossis_client import Client, Error
 from trytond.modules.ossis_application.tests.files import pdf
 
 ISSUE = TO_DELIVERY[:TO_DELIVERY.index('issue') + 1]
@@ -186,6 +187,33 @@ def test_verify_held_file(visitor, users, issued):
     assert page.status == 400
     assert page.html.cssselect('[role="alert"] a[href="#document"]')
     assert not page.html.cssselect('#held-title')
+
+
+def test_issue_refused_without_timestamp(ossis_server, users):
+    """A server whose timestamp authority does not answer refuses to issue
+    an output, and nothing of the issue is stored"""
+    national = users['national.admin']
+    application = file_application(users)
+    carry(users, application['id'], ISSUE[:-1])
+    config = ossis_server.write_config('no-timestamp.conf', {'ossis_seal': {
+                'timestamp_url': f'http://127.0.0.1:{free_port()}/'}})
+    server = ossis_server.serve('no-timestamp', config=config)
+    back = Client(
+        server.url, ossis_server.database, 'elbasan.back', DEMO_PASSWORD)
+    try:
+        with pytest.raises(Error) as info:
+            back.call(APP, 'issue', [application['id']])
+    finally:
+        back.logout()
+        server.stop()
+    assert "timestamp authority did not answer" in info.value.message
+    values, = national.read(APP, [application['id']], [
+            'state', 'verification_code', 'output_sha256', 'history'])
+    assert values['state'] == 'decided'
+    assert values['verification_code'] is values['output_sha256'] is None
+    history = national.read(
+        'ossis.application.history', values['history'], ['action'])
+    assert 'issue' not in {h['action'] for h in history}
 
 
 def test_unknown_codes_same_answer(visitor, issued):
