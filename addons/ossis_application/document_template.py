@@ -191,9 +191,7 @@ class DocumentTemplate(LGUOwnedMixin, Workflow, ModelSQL, ModelView):
                     'invisible': Eval('state') == 'draft',
                     'depends': ['state'],
                     },
-                'preview': {
-                    'depends': ['state'],
-                    },
+                'preview': {},
                 })
 
     @classmethod
@@ -274,6 +272,7 @@ class DocumentTemplate(LGUOwnedMixin, Workflow, ModelSQL, ModelView):
         pool = Pool()
         Lang = pool.get('ir.lang')
         Config = pool.get('ir.configuration')
+        # A template given a text (or copied) keeps its wording
         empty = [t for t in templates
             if not any(getattr(t, p) for p in PARTS)]
         if not empty:
@@ -451,8 +450,6 @@ class PreviewStart(ModelView):
     __name__ = 'ossis.document_template.preview.start'
     __string__ = "Preview Document Template"
 
-    template = fields.Many2One(
-        'ossis.document_template', "Template", readonly=True)
     company = fields.Many2One('company.company', "Municipality")
     lgu_service = fields.Many2One('ossis.lgu.service', "Service")
     application = fields.Many2One(
@@ -497,7 +494,6 @@ class Preview(Wizard):
     def default_start(self, fields):
         template = self.record
         return {
-            'template': template.id,
             'company': template.company.id,
             'lgu_service': (
                 template.lgu_service.id if template.lgu_service else None),
