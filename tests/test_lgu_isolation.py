@@ -50,9 +50,9 @@ from trytond.modules.ossis_application_external.tests.test_application_external 
     external_user, filing)
 from trytond.modules.ossis_base.tests.test_module import (
     as_user, create_lgu_user)
+from trytond.modules.ossis_base.tests.tools import ModuleDatabaseMixin
 from trytond.pool import Pool
-from trytond.tests.test_tryton import (
-    activate_module, drop_db, with_transaction)
+from trytond.tests.test_tryton import with_transaction
 
 # Models linked to a municipality that every user reads on purpose.  A
 # model without any link to a municipality (the national catalogue, its
@@ -384,19 +384,14 @@ def linked(Model):
         for _, f in many2ones(Model))
 
 
-class IsolationTestCase(scenario.ProcessTestMixin, unittest.TestCase):
+class IsolationTestCase(
+        scenario.ProcessTestMixin, ModuleDatabaseMixin, unittest.TestCase):
     "Test no user of a municipality reads another municipality's records"
 
     @classmethod
     def setUpClass(cls):
+        cls.module = ossis_modules()
         super().setUpClass()
-        drop_db()
-        activate_module(ossis_modules())
-
-    @classmethod
-    def tearDownClass(cls):
-        super().tearDownClass()
-        drop_db()
 
     @with_transaction()
     def test_no_records_of_another_municipality(self):

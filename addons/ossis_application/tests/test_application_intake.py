@@ -5,24 +5,15 @@ import unittest
 from trytond.model.exceptions import AccessError
 from trytond.modules.ossis_application.tests import scenario
 from trytond.modules.ossis_base.exceptions import LGUMismatchError
+from trytond.modules.ossis_base.tests.tools import ModuleDatabaseMixin
 from trytond.pool import Pool
-from trytond.tests.test_tryton import (
-    activate_module, drop_db, with_transaction)
+from trytond.tests.test_tryton import with_transaction
 
 
-class ApplicationIntakeTestCase(unittest.TestCase):
+class ApplicationIntakeTestCase(ModuleDatabaseMixin, unittest.TestCase):
     "Test the quick intake of the front desk"
 
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        drop_db()
-        activate_module('ossis_application')
-
-    @classmethod
-    def tearDownClass(cls):
-        super().tearDownClass()
-        drop_db()
+    module = 'ossis_application'
 
     def intake(self, user, values):
         """Fill the quick intake as the user with the values and submit;

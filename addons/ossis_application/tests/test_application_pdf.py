@@ -12,10 +12,10 @@ from pypdf import PdfReader
 
 from trytond.modules.ossis_application.application_pdf import (
     render_output, render_receipt)
+from trytond.modules.ossis_base.tests.tools import ModuleDatabaseMixin
 from trytond.modules.ossis_services.tests.tools import (
     load_albanian, pdf_fonts, pdfa_report)
-from trytond.tests.test_tryton import (
-    activate_module, drop_db, with_transaction)
+from trytond.tests.test_tryton import with_transaction
 
 TRACKING_CODE = 'K7M2Q-9XWTR-4HZ8B-NC3VD'
 VERIFICATION_CODE = 'T4QZ-8M1K-WX7R-2HBN'
@@ -108,19 +108,10 @@ def output_data(**values):
     return data
 
 
-class ApplicationPDFTestCase(unittest.TestCase):
+class ApplicationPDFTestCase(ModuleDatabaseMixin, unittest.TestCase):
     "Test the receipt and the output document of an application"
 
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        drop_db()
-        activate_module('ossis_application')
-
-    @classmethod
-    def tearDownClass(cls):
-        super().tearDownClass()
-        drop_db()
+    module = 'ossis_application'
 
     @with_transaction()
     def test_receipt_english(self):

@@ -28,30 +28,21 @@ from trytond.modules.ossis_application.tests.test_application_pdf import (
     pages, qr_codes)
 from trytond.modules.ossis_application.tests.timestamps import TimestampServer
 from trytond.modules.ossis_base.tests.test_module import as_user
+from trytond.modules.ossis_base.tests.tools import ModuleDatabaseMixin
 from trytond.modules.ossis_services.tests.tools import (
     load_albanian, pdfa_report)
 from trytond.pool import Pool
-from trytond.tests.test_tryton import (
-    activate_module, drop_db, with_transaction)
+from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
 
 PORTAL = 'https://portal.example.al/elbasan/track'
 VERIFY = 'https://portal.example.al/elbasan/verify/{verification_code}'
 
 
-class ApplicationReportTestCase(unittest.TestCase):
+class ApplicationReportTestCase(ModuleDatabaseMixin, unittest.TestCase):
     "Test the printing of the receipt and the output document"
 
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        drop_db()
-        activate_module('ossis_application')
-
-    @classmethod
-    def tearDownClass(cls):
-        super().tearDownClass()
-        drop_db()
+    module = 'ossis_application'
 
     def setUp(self):
         super().setUp()

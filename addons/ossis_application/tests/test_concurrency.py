@@ -25,9 +25,10 @@ from trytond import backend, config
 from trytond.modules.ossis_application.exceptions import (
     ApplicationChangedError)
 from trytond.modules.ossis_application.tests import scenario
+from trytond.modules.ossis_base.tests.tools import ModuleDatabaseMixin
 from trytond.pool import Pool
 from trytond.tests.test_tryton import (
-    DB_NAME, activate_module, drop_db, with_transaction)
+    DB_NAME, activate_module, with_transaction)
 from trytond.transaction import Transaction, TransactionError
 
 WAIT = 60
@@ -172,17 +173,15 @@ def setup_of(ids):
 @unittest.skipUnless(
     backend.name == 'postgresql',
     "The test database of SQLite is in memory, private to each thread")
-class ConcurrencyTestCase(unittest.TestCase):
+class ConcurrencyTestCase(ModuleDatabaseMixin, unittest.TestCase):
     "Test clerks and systems acting at the same time on PostgreSQL"
+    module = 'ossis_application'
     desks = 6
     submissions = 5
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        drop_db()
-        activate_module('ossis_application')
-        cls.addClassCleanup(drop_db)
         cls.elbasan = committed(cls.municipality, 'elbasan')
         cls.pogradec = committed(cls.municipality, 'pogradec', cls.desks)
         cls.serials = itertools.count(1)

@@ -11,26 +11,18 @@ from trytond.modules.ossis_application.exceptions import (
 from trytond.modules.ossis_application.tests import scenario
 from trytond.modules.ossis_application.tests.test_application_pdf import pages
 from trytond.modules.ossis_base.tests.test_module import create_lgu_user
+from trytond.modules.ossis_base.tests.tools import ModuleDatabaseMixin
 from trytond.modules.ossis_services.tests.tools import load_albanian
 from trytond.pool import Pool
-from trytond.tests.test_tryton import (
-    activate_module, drop_db, with_transaction)
+from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
 
 
-class DocumentTemplateTestCase(scenario.ProcessTestMixin, unittest.TestCase):
+class DocumentTemplateTestCase(
+        scenario.ProcessTestMixin, ModuleDatabaseMixin, unittest.TestCase):
     "Test the document templates"
 
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        drop_db()
-        activate_module('ossis_application')
-
-    @classmethod
-    def tearDownClass(cls):
-        super().tearDownClass()
-        drop_db()
+    module = 'ossis_application'
 
     def test_bad_placeholders(self):
         "Test the placeholders refused and those accepted"

@@ -7,9 +7,9 @@ from trytond.modules.ossis_application.exceptions import (
 from trytond.modules.ossis_application.tests import scenario
 from trytond.modules.ossis_base.tests.test_module import (
     as_user, create_lgu_user)
+from trytond.modules.ossis_base.tests.tools import ModuleDatabaseMixin
 from trytond.pool import Pool
-from trytond.tests.test_tryton import (
-    activate_module, drop_db, with_transaction)
+from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
 
 BATCH = 500
@@ -127,19 +127,10 @@ def version_2(old):
     return Workflow(new.id)
 
 
-class WorkflowMigrationTestCase(unittest.TestCase):
+class WorkflowMigrationTestCase(ModuleDatabaseMixin, unittest.TestCase):
     "Test moving running applications to a new workflow version"
 
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        drop_db()
-        activate_module('ossis_application')
-
-    @classmethod
-    def tearDownClass(cls):
-        super().tearDownClass()
-        drop_db()
+    module = 'ossis_application'
 
     def snapshot(self, company):
         "Return workflow, step, unit and due date of each application"

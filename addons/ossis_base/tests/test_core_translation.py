@@ -14,9 +14,9 @@ from decimal import Decimal
 import polib
 
 from trytond.i18n import gettext
+from trytond.modules.ossis_base.tests.tools import ModuleDatabaseMixin
 from trytond.pool import Pool
-from trytond.tests.test_tryton import (
-    activate_module, drop_db, with_transaction)
+from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
 
 MODULES = ['ir', 'res', 'company', 'country', 'currency', 'party']
@@ -52,19 +52,10 @@ def shown(module, msgctxt):
     return True
 
 
-class CoreTranslationTestCase(unittest.TestCase):
+class CoreTranslationTestCase(ModuleDatabaseMixin, unittest.TestCase):
     "Test the Albanian of the core modules and the Albanian formats"
 
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        drop_db()
-        activate_module('ossis_base')
-
-    @classmethod
-    def tearDownClass(cls):
-        super().tearDownClass()
-        drop_db()
+    module = 'ossis_base'
 
     @with_transaction()
     def test_core_translation_complete(self):

@@ -9,8 +9,23 @@ from trytond.model import ModelStorage, ModelView
 from trytond.modules.company.tests import CompanyTestMixin
 from trytond.modules.ossis_base.model import LGUOwnedMixin
 from trytond.pool import Pool
-from trytond.tests.test_tryton import with_transaction
+from trytond.tests.test_tryton import (
+    activate_module, drop_db, with_transaction)
 from trytond.tools import file_open
+
+
+class ModuleDatabaseMixin:
+    """Run the tests of the class on a database of their own, where module
+    is activated, dropped after the class as ModuleTestCase does; for the
+    tests that are not the module's main test case"""
+    module = None
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        drop_db()
+        activate_module(cls.module)
+        cls.addClassCleanup(drop_db)
 
 
 class LGUDelegationTestMixin:

@@ -12,8 +12,8 @@ from trytond.modules.ossis_application.exceptions import (
 from trytond.modules.ossis_application.tests import scenario, test_concurrency
 from trytond.modules.ossis_application.tests.test_concurrency import (
     at_once, button, committed, request, setup_of, submit)
+from trytond.modules.ossis_base.tests.tools import ModuleDatabaseMixin
 from trytond.pool import Pool
-from trytond.tests.test_tryton import activate_module, drop_db
 
 CLICKS = 8
 
@@ -54,15 +54,14 @@ def decided(application_id):
 @unittest.skipUnless(
     backend.name == 'postgresql',
     "The test database of SQLite is in memory, private to each thread")
-class ConcurrentDecisionTestCase(unittest.TestCase):
+class ConcurrentDecisionTestCase(ModuleDatabaseMixin, unittest.TestCase):
     "Test a decision clicked several times at once on PostgreSQL"
+
+    module = 'ossis_notification'
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        drop_db()
-        activate_module('ossis_notification')
-        cls.addClassCleanup(drop_db)
         cls.elbasan = committed(
             test_concurrency.ConcurrencyTestCase.municipality,
             'elbasan')

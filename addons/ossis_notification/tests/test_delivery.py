@@ -22,12 +22,13 @@ from aiosmtpd.controller import Controller
 
 from trytond import backend
 from trytond.modules.ossis_base.tests.test_module import lgu
+from trytond.modules.ossis_base.tests.tools import ModuleDatabaseMixin
 from trytond.modules.ossis_notification.notification import (
     BACKOFF, MAX_ATTEMPTS)
 from trytond.modules.ossis_notification.tests.tools import (
     TRACKING_CODE, Settings, application, load_albanian, person)
 from trytond.pool import Pool
-from trytond.tests.test_tryton import DB_NAME, activate_module, drop_db
+from trytond.tests.test_tryton import DB_NAME
 from trytond.transaction import Transaction
 from trytond.worker import run_task
 
@@ -155,19 +156,18 @@ def retry_due():
     request(call)
 
 
-class DeliveryTestCase(unittest.TestCase):
+class DeliveryTestCase(ModuleDatabaseMixin, unittest.TestCase):
     "Test the delivery of notifications"
+
+    module = 'ossis_notification'
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        drop_db()
-        activate_module('ossis_notification')
         request(load_albanian)
         cls.gateway = Gateway()
         cls.gateway.start()
         cls.addClassCleanup(cls.gateway.stop)
-        cls.addClassCleanup(drop_db)
 
     def setUp(self):
         super().setUp()

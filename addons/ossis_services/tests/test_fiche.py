@@ -13,10 +13,10 @@ from trytond.i18n import gettext
 from trytond.model.exceptions import AccessError
 from trytond.modules.ossis_base.tests.test_module import (
     as_user, create_lgu_user, lgu)
+from trytond.modules.ossis_base.tests.tools import ModuleDatabaseMixin
 from trytond.modules.ossis_services.tests.tools import pdf_fonts
 from trytond.pool import Pool
-from trytond.tests.test_tryton import (
-    activate_module, drop_db, with_transaction)
+from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
 
 
@@ -187,19 +187,10 @@ def contents_pages(text):
         for page, title in re.findall(r'(\d+)\s+([^\d]+)', text)}
 
 
-class FicheTestCase(unittest.TestCase):
+class FicheTestCase(ModuleDatabaseMixin, unittest.TestCase):
     "Test the service fiche and the manual of administrative procedures"
 
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        drop_db()
-        activate_module('ossis_services')
-
-    @classmethod
-    def tearDownClass(cls):
-        super().tearDownClass()
-        drop_db()
+    module = 'ossis_services'
 
     def setup_offers(self):
         """Offer BUS-01 and TAX-05 in Elbasan and BUS-01 in Pogradec, with
