@@ -3,8 +3,8 @@
 # this repository contains the full copyright notices and license terms.
 """Time the lifecycle of applications: ORM, plain SQL and SpiffWorkflow
 
-On SQLite and on PostgreSQL, in a database of its own (bench_lifecycle)
-with Elbasan's module activated, measure:
+On SQLite and on PostgreSQL, in a database of its own (bench_lifecycle,
+or the one of --database) with Elbasan's module activated, measure:
 
 1. ORM intake: N applications created then submitted by a front office
    clerk, each call in a transaction of its own as trytond's dispatcher
@@ -47,7 +47,7 @@ import tempfile
 import time
 
 BACKENDS = ['sqlite', 'postgresql']
-DB_NAME = 'bench_lifecycle'
+DEFAULT_DATABASE = 'bench_lifecycle'
 MODULES = [
     'ossis_lgu_elbasan', 'ossis_application_backoffice',
     'ossis_application_external', 'ossis_monitoring']
@@ -90,6 +90,10 @@ def main():
         help="PostgreSQL server, without database name "
         "(default: %(default)s)")
     parser.add_argument(
+        '--database', metavar='NAME', default=DEFAULT_DATABASE,
+        help="name of the database, dropped and made again "
+        "(default: %(default)s)")
+    parser.add_argument(
         '--profile', metavar='FILE',
         help="profile the ORM intake and lifecycle in batches with "
         "cProfile, save the statistics in FILE.<backend> and print the top "
@@ -102,7 +106,7 @@ def main():
         "and start from it when it exists")
     parser.add_argument(
         '--keep', action='store_true',
-        help="keep the database bench_lifecycle at the end")
+        help="keep the database at the end")
     parser.add_argument('--child', choices=BACKENDS, help=argparse.SUPPRESS)
     parser.add_argument('--result', help=argparse.SUPPRESS)
     options = parser.parse_args()
@@ -130,7 +134,7 @@ def run_backend(backend, options):
             env['TRYTOND_DATABASE__PATH'] = tmp
         else:
             env['TRYTOND_DATABASE_URI'] = options.postgresql
-        env['DB_NAME'] = DB_NAME
+        env['DB_NAME'] = options.database
         if options.cache:
             env['DB_CACHE'] = os.path.join(
                 os.path.abspath(options.cache), source_key())
@@ -668,10 +672,11 @@ def check_delivered(ids):
 def plain_connection(backend):
     "Return a connection of the database driver alone to the database"
     from trytond import config
+    from trytond.tests.test_tryton import DB_NAME as db_name
     if backend == 'sqlite':
         import sqlite3
         path = os.path.join(
-            config.get('database', 'path'), DB_NAME + '.sqlite')
+            config.get('database', 'path'), db_name + '.sqlite')
         # The settings of trytond's SQLite backend
         connection = sqlite3.connect(path, isolation_level='IMMEDIATE')
         connection.execute('PRAGMA foreign_keys = ON')
@@ -679,7 +684,7 @@ def plain_connection(backend):
         connection.execute('PRAGMA synchronous = NORMAL')
     else:
         import psycopg
-        connection = psycopg.connect(config.get('database', 'uri') + DB_NAME)
+        connection = psycopg.connect(config.get('database', 'uri') + db_name)
     return PlainConnection(backend, connection)
 
 
