@@ -130,20 +130,21 @@ def connect(uri, database, autocommit=False):
 
 
 def large_database(size, name=None, uri=DEFAULT_URI, rebuild=False,
-        seed=None):
+        seed=None, rebuild_seed=False):
     """Return the LargeDatabase of size applications (a number or '100k'),
-    building or extending it first when it has fewer"""
+    building or extending it first when it has fewer; rebuild makes it
+    again from the seed, rebuild_seed makes the seed again too"""
     count = parse_size(size) if isinstance(size, str) else size
     name = name or PREFIX + size_label(count)
     seed = seed or PREFIX + 'seed'
     phases = Phases()
     start = time.perf_counter()
     with connect(uri, 'postgres', autocommit=True) as server:
-        if rebuild:
+        if rebuild or rebuild_seed:
             drop(server, name)
         state = database_state(server, name)
         if state is None:
-            if rebuild:
+            if rebuild_seed:
                 drop(server, seed)
             if database_state(server, seed) != SEED_MARK:
                 with phases(f"seed {seed} (ossis init, ossis demo, "
@@ -152,8 +153,9 @@ def large_database(size, name=None, uri=DEFAULT_URI, rebuild=False,
             with phases(f"copy of {seed} to {name}"):
                 server.execute(
                     f'CREATE DATABASE "{name}" TEMPLATE "{seed}"')
-            state = {'applications': None}
-        elif not isinstance(state, dict):
+            state = {'applications': None, 'templates': None}
+            comment(server, name, state)
+        elif not isinstance(state, dict) or 'applications' not in state:
             raise RuntimeError(
                 f"{name} is not a large database of applications: "
                 "rebuild it (--rebuild) or name another")
@@ -200,11 +202,13 @@ def database_state(server, name):
 
 
 def comment(connection, name, value):
+    "Write the value (as JSON unless text) in the comment of the database"
     text = value if isinstance(value, str) else json.dumps(value)
     connection.execute(
         f'COMMENT ON DATABASE "{name}" IS '
         + "'" + text.replace("'", "''") + "'")
-    connection.commit()
+    if not connection.autocommit:
+        connection.commit()
 
 
 def drop(server, name):
@@ -244,9 +248,7 @@ def build_seed(server, uri, seed):
             subprocess.run(
                 command, env=env, cwd=ROOT, check=True,
                 stdout=subprocess.DEVNULL)
-    server.execute(
-        f'COMMENT ON DATABASE "{seed}" IS '
-        + "'" + SEED_MARK + "'")
+    comment(server, seed, SEED_MARK)
 
 
 def organise(seed):
@@ -1046,7 +1048,11 @@ def main():
         "(default: %(default)s)")
     parser.add_argument(
         '--rebuild', action='store_true',
-        help="drop the database and the seed and build them again")
+        help="drop the database and make it again from the seed")
+    parser.add_argument(
+        '--rebuild-seed', action='store_true',
+        help="make the seed again too (after the modules or the demo "
+        "changed)")
     parser.add_argument(
         '--check', action='store_true',
         help="check the links between municipalities, the numbers and "
@@ -1062,7 +1068,8 @@ def main():
         return
     database = large_database(
         options.size, name=options.database, uri=options.postgresql,
-        rebuild=options.rebuild, seed=options.seed)
+        rebuild=options.rebuild, seed=options.seed,
+        rebuild_seed=options.rebuild_seed)
     if options.check and not check(database):
         sys.exit(1)
 
