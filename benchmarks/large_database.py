@@ -41,6 +41,7 @@ Other benchmarks import it::
     database.name, database.users['tirane']['front_office']
 """
 import argparse
+import base64
 import collections
 import contextlib
 import json
@@ -74,11 +75,9 @@ RUNNING = ('draft', 'submitted', 'in_progress', 'waiting', 'decided', 'ready')
 TABLES = [
     'ossis_applicant', 'ossis_application', 'ossis_application_history',
     'ossis_application_document', 'ossis_application_feedback']
-# Crockford base32 (ossis_application.verification), each symbol twice, for
-# the 64 symbols of base64
-CODE_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ'
-BASE64 = ('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'
-    '0123456789+/')
+# The symbols of base32 as those of ossis_application.verification
+BASE32_TO_CODE = str.maketrans(
+    'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567', '0123456789ABCDEFGHJKMNPQRSTVWXYZ')
 
 # ossis_base.identifier
 CHECK_ALPHABET = 'WABCDEFGHIJKLMNOPQRSTUV'
@@ -112,16 +111,18 @@ def size_label(count):
 class Phases:
     "Print each phase with the seconds it took"
 
-    def __init__(self):
+    def __init__(self, indent=''):
+        self.indent = indent
         self.times = {}
 
     @contextlib.contextmanager
     def __call__(self, name):
-        print(f"{name}...", flush=True)
+        if not self.indent:
+            print(f"{name}...", flush=True)
         start = time.perf_counter()
         yield
         self.times[name] = time.perf_counter() - start
-        print(f"{name}: {self.times[name]:.1f} s", flush=True)
+        print(f"{self.indent}{name}: {self.times[name]:.1f} s", flush=True)
 
 
 def connect(uri, database, autocommit=False):
@@ -364,19 +365,17 @@ def create_check_letter(connection):
         $$""")
 
 
-def raw_code_sql(seed):
-    """Return the SQL expression of 40 symbols of a code drawn from the
-    hash of the SQL expression seed"""
-    return (f"translate(encode(sha256(convert_to({seed}, 'UTF8')), "
-        f"'base64'), '{BASE64}', '{CODE_ALPHABET * 2}')")
-
-
-def code_sql(raw, length, group):
-    """Return the SQL expression of a code of the length in groups (the
-    format of ossis_application.verification) from the SQL expression of
-    raw symbols"""
-    return " || '-' || ".join(
-        f"substr({raw}, {i + 1}, {group})" for i in range(0, length, group))
+def random_codes(count):
+    """Yield count pairs of a random tracking and verification code, in
+    the format of ossis_application.verification (Python makes them many
+    times faster than SQL)"""
+    symbols = base64.b32encode(os.urandom(count * 25)).decode().translate(
+        BASE32_TO_CODE)
+    for start in range(0, 40 * count, 40):
+        tracking = symbols[start:start + 20]
+        verification = symbols[start + 20:start + 36]
+        yield ('-'.join(tracking[i:i + 5] for i in range(0, 20, 5)),
+            '-'.join(verification[i:i + 4] for i in range(0, 16, 4)))
 
 
 def hash_sql(expression, salt, modulo):
@@ -399,23 +398,31 @@ class Multiplier:
     def run(self, count):
         started = self.execute(
             "SELECT COALESCE(MAX(id), 0) FROM ossis_application").fetchone()[0]
+        step = Phases('    ')
         # The indexes are made again at the end, on millions of rows
         self.execute("SET LOCAL maintenance_work_mem = '512MB'")
         self.execute("SET LOCAL work_mem = '128MB'")
-        self.prepare()
-        self.choose(count, started)
-        self.number()
+        with step("offers, staff and templates"):
+            self.prepare()
+        with step("draw and numbers"):
+            self.choose(count, started)
+            self.number()
         constraints = self.drop_constraints()
-        self.insert_applicants()
-        self.insert_applications()
-        self.insert_lines()
-        for statement in constraints:
-            self.execute(statement)
+        with step("applicants"):
+            self.insert_applicants()
+        with step("applications"):
+            self.insert_applications()
+        with step("history, checklists and ratings"):
+            self.insert_lines()
+        with step("constraints and indexes made again, every row checked"):
+            for statement in constraints:
+                self.execute(statement)
         for table in TABLES:
             self.execute(
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                 f"(SELECT MAX(id) FROM {table}))")
-        self.connection.commit()
+        with step("commit"):
+            self.connection.commit()
 
     def prepare(self):
         """The offers of each municipality with their desk, unit, workflow
@@ -436,18 +443,24 @@ class Multiplier:
         self.execute("""
             CREATE TEMP TABLE lg_offer ON COMMIT DROP AS
             SELECT o.id AS offer, o.company, o.service, o.service_code,
-                o.online, o.responsible_unit AS unit,
-                (SELECT MIN(d.desk) FROM "ossis_lgu_service-ossis_org_unit" d
-                    WHERE d.lgu_service = o.id) AS desk,
-                (SELECT w.id FROM ossis_workflow w
-                    WHERE w.service_code = o.service_code
-                        AND w.state = 'active'
-                        AND (w.company IS NULL OR w.company = o.company)
-                    ORDER BY w.company NULLS LAST LIMIT 1) AS workflow
+                o.online, o.responsible_unit AS unit, d.desk,
+                COALESCE(w.id, n.id) AS workflow
             FROM ossis_lgu_service o
+            JOIN (SELECT lgu_service, MIN(desk) AS desk
+                FROM "ossis_lgu_service-ossis_org_unit"
+                GROUP BY lgu_service) d ON d.lgu_service = o.id
+            LEFT JOIN (SELECT DISTINCT ON (company, service_code) company,
+                    service_code, id
+                FROM ossis_workflow WHERE state = 'active'
+                ORDER BY company, service_code, id DESC) w
+                ON w.company = o.company AND w.service_code = o.service_code
+            LEFT JOIN (SELECT DISTINCT ON (service_code) service_code, id
+                FROM ossis_workflow
+                WHERE state = 'active' AND company IS NULL
+                ORDER BY service_code, id DESC) n
+                ON n.service_code = o.service_code
             WHERE o.active AND o.responsible_unit IS NOT NULL""")
-        self.execute("DELETE FROM lg_offer WHERE desk IS NULL "
-            "OR workflow IS NULL")
+        self.execute("DELETE FROM lg_offer WHERE workflow IS NULL")
         # Who acts in each role for the offer: at its desk, in its unit
         for role, unit in [('front_office', 'desk'),
                 ('back_office', 'unit'), ('unit_head', 'unit')]:
@@ -508,6 +521,7 @@ class Multiplier:
                     WHERE s.workflow = o.workflow AND s.code = t.step_code))
             """)
         self.execute("CREATE INDEX ON lg_eligible (company, running, rank)")
+        self.execute("ANALYZE lg_eligible")
         self.execute("""
             CREATE TEMP TABLE lg_kind ON COMMIT DROP AS
             SELECT company, running, COUNT(*)::INTEGER AS templates
@@ -544,6 +558,7 @@ class Multiplier:
             FROM generate_series(%s + 1, %s + %s) k
             JOIN lg_slot s ON s.slot = {hash_sql('k', 1, slots)}
             """, (started, started, count))
+        self.execute("ANALYZE lg_draw")
         self.execute(f"""
             CREATE TEMP TABLE lg_copy ON COMMIT DROP AS
             SELECT d.k AS id, d.company, e.template, e.offer,
@@ -557,9 +572,7 @@ class Multiplier:
                     ) * INTERVAL '1 day' AS shift,
                 t.applicant AS template_applicant,
                 ((ROW_NUMBER() OVER (PARTITION BY d.company, t.applicant
-                    ORDER BY d.k) - 1) / {PER_APPLICANT})::INTEGER AS grp,
-                {raw_code_sql("'tracking ' || d.k")} AS tracking,
-                {raw_code_sql("'verification ' || d.k")} AS verification
+                    ORDER BY d.k) - 1) / {PER_APPLICANT})::INTEGER AS grp
             FROM lg_draw d
             JOIN lg_kind n ON n.company = d.company AND n.running = d.running
             JOIN lg_eligible e ON e.company = d.company
@@ -569,6 +582,14 @@ class Multiplier:
             """)
         self.execute("CREATE INDEX ON lg_copy (template)")
         self.execute("ANALYZE lg_copy")
+        self.execute("""CREATE TEMP TABLE lg_code (
+                id INTEGER, tracking TEXT, verification TEXT)
+            ON COMMIT DROP""")
+        with self.connection.cursor().copy("COPY lg_code FROM STDIN") as copy:
+            for id_, (tracking, verification) in enumerate(
+                    random_codes(count), started + 1):
+                copy.write_row((id_, tracking, verification))
+        self.execute("ANALYZE lg_code")
         copied = self.execute("SELECT COUNT(*) FROM lg_copy").fetchone()[0]
         if copied != count:
             raise RuntimeError(f"{copied} copies drawn instead of {count}")
@@ -678,6 +699,7 @@ class Multiplier:
                 AND a.template_applicant = c.template_applicant
                 AND a.grp = c.grp
             JOIN ossis_applicant p ON p.id = a.id
+            JOIN lg_code x ON x.id = c.id
             LEFT JOIN lg_number n ON n.id = c.id""", {
                 'id': 'c.id',
                 'company': 'c.company',
@@ -706,10 +728,9 @@ class Multiplier:
                 'CASE WHEN m.receipt_national THEN t.receipt_template END',
                 'output_template':
                 'CASE WHEN m.output_national THEN t.output_template END',
-                'tracking_code': code_sql('c.tracking', 20, 5),
+                'tracking_code': 'x.tracking',
                 'verification_code': 'CASE WHEN t.verification_code '
-                'IS NOT NULL THEN ' + code_sql('c.verification', 16, 4)
-                + ' END',
+                'IS NOT NULL THEN x.verification END',
                 'number': "n.prefix || lpad(n.serial::TEXT, n.padding, '0')",
                 # The PDF names its application: none for the copies
                 'output_document': 'NULL',
