@@ -437,11 +437,15 @@ class IsolationTestCase(
                         continue
                     for domain in ownership.domains(Model):
                         searches += 1
+                        # Only the other municipality's rows matter: a
+                        # search among them finds the same hits without
+                        # building every record the user may read
                         try:
-                            found = Model.search(domain)
+                            found = Model.search(
+                                [domain, ('id', 'in', sorted(owned))])
                         except AccessError:
                             continue
-                        if {r.id for r in found} & owned:
+                        if found:
                             hits[name][shorten(domain)].append(user.login)
                     searches += 1
                     try:
