@@ -8,6 +8,10 @@ import os
 import sys
 import time
 
+# The PostgreSQL server of the benchmarks that need one, without database
+POSTGRESQL = os.environ.get(
+    'OSSIS_BENCH_POSTGRESQL', 'postgresql://postgres@127.0.0.1:5432/')
+
 
 def use_database(name):
     "Set the environment for the benchmark's database of the name"
@@ -33,3 +37,37 @@ def module_database(module):
         yield
     finally:
         drop_db()
+
+
+def offer_catalogue(company, desk_name, unit_name):
+    """Give the municipality a desk and a back office unit offering every
+    published service, with its national fee and promise; return both"""
+    from decimal import Decimal
+
+    from trytond.pool import Pool
+    pool = Pool()
+    Service = pool.get('ossis.service')
+    Offer = pool.get('ossis.lgu.service')
+    OrgUnit = pool.get('ossis.org_unit')
+    desk, unit = OrgUnit.create([{
+                'company': company.id,
+                'name': desk_name,
+                'type': 'front_office',
+                'administrative_unit': company.administrative_units[0].id,
+                }, {
+                'company': company.id,
+                'name': unit_name,
+                'type': 'back_office',
+                }])
+    Offer.create([{
+                'company': company.id,
+                'service': service.id,
+                'fee': (service.fee if service.fee is not None
+                    else Decimal(500)),
+                'days': service.promise_days,
+                'online': service.offered_online,
+                'responsible_unit': unit.id,
+                'desks': [('add', [desk.id])],
+                } for service in Service.search([
+                    ('state', '=', 'published')])])
+    return desk, unit

@@ -56,10 +56,11 @@ import sys
 import tempfile
 import time
 
+from bench_database import POSTGRESQL
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
-DEFAULT_URI = os.environ.get(
-    'OSSIS_BENCH_POSTGRESQL', 'postgresql://postgres@127.0.0.1:5432/')
+DEFAULT_URI = POSTGRESQL
 PREFIX = 'bench_large_'
 SEED_MARK = 'ossis large database seed'
 # The password of the demo users, given to the staff made here too
@@ -289,36 +290,13 @@ def organise(seed):
 
 def offer_catalogue(company):
     "Give the municipality without offer a desk, a unit and the catalogue"
-    from decimal import Decimal
-
+    from bench_database import offer_catalogue
     from trytond.pool import Pool
-    pool = Pool()
-    Service = pool.get('ossis.service')
-    Offer = pool.get('ossis.lgu.service')
-    OrgUnit = pool.get('ossis.org_unit')
+    Offer = Pool().get('ossis.lgu.service')
     if Offer.search([('company', '=', company.id)], limit=1):
         return
-    desk, unit = OrgUnit.create([{
-                'company': company.id,
-                'name': "Zyra me një ndalesë",
-                'type': 'front_office',
-                'administrative_unit': company.administrative_units[0].id,
-                }, {
-                'company': company.id,
-                'name': "Drejtoria e Shërbimeve",
-                'type': 'back_office',
-                }])
-    Offer.create([{
-                'company': company.id,
-                'service': service.id,
-                'fee': (service.fee if service.fee is not None
-                    else Decimal(500)),
-                'days': service.promise_days,
-                'online': service.offered_online,
-                'responsible_unit': unit.id,
-                'desks': [('add', [desk.id])],
-                } for service in Service.search([
-                    ('state', '=', 'published')])])
+    offer_catalogue(
+        company, "Zyra me një ndalesë", "Drejtoria e Shërbimeve")
 
 
 def staff(company, password_hash):

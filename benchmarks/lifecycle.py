@@ -46,6 +46,8 @@ import sys
 import tempfile
 import time
 
+from bench_database import POSTGRESQL
+
 BACKENDS = ['sqlite', 'postgresql']
 DEFAULT_DATABASE = 'bench_lifecycle'
 MODULES = [
@@ -85,8 +87,7 @@ def main():
         "(default: %(default)s)")
     parser.add_argument(
         '--postgresql', metavar='URI',
-        default=os.environ.get(
-            'OSSIS_BENCH_POSTGRESQL', 'postgresql://postgres@127.0.0.1:5432/'),
+        default=POSTGRESQL,
         help="PostgreSQL server, without database name "
         "(default: %(default)s)")
     parser.add_argument(

@@ -20,11 +20,10 @@ import argparse
 import statistics
 import time
 
-from bench_database import module_database, use_database  # noqa: E402
+from bench_database import (  # noqa: E402
+    module_database, offer_catalogue, use_database)
 
 use_database('bench_workflow_lint')
-
-from decimal import Decimal  # noqa: E402
 
 from trytond.pool import Pool  # noqa: E402
 from trytond.tests.test_tryton import (  # noqa: E402
@@ -76,20 +75,8 @@ def organise(company, staffed):
     """Give the municipality a desk and a back office unit offering every
     published service, with a user per role when staffed"""
     from trytond.modules.ossis_services.tests import municipality as scenario
-    pool = Pool()
-    Service = pool.get('ossis.service')
-    Offer = pool.get('ossis.lgu.service')
-    OrgUnit = pool.get('ossis.org_unit')
-    desk, unit = OrgUnit.create([{
-                'company': company.id,
-                'name': "Front Desk",
-                'type': 'front_office',
-                'administrative_unit': company.administrative_units[0].id,
-                }, {
-                'company': company.id,
-                'name': "Directorate of Services",
-                'type': 'back_office',
-                }])
+    desk, unit = offer_catalogue(
+        company, "Front Desk", "Directorate of Services")
     if staffed:
         for role, units, head in [
                 ('front_office', [desk], None),
@@ -100,16 +87,6 @@ def organise(company, staffed):
                 company, f"{company.code} {role}", units, head_of=head)
             scenario.staff_user(
                 f'{company.code}.{role}', company, f'group_{role}', employee)
-    services = Service.search([('state', '=', 'published')])
-    Offer.create([{
-                'company': company.id,
-                'service': service.id,
-                'fee': (service.fee if service.fee is not None
-                    else Decimal(500)),
-                'days': service.promise_days,
-                'responsible_unit': unit.id,
-                'desks': [('add', [desk.id])],
-                } for service in services])
 
 
 if __name__ == '__main__':
