@@ -1,0 +1,132 @@
+# This file is part of OSSIS.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""Municipalities side by side, year by year"""
+from collections import Counter, defaultdict
+
+from sql import Null
+from sql.aggregate import Sum
+from sql.conditionals import Case
+from sql.functions import Extract
+
+from trytond.model import fields
+from trytond.modules.ossis_base.company import OSSIS_STATUSES
+from trytond.pool import Pool
+from trytond.tools import grouped_slice, reduce_ids
+from trytond.transaction import Transaction
+
+from .figure import FigureMixin, histogram_percentile, share
+
+
+class MonitoringMunicipality(FigureMixin):
+    """Monitoring Municipality
+
+    The figures of a municipality in a year, to compare municipalities:
+    volume per 1,000 inhabitants, on-time share, median processing days,
+    satisfaction, online share and the rollout of OSSIS."""
+    __name__ = 'ossis.monitoring.municipality'
+    __string__ = "Municipality Figures"
+
+    year = fields.Integer("Year", readonly=True)
+    inhabitants = fields.Integer("Inhabitants", readonly=True)
+    ossis_status = fields.Selection(
+        OSSIS_STATUSES, "OSSIS Status", readonly=True)
+    go_live_date = fields.Date("Go-Live Date", readonly=True)
+    received = fields.Integer("Received", readonly=True)
+    online = fields.Integer(
+        "Received Online", readonly=True,
+        help="Received through the portal.")
+    completed = fields.Integer("Completed", readonly=True)
+    with_due = fields.Integer("With Due Date", readonly=True)
+    on_time = fields.Integer("On Time", readonly=True)
+    ratings = fields.Integer("Ratings", readonly=True)
+    rating_sum = fields.Integer("Sum of the Ratings", readonly=True)
+    per_1000 = fields.Function(
+        fields.Float("Received per 1,000 Inhabitants", digits=(16, 2)),
+        'get_shares')
+    on_time_share = fields.Function(
+        fields.Float("On-Time Share", digits=(1, 4)), 'get_shares')
+    online_share = fields.Function(
+        fields.Float("Online Share", digits=(1, 4)), 'get_shares')
+    satisfaction = fields.Function(
+        fields.Float("Satisfaction", digits=(1, 2)), 'get_shares')
+    median_days = fields.Function(
+        fields.Integer("Median Days"), 'get_median_days')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._order = [('year', 'DESC'), ('company', 'ASC'), ('id', 'ASC')]
+
+    @classmethod
+    def table_query(cls):
+        pool = Pool()
+        Volume = pool.get('ossis.monitoring.summary.volume')
+        Rating = pool.get('ossis.monitoring.summary.rating')
+        Company = pool.get('company.company')
+        volume = Volume.__table__()
+        rating = Rating.__table__()
+        company = Company.__table__()
+        year = Extract('YEAR', volume.month)
+        volumes = volume.select(
+            *cls._meta_columns(volume), volume.company, year.as_('year'),
+            Sum(volume.received).as_('received'),
+            Sum(Case((volume.channel == 'online', volume.received),
+                    else_=0)).as_('online'),
+            *[Sum(getattr(volume, c)).as_(c)
+                for c in ['completed', 'with_due', 'on_time']],
+            group_by=[volume.company, year])
+        rating_year = Extract('YEAR', rating.month)
+        ratings = rating.select(
+            rating.company, rating_year.as_('year'),
+            Sum(rating.count).as_('ratings'),
+            Sum(rating.count * rating.rating).as_('rating_sum'),
+            group_by=[rating.company, rating_year])
+        return volumes.join(ratings, 'LEFT',
+            condition=(volumes.company == ratings.company)
+            & (volumes.year == ratings.year)
+            ).join(company, condition=volumes.company == company.id
+            ).select(
+            volumes.id, volumes.create_uid, volumes.create_date,
+            volumes.write_uid, volumes.write_date, volumes.company,
+            volumes.year, company.population.as_('inhabitants'),
+            company.ossis_status, company.go_live_date,
+            volumes.received, volumes.online, volumes.completed,
+            volumes.with_due, volumes.on_time,
+            Case((ratings.ratings == Null, 0),
+                else_=ratings.ratings).as_('ratings'),
+            ratings.rating_sum)
+
+    @classmethod
+    def get_shares(cls, records, names):
+        result = {n: {} for n in names}
+        for record in records:
+            values = {
+                'per_1000': share(
+                    record.received * 1000, record.inhabitants),
+                'on_time_share': share(record.on_time, record.with_due),
+                'online_share': share(record.online, record.received),
+                'satisfaction': share(record.rating_sum, record.ratings),
+                }
+            for name in names:
+                result[name][record.id] = values[name]
+        return result
+
+    @classmethod
+    def get_median_days(cls, records, name):
+        pool = Pool()
+        Days = pool.get('ossis.monitoring.summary.days')
+        days = Days.__table__()
+        cursor = Transaction().connection.cursor()
+        histograms = defaultdict(Counter)
+        year = Extract('YEAR', days.month)
+        years = list({r.year for r in records})
+        for sub_ids in grouped_slice({r.company.id for r in records}):
+            cursor.execute(*days.select(
+                    days.company, year, days.days, Sum(days.completed),
+                    where=reduce_ids(days.company, sub_ids)
+                    & year.in_(years),
+                    group_by=[days.company, year, days.days]))
+            for company, year_, days_, count in cursor:
+                histograms[(company, int(year_))][days_] += int(count)
+        return {r.id: histogram_percentile(
+                histograms[(r.company.id, r.year)], 0.5) for r in records}

@@ -1,0 +1,497 @@
+# This file is part of OSSIS.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""Exact counts of the applications, kept current as they change
+
+Each application contributes to two summaries: a row of *volume* (received
+in the week and month of its submission; completed, with a due date and on
+time in the week and month of its decision) and a row of *processing days*
+(completed by the days it took, for the histograms and percentiles).  Each
+feedback contributes to a row of *ratings*.  The contributions of an
+application are taken away and added again, in the same transaction, each
+time a field they depend on changes, so that the summaries are exact at
+every commit.  Rows are never merged: several rows may share a key, and the
+readers sum them.
+"""
+import datetime as dt
+from collections import Counter, defaultdict
+
+from sql import Literal, Null
+from sql.aggregate import Max, Min, Sum
+
+from trytond import backend
+from trytond.model import ModelSQL, fields
+from trytond.modules.ossis_application.application_report import local_date
+from trytond.pool import Pool, PoolMeta
+from trytond.tools import grouped_slice, reduce_ids
+from trytond.transaction import Transaction, without_check_access
+
+from .application_statistics import COMPLETED, processing_days
+
+GENDERS = [
+    ('female', "Female"),
+    ('male', "Male"),
+    ('unknown', "Not Recorded"),
+    ('business', "Business"),
+    ]
+# The fields of an application the figures depend on
+FIGURE_FIELDS = {
+    'company', 'state', 'lgu_service', 'administrative_unit', 'channel',
+    'applicant', 'submitted_date', 'decided_date', 'due_date',
+    'suspended_days',
+    }
+# Applications read at a time when the summaries are rebuilt
+REBUILD_BATCH = 50000
+
+
+def gender_key(kind, gender):
+    "Return the gender figures count an applicant under"
+    if kind == 'business':
+        return 'business'
+    return gender or 'unknown'
+
+
+def week_of(date):
+    "Return the Monday of the week of the date"
+    return date - dt.timedelta(days=date.weekday())
+
+
+def month_of(date):
+    return date.replace(day=1)
+
+
+class _SummaryMixin(ModelSQL):
+    __slots__ = ()
+    company = fields.Many2One(
+        'company.company', "Municipality", required=True, readonly=True,
+        ondelete='CASCADE')
+    lgu_service = fields.Many2One(
+        'ossis.lgu.service', "Service", readonly=True, ondelete='CASCADE')
+    administrative_unit = fields.Many2One(
+        'ossis.administrative_unit', "Administrative Unit", readonly=True,
+        ondelete='CASCADE')
+    gender = fields.Selection(GENDERS, "Gender", readonly=True)
+    month = fields.Date("Month", readonly=True)
+
+    # The key columns and the counted columns, set by each summary
+    _keys = ()
+    _counts = ()
+
+    @classmethod
+    def add(cls, deltas):
+        """Add the deltas ({key tuple: {count: delta}}) to the summary
+
+        An existing row of the key is updated, else a row is inserted;
+        keys are visited in order so that concurrent transactions lock the
+        rows in the same order."""
+        table = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        for key in sorted(deltas, key=_sort_key):
+            counts = {c: d for c, d in deltas[key].items() if d}
+            if not counts:
+                continue
+            where = Literal(True)
+            for name, value in zip(cls._keys, key):
+                column = getattr(table, name)
+                where &= (column == Null) if value is None else (
+                    column == value)
+            cursor.execute(*table.select(
+                    Min(table.id), where=where))
+            row_id, = cursor.fetchone()
+            if row_id is not None:
+                cursor.execute(*table.update(
+                        [getattr(table, c) for c in counts],
+                        [getattr(table, c) + d for c, d in counts.items()],
+                        where=table.id == row_id))
+            else:
+                cls._insert([(key, counts)])
+
+    @classmethod
+    def _insert(cls, rows):
+        table = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        columns = [getattr(table, n) for n in cls._keys + cls._counts]
+        for sub_rows in grouped_slice(rows, 1000):
+            values = [list(key) + [counts.get(c, 0) for c in cls._counts]
+                for key, counts in sub_rows]
+            if values:
+                cursor.execute(*table.insert(columns, values))
+
+    @classmethod
+    def replace(cls, deltas, companies=None):
+        "Replace the rows of the companies (all by default) by the deltas"
+        table = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        if companies is None:
+            cursor.execute(*table.delete())
+        else:
+            for sub_ids in grouped_slice(companies):
+                cursor.execute(*table.delete(
+                        where=reduce_ids(table.company, sub_ids)))
+        cls._insert(sorted(deltas.items(), key=lambda i: _sort_key(i[0])))
+
+    @classmethod
+    def totals(cls, companies=None):
+        "Return the summed counts by key, to compare with a rebuild"
+        table = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        keys = [getattr(table, n) for n in cls._keys]
+        where = Literal(True)
+        if companies is not None:
+            where = reduce_ids(table.company, list(companies))
+        cursor.execute(*table.select(
+                *keys, *[Sum(getattr(table, c)) for c in cls._counts],
+                where=where, group_by=keys))
+        result = {}
+        for row in cursor:
+            key, counts = tuple(row[:len(keys)]), row[len(keys):]
+            counts = {c: int(v) for c, v in zip(cls._counts, counts) if v}
+            if counts:
+                result[_normal_key(key)] = counts
+        return result
+
+
+def _sort_key(key):
+    return tuple((v is None, str(v) if v is not None else '') for v in key)
+
+
+def _normal_key(key):
+    "Return the key with dates as dates, whatever the backend returns"
+    return tuple(
+        dt.date.fromisoformat(v[:10]) if isinstance(v, str)
+        and len(v) >= 10 and v[4:5] == '-' and v[7:8] == '-' else v
+        for v in key)
+
+
+class Volume(_SummaryMixin):
+    "Monitoring Volume Summary"
+    __name__ = 'ossis.monitoring.summary.volume'
+    __string__ = "Volume Summary"
+    channel = fields.Char("Channel", readonly=True)
+    week = fields.Date("Week", readonly=True)
+    received = fields.Integer("Received", readonly=True)
+    completed = fields.Integer("Completed", readonly=True)
+    with_due = fields.Integer("With Due Date", readonly=True)
+    on_time = fields.Integer("On Time", readonly=True)
+    _keys = (
+        'company', 'lgu_service', 'administrative_unit', 'channel', 'gender',
+        'month', 'week')
+    _counts = ('received', 'completed', 'with_due', 'on_time')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._sql_indexes.add(_key_index(cls, ('company', 'month')))
+
+
+class Days(_SummaryMixin):
+    "Monitoring Processing Days Summary"
+    __name__ = 'ossis.monitoring.summary.days'
+    __string__ = "Processing Days Summary"
+    days = fields.Integer("Days", readonly=True)
+    completed = fields.Integer("Completed", readonly=True)
+    with_due = fields.Integer("With Due Date", readonly=True)
+    on_time = fields.Integer("On Time", readonly=True)
+    _keys = (
+        'company', 'lgu_service', 'administrative_unit', 'gender', 'month',
+        'days')
+    _counts = ('completed', 'with_due', 'on_time')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._sql_indexes.add(_key_index(cls, ('company', 'month')))
+        cls._sql_indexes.add(_key_index(cls, ('lgu_service', 'month')))
+
+
+class Rating(_SummaryMixin):
+    "Monitoring Rating Summary"
+    __name__ = 'ossis.monitoring.summary.rating'
+    __string__ = "Rating Summary"
+    rating = fields.Integer("Rating", readonly=True)
+    count = fields.Integer("Count", readonly=True)
+    _keys = (
+        'company', 'lgu_service', 'administrative_unit', 'gender', 'month',
+        'rating')
+    _counts = ('count',)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._sql_indexes.add(_key_index(cls, ('company', 'month')))
+
+
+def _key_index(cls, names):
+    from trytond.model import Index
+    table = cls.__table__()
+    return Index(table, *((getattr(table, n), Index.Range()) for n in names))
+
+
+class Application(metaclass=PoolMeta):
+    __name__ = 'ossis.application'
+
+    @classmethod
+    def create(cls, vlist):
+        applications = super().create(vlist)
+        cls._update_summaries([], applications)
+        return applications
+
+    @classmethod
+    def write(cls, *args):
+        actions = iter(args)
+        changed = []
+        for records, values in zip(actions, actions):
+            if FIGURE_FIELDS & set(values):
+                changed.extend(records)
+        before = cls._figure_rows([a.id for a in changed])
+        super().write(*args)
+        cls._update_summaries(before, changed)
+
+    @classmethod
+    def delete(cls, applications):
+        before = cls._figure_rows([a.id for a in applications])
+        super().delete(applications)
+        cls._apply_contributions(before, -1)
+
+    @classmethod
+    def _update_summaries(cls, before, applications):
+        if not before and not applications:
+            return
+        after = cls._figure_rows([a.id for a in applications])
+        volume, days = cls._contributions(before, -1)
+        volume_after, days_after = cls._contributions(after, 1)
+        _merge(volume, volume_after)
+        _merge(days, days_after)
+        cls._add_summaries(volume, days)
+
+    @classmethod
+    def _apply_contributions(cls, rows, sign):
+        cls._add_summaries(*cls._contributions(rows, sign))
+
+    @classmethod
+    def _add_summaries(cls, volume, days):
+        pool = Pool()
+        pool.get('ossis.monitoring.summary.volume').add(volume)
+        pool.get('ossis.monitoring.summary.days').add(days)
+
+    @classmethod
+    def _figure_rows(cls, ids, where=None):
+        """Return the values the figures depend on of the applications, as
+        dictionaries: those of the ids, or where(application table) holds"""
+        pool = Pool()
+        Applicant = pool.get('ossis.applicant')
+        application = cls.__table__()
+        applicant = Applicant.__table__()
+        cursor = Transaction().connection.cursor()
+        query = application.join(applicant,
+            condition=application.applicant == applicant.id)
+        columns = [
+            application.id, application.company, application.state,
+            application.lgu_service, application.administrative_unit,
+            application.channel, applicant.kind, applicant.gender,
+            application.submitted_date, application.decided_date,
+            application.due_date, application.suspended_days]
+        names = [
+            'id', 'company', 'state', 'lgu_service', 'administrative_unit',
+            'channel', 'kind', 'gender', 'submitted_date', 'decided_date',
+            'due_date', 'suspended_days']
+        rows = []
+        if where is not None:
+            cursor.execute(*query.select(*columns, where=where(application)))
+            rows = [dict(zip(names, r)) for r in cursor]
+        else:
+            for sub_ids in grouped_slice(ids, backend.MAX_QUERY_PARAMS):
+                cursor.execute(*query.select(*columns,
+                        where=reduce_ids(application.id, sub_ids)))
+                rows.extend(dict(zip(names, r)) for r in cursor)
+        for row in rows:
+            if isinstance(row['due_date'], str):
+                row['due_date'] = dt.date.fromisoformat(row['due_date'])
+        return rows
+
+    @classmethod
+    def _contributions(cls, rows, sign=1):
+        """Return the volume and days deltas of the application rows
+
+        A row counts as received from its submission and as completed once
+        decided (see application_statistics for the definitions)."""
+        pool = Pool()
+        Company = pool.get('company.company')
+        volume = defaultdict(Counter)
+        days_deltas = defaultdict(Counter)
+        rows = [r for r in rows if r['state'] != 'draft'
+            and (r['submitted_date'] or r['decided_date'])]
+        if not rows:
+            return volume, days_deltas
+        with without_check_access():
+            companies = {c.id: c for c in Company.browse(
+                    {r['company'] for r in rows})}
+        decided = []
+        for row in rows:
+            company = companies[row['company']]
+            gender = gender_key(row['kind'], row['gender'])
+            dimensions = (
+                row['company'], row['lgu_service'],
+                row['administrative_unit'], row['channel'], gender)
+            submitted = local_date(company, row['submitted_date'])
+            if submitted:
+                key = dimensions + (month_of(submitted), week_of(submitted))
+                volume[key]['received'] += sign
+            if row['state'] in COMPLETED and row['decided_date']:
+                row['submitted'] = submitted
+                row['decided'] = local_date(company, row['decided_date'])
+                row['gender_key'] = gender
+                decided.append(row)
+        for company_id, company_rows in _by_company(decided).items():
+            counts = pool.get('ossis.calendar').working_days_between_many(
+                companies[company_id], [
+                    (r['submitted'] or r['decided'], r['decided'])
+                    for r in company_rows])
+            for row, count in zip(company_rows, counts):
+                decided_ = row['decided']
+                counts_ = {'completed': sign}
+                if row['due_date']:
+                    counts_['with_due'] = sign
+                    if decided_ <= row['due_date']:
+                        counts_['on_time'] = sign
+                volume[(
+                        row['company'], row['lgu_service'],
+                        row['administrative_unit'], row['channel'],
+                        row['gender_key'], month_of(decided_),
+                        week_of(decided_))].update(counts_)
+                days_deltas[(
+                        row['company'], row['lgu_service'],
+                        row['administrative_unit'], row['gender_key'],
+                        month_of(decided_),
+                        processing_days(count, row['suspended_days']))
+                    ].update(counts_)
+        return volume, days_deltas
+
+    @classmethod
+    def rebuild_summaries(cls, companies=None):
+        """Compute the summaries from all the applications and feedback of
+        the companies (all by default) and replace them
+
+        Used by the migration and by the large database generator; compare
+        with ``summary_differences`` to check the summaries."""
+        volume, days, ratings = cls._computed_summaries(companies)
+        pool = Pool()
+        pool.get('ossis.monitoring.summary.volume').replace(volume, companies)
+        pool.get('ossis.monitoring.summary.days').replace(days, companies)
+        pool.get('ossis.monitoring.summary.rating').replace(
+            ratings, companies)
+
+    @classmethod
+    def summary_differences(cls, companies=None):
+        """Return the names of the summaries whose stored counts differ from
+        a computation from scratch"""
+        pool = Pool()
+        computed = cls._computed_summaries(companies)
+        differences = []
+        for name, deltas in zip(['volume', 'days', 'rating'], computed):
+            Summary = pool.get(f'ossis.monitoring.summary.{name}')
+            expected = {_normal_key(k): {c: v for c, v in d.items() if v}
+                for k, d in deltas.items()}
+            expected = {k: v for k, v in expected.items() if v}
+            if Summary.totals(companies) != expected:
+                differences.append(name)
+        return differences
+
+    @classmethod
+    def _computed_summaries(cls, companies=None):
+        pool = Pool()
+        Feedback = pool.get('ossis.application.feedback')
+        table = cls.__table__()
+        cursor = Transaction().connection.cursor()
+
+        def submitted(table):
+            where = table.state != 'draft'
+            if companies is not None:
+                where &= reduce_ids(table.company, list(companies))
+            return where
+        cursor.execute(*table.select(Min(table.id), Max(table.id),
+                where=submitted(table)))
+        first, last = cursor.fetchone()
+        volume, days = defaultdict(Counter), defaultdict(Counter)
+        for start in range(first or 0, (last or -1) + 1, REBUILD_BATCH):
+            rows = cls._figure_rows(None, where=lambda t: submitted(t)
+                & (t.id >= start) & (t.id < start + REBUILD_BATCH))
+            batch_volume, batch_days = cls._contributions(rows)
+            _merge(volume, batch_volume)
+            _merge(days, batch_days)
+        ratings = Feedback._rating_contributions(
+            Feedback._rating_rows(companies=companies))
+        return volume, days, ratings
+
+
+def _merge(target, deltas):
+    for key, counts in deltas.items():
+        target[key].update(counts)
+
+
+def _by_company(rows):
+    result = defaultdict(list)
+    for row in rows:
+        result[row['company']].append(row)
+    return result
+
+
+class ApplicationFeedback(metaclass=PoolMeta):
+    __name__ = 'ossis.application.feedback'
+
+    @classmethod
+    def create(cls, vlist):
+        pool = Pool()
+        Rating = pool.get('ossis.monitoring.summary.rating')
+        feedback = super().create(vlist)
+        Rating.add(cls._rating_contributions(
+                cls._rating_rows(ids=[f.id for f in feedback])))
+        return feedback
+
+    @classmethod
+    def delete(cls, feedback):
+        pool = Pool()
+        Rating = pool.get('ossis.monitoring.summary.rating')
+        rows = cls._rating_rows(ids=[f.id for f in feedback])
+        super().delete(feedback)
+        Rating.add(cls._rating_contributions(rows, -1))
+
+    @classmethod
+    def _rating_rows(cls, ids=None, companies=None):
+        pool = Pool()
+        Application = pool.get('ossis.application')
+        Applicant = pool.get('ossis.applicant')
+        feedback = cls.__table__()
+        application = Application.__table__()
+        applicant = Applicant.__table__()
+        cursor = Transaction().connection.cursor()
+        query = feedback.join(application,
+            condition=feedback.application == application.id
+            ).join(applicant,
+            condition=application.applicant == applicant.id)
+        columns = [
+            feedback.company, application.lgu_service,
+            application.administrative_unit, applicant.kind,
+            applicant.gender, feedback.date, feedback.rating]
+        wheres = []
+        if ids is not None:
+            wheres = [reduce_ids(feedback.id, s) for s in grouped_slice(ids)]
+        elif companies is not None:
+            wheres = [reduce_ids(feedback.company, list(companies))]
+        else:
+            wheres = [Literal(True)]
+        rows = []
+        for where in wheres:
+            cursor.execute(*query.select(*columns,
+                    where=where & (feedback.company == application.company)))
+            rows.extend(cursor)
+        return rows
+
+    @classmethod
+    def _rating_contributions(cls, rows, sign=1):
+        deltas = defaultdict(Counter)
+        for company, offer, unit, kind, gender, date, rating in rows:
+            if isinstance(date, str):
+                date = dt.date.fromisoformat(date)
+            deltas[(company, offer, unit, gender_key(kind, gender),
+                    month_of(date), rating)]['count'] += sign
+        return deltas
