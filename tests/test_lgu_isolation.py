@@ -164,6 +164,7 @@ class Municipality:
         self.applications(test, serial)
         self.portal_draft(serial + 4)
         self.settings()
+        self.monthly_report()
 
     def applications(self, test, serial):
         """Create applications delivered with feedback, assigned, waiting
@@ -235,6 +236,16 @@ class Municipality:
                     'body': f"Approved for {{applicant_name}} {self.marker}",
                     }])
         Template.publish([template])
+
+    def monthly_report(self):
+        "Create a monthly report sent to the mayor's office"
+        MonthlyReport = Pool().get('ossis.monitoring.monthly_report')
+        MonthlyReport.create([{
+                    'company': self.company.id,
+                    'month': dt.date(2026, 1, 1),
+                    'report': b'%PDF-1.4\n',
+                    'recipients': f'mayor.{self.marker}@example.al',
+                    }])
 
     def mark(self):
         "Put the marker in the names of the staff, units and applicants"
