@@ -4,8 +4,10 @@ import datetime as dt
 import hashlib
 from collections import defaultdict
 
+from sql import Literal
+
 from trytond.i18n import gettext
-from trytond.model import ModelSQL, ModelView, Unique, Workflow, fields
+from trytond.model import Index, ModelSQL, ModelView, Unique, Workflow, fields
 from trytond.modules.company.model import set_employee
 from trytond.modules.ossis_base.lock import lock_unchanged
 from trytond.modules.ossis_base.model import LGUOwnedMixin
@@ -428,6 +430,31 @@ class Application(Workflow, LGUOwnedMixin, ModelSQL, ModelView):
             ('verification_code_unique', Unique(t, t.verification_code),
                 'ossis_application.msg_application_verification_code_unique'),
             ]
+        # What the lists of the staff search on (see doc/design.rst): the
+        # state with the unit at the step, the deciding unit or the
+        # assignee, each with the municipality of the record rule, that
+        # PostgreSQL would otherwise add from an index of its own; the state
+        # in the municipality; its late applications
+        cls._sql_indexes.update({
+                Index(t,
+                    (t.step_unit, Index.Equality()),
+                    (t.state, Index.Equality()),
+                    (t.company, Index.Equality())),
+                Index(t,
+                    (t.decision_unit, Index.Equality()),
+                    (t.state, Index.Equality()),
+                    (t.company, Index.Equality())),
+                Index(t,
+                    (t.assignee, Index.Equality()),
+                    (t.state, Index.Equality()),
+                    (t.company, Index.Equality())),
+                Index(t,
+                    (t.company, Index.Equality()),
+                    (t.state, Index.Equality())),
+                Index(t,
+                    (t.company, Index.Equality()),
+                    where=t.overdue == Literal(True)),
+                })
         cls._order = [
             ('submitted_date', 'DESC NULLS FIRST'),
             ('id', 'DESC'),
