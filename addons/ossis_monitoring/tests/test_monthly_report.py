@@ -157,13 +157,14 @@ class MonthlyReportTestCase(
         pool = Pool()
         ModelData = pool.get('ir.model.data')
         Report = pool.get(f'ossis.monitoring.export.{extension}', 'report')
-        action_id = ModelData.get_id(
-            'ossis_monitoring', f'report_application_feedback_{extension}')
+        model = records[0].__name__
+        action_id = ModelData.get_id('ossis_monitoring', 'report_%s_%s' % (
+                model.replace('ossis.', '').replace('.', '_'), extension))
         with Transaction().set_user(user_id), \
                 Transaction().set_context(language='sq'):
             ext, content, _, name = Report.execute(
                 [r.id for r in records], {
-                    'model': 'ossis.application.feedback',
+                    'model': model,
                     'action_id': action_id,
                     })
         self.assertEqual(ext, extension)
@@ -209,6 +210,21 @@ class MonthlyReportTestCase(
             # Berat's head cannot export Elbasan's feedback
             with self.assertRaises(AccessError):
                 self.export(self.ids['berat_head'], 'xlsx', records)
+
+            # A reporting model: the received of the month add up
+            Volume = pool.get('ossis.monitoring.volume')
+            volume = Volume.search([
+                    ('company', '=', self.ids['elbasan']),
+                    ('month', '=', MONTH),
+                    ])
+            sheet = load_workbook(io.BytesIO(self.export(
+                        self.ids['head'], 'xlsx', volume))).active
+            header = [c.value for c in sheet[1]]
+            received = header.index("Të marra") + 1
+            cells = [sheet.cell(row=r, column=received)
+                for r in range(2, sheet.max_row + 1)]
+            self.assertTrue(all(c.data_type == 'n' for c in cells))
+            self.assertEqual(sum(c.value for c in cells), 4)
         with Transaction().start(DB_NAME, 0):
             check()
 
