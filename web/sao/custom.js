@@ -73,3 +73,33 @@
         return add_title.call(this, title, small);
     };
 }());
+
+/* A click on a bar of a chart whose x axis is not a date (a unit, a state,
+   a service) opened nothing and raised an error in the browser: billboard
+   gives the index of the category clicked where sao looks for its label.
+   The label at that index is looked up here, so that the click opens the
+   records behind the bar (the "graph_open" keyword), as it does on a chart
+   of dates. */
+(function() {
+    'use strict';
+    var Chart = Sao.View.Graph.Chart;
+    var update_data = Chart.prototype.update_data;
+    var action_key = Chart.prototype._action_key;
+
+    Chart.prototype.update_data = function(group) {
+        return update_data.call(this, group).then(data => {
+            this._labels = data.columns[0].slice(1);
+            return data;
+        });
+    };
+
+    Chart.prototype._action_key = function(data) {
+        var type = this.view.screen.model.fields[this.xfield.name]
+            .description.type;
+        if ((type != 'date') && (type != 'datetime')
+                && (typeof data.x == 'number') && this._labels) {
+            return this._labels[data.x];
+        }
+        return action_key.call(this, data);
+    };
+}());
