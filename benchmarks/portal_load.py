@@ -4,19 +4,30 @@
 """Response times of the citizen portal's pages under a small concurrent load
 
 Create a database with the demo data (``ossis init`` and ``ossis demo``),
-serve it as production does (gunicorn with trytond's WSGI application, under
-python -O) or with ``ossis serve``, and let C visitors at once load the
-catalogue, a fiche, the tracking of an application (the form, the lookup
-with number and code, the status page) and, as the floor of the same
-server, the portal's style sheet.  Print the median, the 95th percentile
-and the pages per second of each.
+or take an existing PostgreSQL database (``--database``, e.g. a copy of
+the million applications of large_database.py, which is neither changed
+nor dropped), serve it as production does (gunicorn with trytond's WSGI
+application, under python -O) or with ``ossis serve``, and let C visitors
+at once load the catalogue, a fiche, the tracking form, the tracking
+lookup (the form posted with a number and its code, then the status page
+it leads to), the status page again and, as the floor of the same server,
+the portal's style sheet.  The lookups take applications of every
+published municipality in turn.  Print for each the median, the 95th
+percentile, the requests per second, the CPU time of the server per
+request and the load average of the machine; for the lookup, the SQL
+statements it runs, counted in this process on the same database.
 
     python benchmarks/portal_load.py
     python benchmarks/portal_load.py --backend postgresql \\
         --postgresql postgresql://postgres@127.0.0.1:5432/
+    python benchmarks/portal_load.py --backend postgresql \\
+        --database bench_large_1m
 """
 import argparse
+import json
 import os
+import random
+import re
 import statistics
 import subprocess
 import sys
@@ -29,11 +40,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / 'tests'))
 
-from ossis_testserver import (  # noqa: E402
-    DEMO_PASSWORD, OssisServer)
+from ossis_testserver import DEMO_PASSWORD, OssisServer  # noqa: E402
 from portal import Visitor  # noqa: E402
 
 from ossis_client import Client  # noqa: E402
+
+# The applications the lookups take in turn
+LOOKUPS = 400
+# The states of the applications looked up: running ones, as citizens do
+TRACKED_STATES = ['submitted', 'in_progress', 'waiting']
+CLOCK_TICKS = os.sysconf('SC_CLK_TCK')
 
 
 def percentile(values, share):
@@ -41,6 +57,24 @@ def percentile(values, share):
     ordered = sorted(values)
     rank = max(1, -(-len(ordered) * share // 100))
     return ordered[int(rank) - 1]
+
+
+def group_cpu(pgid):
+    "Return the CPU seconds of the running processes of the group"
+    total = 0
+    for stat in Path('/proc').glob('[0-9]*/stat'):
+        try:
+            fields = stat.read_text().rsplit(')', 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        # fields: state, ppid, pgrp, ..., utime (12), stime (13)
+        if int(fields[2]) == pgid:
+            total += int(fields[11]) + int(fields[12])
+    return total / CLOCK_TICKS
+
+
+def loadavg():
+    return '%.2f %.2f %.2f' % os.getloadavg()
 
 
 class GunicornServer(OssisServer):
@@ -66,7 +100,7 @@ class GunicornServer(OssisServer):
         finally:
             log.close()
 
-    def wait_ready(self, timeout=120):
+    def wait_ready(self, timeout=300):
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             try:
@@ -77,40 +111,123 @@ class GunicornServer(OssisServer):
         raise RuntimeError("gunicorn did not answer")
 
 
-def tracked_application(server):
-    "Return the number and the tracking code of a demo application"
-    client = Client(
-        server.url, server.database, 'national.admin', DEMO_PASSWORD)
-    record, = client.search_read('ossis.application', [
-            ('company.code', '=', 'elbasan'),
-            ('state', '=', 'in_progress'),
-            ], ['number', 'tracking_code'], limit=1)
-    return record['number'], record['tracking_code']
+def use_existing(server, database):
+    "Serve the existing database instead of a new one, and keep it"
+    server.database = database
+    server.workdir.mkdir(parents=True, exist_ok=True)
+    (server.workdir / 'db').mkdir(exist_ok=True)
+    server.config = server.main.config = server.write_config()
 
 
-def pages(server, visitor):
+def server_cpu(server):
+    process = server.main.process
+    return group_cpu(process.pid) if process else 0
+
+
+def tracked_applications(server, existing):
+    """Return the number and the tracking code of running applications of
+    the published municipalities, shuffled"""
+    if existing:
+        import psycopg
+        with psycopg.connect(server.uri, dbname=server.database) as conn:
+            rows = conn.execute(
+                'SELECT a.number, a.tracking_code FROM ossis_application a '
+                'JOIN company_company c ON c.id = a.company '
+                'WHERE c.portal_published AND a.state = ANY(%s) '
+                'ORDER BY random() LIMIT %s',
+                (TRACKED_STATES, LOOKUPS)).fetchall()
+    else:
+        client = Client(
+            server.url, server.database, 'national.admin', DEMO_PASSWORD)
+        rows = [(r['number'], r['tracking_code']) for r in client.search_read(
+                'ossis.application', [
+                    ('company.portal_published', '=', True),
+                    ('state', 'in', TRACKED_STATES),
+                    ], ['number', 'tracking_code'], limit=LOOKUPS)]
+        random.shuffle(rows)
+    assert rows, "no application to track"
+    return rows
+
+
+def lookup_statements(server, number, code):
+    """Return the SQL statements of a lookup (the form posted and the
+    status page) on the database of the server, counted in a process of
+    its own that runs trytond's WSGI application with warm caches, or
+    None on SQLite, whose statements only an in-memory database traces"""
+    if server.backend != 'postgresql':
+        return None
+    env = server.environ()
+    env['TRYTOND_CONFIG'] = str(server.config)
+    result = subprocess.run(
+        [sys.executable, __file__, '--count-lookup', server.database,
+            number, code],
+        env=env, cwd=ROOT, check=True, stdout=subprocess.PIPE, text=True)
+    return json.loads(result.stdout.splitlines()[-1])
+
+
+def count_lookup(database, number, code):
+    "Print the SQL statements of a lookup on the database as JSON"
+    from werkzeug.test import Client as WSGIClient
+
+    from trytond.application import app
+    from trytond.modules.ossis_portal.tests.statements import statements
+    from trytond.protocols.wrappers import Response
+    client = WSGIClient(app, Response)
+    root = f'/{database}/portal'
+    form = client.get(f'{root}/track')
+    assert form.status_code == 200, (form.status_code, form.text)
+    token = re.search(
+        r'name="csrf_token" value="([^"]+)"', form.text).group(1)
+
+    def lookup():
+        posted = client.post(f'{root}/track', data={
+                'csrf_token': token, 'number': number, 'code': code})
+        assert posted.status_code == 303, posted.status_code
+        assert client.get(posted.headers['Location']).status_code == 200
+    lookup()
+    with statements(database) as executed:
+        lookup()
+    print(json.dumps(executed))
+
+
+def pages(server, visitor, tracked):
     "Return the name and the loader of each page measured"
     catalogue = visitor.get('/elbasan/')
     assert catalogue.status == 200, catalogue.status
     fiche = urllib.parse.urlsplit(
         catalogue.html.cssselect('ul.services a')[0].get('href')).path
-    number, code = tracked_application(server)
+    lookups = iter(tracked * 1000)
+    lock = threading.Lock()
 
     def track(visitor):
-        form = visitor.get('/track')
-        page = visitor.submit(form, {'number': number, 'code': code})
+        with lock:
+            number, code = next(lookups)
+        page = visitor.post('/track', {
+                'csrf_token': visitor.csrf_token,
+                'number': number, 'code': code})
         assert page.status == 200 and number in page.text, page.status
+        visitor.status_url = page.url
+        return page
+
+    def status(visitor):
+        return visitor.get(visitor.status_url)
+
+    def form(visitor):
+        page = visitor.get('/track')
+        visitor.csrf_token = page.form()[1]['csrf_token']
         return page
     return [
-        ('style sheet (floor)', lambda v: v.get('/static/portal.css')),
-        ('catalogue', lambda v: v.get('/elbasan/')),
-        ('search', lambda v: v.get('/elbasan/', q='vertetim')),
-        ('fiche', lambda v: v.get(server.url + fiche)),
-        ] + ([('tracking (3 requests)', track)]
-        if visitor.get('/track').status == 200 else [])
+        ('style sheet (floor)', 1, lambda v: v.get('/static/portal.css')),
+        ('catalogue', 1, lambda v: v.get('/elbasan/')),
+        ('search', 1, lambda v: v.get('/elbasan/', q='vertetim')),
+        ('fiche', 1, lambda v: v.get(server.url + fiche)),
+        ('tracking form', 1, form),
+        ('lookup (post + status)', 2, track),
+        ('status page', 1, status),
+        ]
 
 
-def load(server, load_page, clients, requests):
+def load(server, load_page, clients, requests, prepare=()):
     "Return the durations of requests loads of the page by clients at once"
     durations, errors = [], []
     lock = threading.Lock()
@@ -118,6 +235,8 @@ def load(server, load_page, clients, requests):
 
     def visit():
         visitor = Visitor(server)
+        for step in prepare:
+            step(visitor)
         load_page(visitor)  # its session, as a returning visitor
         barrier.wait()
         for _ in range(requests):
@@ -133,12 +252,14 @@ def load(server, load_page, clients, requests):
             with lock:
                 durations.append(time.perf_counter() - started)
     threads = [threading.Thread(target=visit) for _ in range(clients)]
+    cpu = server_cpu(server)
     started = time.perf_counter()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    return durations, errors, time.perf_counter() - started
+    elapsed = time.perf_counter() - started
+    return durations, errors, elapsed, server_cpu(server) - cpu
 
 
 def run(backend, uri, options):
@@ -146,41 +267,73 @@ def run(backend, uri, options):
     server_class = GunicornServer if options.server == 'gunicorn' else (
         OssisServer)
     server = server_class(tempfile.mkdtemp(prefix='ossis-bench-portal-'))
+    existing = bool(options.database)
     started = time.monotonic()
-    server.create_database()
-    print(f"{backend}: demo database in {time.monotonic() - started:.0f} s")
+    if existing:
+        use_existing(server, options.database)
+        print(f"{backend}: database {options.database}")
+    else:
+        server.create_database()
+        print(f"{backend}: demo database in "
+            f"{time.monotonic() - started:.0f} s")
     try:
         server.start()
+        tracked = tracked_applications(server, existing)
+        executed = lookup_statements(server, *tracked[0])
         rows = []
-        for name, load_page in pages(server, Visitor(server)):
-            durations, errors, elapsed = load(
-                server, load_page, options.clients, options.requests)
-            rows.append((name, durations, errors, elapsed))
-        print_rows(backend, options, rows)
+        visitor = Visitor(server)
+        measured = pages(server, visitor, tracked)
+        prepare = dict((n, f) for n, _, f in measured)
+        for name, requests, load_page in measured:
+            steps = []
+            if name.startswith(('lookup', 'status')):
+                steps.append(prepare['tracking form'])
+            if name == 'status page':
+                steps.append(prepare['lookup (post + status)'])
+            before = loadavg()
+            durations, errors, elapsed, cpu = load(
+                server, load_page, options.clients, options.requests,
+                prepare=steps)
+            rows.append((name, requests, durations, errors, elapsed, cpu,
+                    before, loadavg()))
+        print_rows(backend, options, rows, executed)
     finally:
         server.stop()
-        server.drop_database()
+        if not existing:
+            server.drop_database()
 
 
-def print_rows(backend, options, rows):
+def print_rows(backend, options, rows, executed):
     print(f"\n{backend}, {options.server}"
         f"{f' ({GunicornServer.workers} workers, python -O)' if options.server == 'gunicorn' else ''}"  # noqa: E501
         f", {options.clients} visitors at once, "
-        f"{options.requests} pages each")
+        f"{options.requests} pages each"
+        f"{f', database {options.database}' if options.database else ''}")
     print(f"{'page':<24}{'median ms':>11}{'p95 ms':>9}{'max ms':>9}"
-        f"{'pages/s':>9}{'errors':>8}")
-    for name, durations, errors, elapsed in rows:
+        f"{'pages/s':>9}{'req/s':>8}{'CPU ms/req':>11}{'errors':>8}"
+        f"  load average before / after")
+    for name, requests, durations, errors, elapsed, cpu, before, after in (
+            rows):
         if not durations:
-            print(f"{name:<24}{'-':>11}{'-':>9}{'-':>9}{'-':>9}"
-                f"{len(errors):>8}")
+            print(f"{name:<24}{'-':>11}{'-':>9}{'-':>9}{'-':>9}{'-':>8}"
+                f"{'-':>11}{len(errors):>8}  {before} / {after}")
             continue
+        done = len(durations)
         print(f"{name:<24}"
             f"{statistics.median(durations) * 1000:>11.0f}"
             f"{percentile(durations, 95) * 1000:>9.0f}"
             f"{max(durations) * 1000:>9.0f}"
-            f"{len(durations) / elapsed:>9.1f}{len(errors):>8}")
+            f"{done / elapsed:>9.1f}"
+            f"{done * requests / elapsed:>8.1f}"
+            f"{cpu * 1000 / (done * requests):>11.1f}"
+            f"{len(errors):>8}  {before} / {after}")
         if errors:
             print(f"    first error: {errors[0]}")
+    print(f"\nSQL statements of a lookup (form post + status page): "
+        f"{len(executed) if executed is not None else 'not counted'}")
+    if options.verbose and executed:
+        for statement in executed:
+            print(f"    {statement[:300]}")
 
 
 def main():
@@ -192,6 +345,10 @@ def main():
         '--postgresql', default='postgresql://postgres@127.0.0.1:5432/',
         help="PostgreSQL server (default: %(default)s)")
     parser.add_argument(
+        '--database',
+        help="an existing PostgreSQL database to serve instead of a new "
+        "demo database (it is kept)")
+    parser.add_argument(
         '--server', choices=['gunicorn', 'dev'], default='gunicorn',
         help="gunicorn as production runs it, or \"ossis serve\"")
     parser.add_argument(
@@ -200,7 +357,18 @@ def main():
     parser.add_argument(
         '-n', '--requests', type=int, default=25,
         help="pages per visitor (default: %(default)s)")
+    parser.add_argument(
+        '-v', '--verbose', action='store_true',
+        help="print the SQL statements of a lookup")
+    parser.add_argument(
+        '--count-lookup', nargs=3, metavar=('DATABASE', 'NUMBER', 'CODE'),
+        help=argparse.SUPPRESS)
     options = parser.parse_args()
+    if options.count_lookup:
+        count_lookup(*options.count_lookup)
+        return
+    if options.database:
+        options.backend = 'postgresql'
     backends = []
     if options.backend in {'sqlite', 'both'}:
         backends.append(('sqlite', 'sqlite://'))

@@ -42,6 +42,10 @@ LIMITS = {
 
 
 POSTGRESQL = backend.name == 'postgresql'
+# The counters out of every window are deleted at most this often per
+# database and server process: each counter restarts by itself when its
+# window is over, the purge only keeps the table small
+PURGE_INTERVAL = dt.timedelta(minutes=1)
 
 
 def client_network(address):
@@ -69,6 +73,8 @@ class Attempt(ModelSQL):
     started_at = fields.Timestamp(
         "Started At", required=True,
         help="When the window in which the attempts are counted started.")
+    # When the counters out of their window were last deleted, by database
+    _purged_at = {}
 
     @classmethod
     def __setup__(cls):
@@ -183,6 +189,12 @@ class Attempt(ModelSQL):
 
     @classmethod
     def _purge(cls):
+        database = Transaction().database.name
+        now = dt.datetime.now()
+        if now - cls._purged_at.get(database, dt.datetime.min) < (
+                PURGE_INTERVAL):
+            return
+        cls._purged_at[database] = now
         table = cls.__table__()
         longest = max(cls.window(k) for k in LIMITS)
         cursor = Transaction().connection.cursor()

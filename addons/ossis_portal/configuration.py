@@ -3,6 +3,7 @@
 import secrets
 
 from trytond import config
+from trytond.cache import Cache
 from trytond.model import ModelSingleton, ModelSQL, fields
 from trytond.transaction import Transaction
 
@@ -16,6 +17,10 @@ class Configuration(ModelSingleton, ModelSQL):
         "Secret", required=True, strip=False,
         help="Signs the cookies of the portal; "
         "[ossis_portal] secret of the configuration file takes precedence.")
+    # Every request of the portal needs the secret: read once per database
+    # and server process, again after a change
+    _secret_cache = Cache(
+        'ossis.portal.configuration.secret', context=False)
 
     @classmethod
     def __register__(cls, module):
@@ -36,5 +41,15 @@ class Configuration(ModelSingleton, ModelSQL):
     @classmethod
     def get_secret(cls):
         "Return the key that signs the cookies of the portal"
-        return (config.get('ossis_portal', 'secret')
-            or cls(1).secret)
+        secret = config.get('ossis_portal', 'secret')
+        if secret:
+            return secret
+        secret = cls._secret_cache.get('secret')
+        if secret is None:
+            secret = cls._secret_cache.set('secret', cls(1).secret)
+        return secret
+
+    @classmethod
+    def on_modification(cls, mode, records, field_names=None):
+        super().on_modification(mode, records, field_names=field_names)
+        cls._secret_cache.clear()

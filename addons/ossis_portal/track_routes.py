@@ -16,7 +16,7 @@ from trytond.modules.ossis_application.verification import tracking_code
 from trytond.modules.ossis_monitoring.application_feedback import (
     FEEDBACK_STATES, RATINGS)
 
-from . import tracking
+from . import tracking, tracking_read
 from .upload import MAX_FILES, MAX_REQUEST_SIZE, check_upload, is_empty
 from .web import PortalRequestError, route
 
@@ -54,31 +54,26 @@ def remember(portal, application):
     portal.session[SESSION_KEY] = ids[-SESSION_SIZE:]
 
 
-def remembered(portal):
-    "Return the applications the session opened, the last first"
-    Application = portal.pool.get('ossis.application')
-    ids = [i for i in portal.session.get(SESSION_KEY, [])
+def session_ids(portal):
+    "Return the ids of the applications the session opened"
+    return [i for i in portal.session.get(SESSION_KEY, [])
         if isinstance(i, int)]
-    applications = {a.id: a for a in Application.search([
-                ('id', 'in', ids),
-                ('company.portal_published', '=', True),
-                ])}
-    return [applications[i] for i in reversed(ids) if i in applications]
+
+
+def remembered(portal):
+    """Return the applications the session opened, the last first, with
+    their number, municipality and service"""
+    return tracking_read.opened(list(reversed(session_ids(portal))))
 
 
 def lookup(portal, number, code):
-    "Return the application of the number and the tracking code, or None"
-    Application = portal.pool.get('ossis.application')
+    """Return the application of the number and the tracking code on a
+    published municipality, or None"""
     code = tracking_code(code)
     number = number.strip().upper()
     if not code or not number:
         return None
-    applications = Application.search([
-            ('number', '=', number),
-            ('tracking_code', '=', code),
-            ('state', '!=', 'draft'),
-            ], limit=1)
-    return applications[0] if applications else None
+    return tracking_read.find(number, code)
 
 
 def required_errors(portal, values, names):
@@ -101,10 +96,11 @@ def track(portal):
         if not errors:
             reserve_attempt(portal, 'tracking')
             application = lookup(portal, values['number'], values['code'])
-            if application and application.company.portal_published:
+            if application:
                 attempt_succeeded(portal, 'tracking')
                 remember(portal, application)
-                return portal.redirect(status_url(portal, application))
+                return portal.redirect(status_url(
+                        portal, application.lgu, application.number))
             # The same answer for a wrong number, a wrong code or both
             mismatch = True
     return portal.render(
@@ -122,10 +118,15 @@ def track_code(portal, code):
         errors={}, mismatch=False, opened=remembered(portal))
 
 
-def status_url(portal, application, *parts, **query):
-    return portal.url(
-        application.company.code, 'applications', application.number,
-        *parts, **query)
+def status_url(portal, lgu, number, *parts, **query):
+    return portal.url(lgu, 'applications', number, *parts, **query)
+
+
+def record_url(portal, application, *parts, **query):
+    "Return the address of a page of the application record"
+    return status_url(
+        portal, application.company.code, application.number, *parts,
+        **query)
 
 
 def opened(portal, lgu, number):
@@ -134,10 +135,8 @@ def opened(portal, lgu, number):
     Application = portal.pool.get('ossis.application')
     company = portal.set_lgu(lgu)
     portal.private = True
-    ids = [i for i in portal.session.get(SESSION_KEY, [])
-        if isinstance(i, int)]
     applications = Application.search([
-            ('id', 'in', ids),
+            ('id', 'in', session_ids(portal)),
             ('company', '=', company.id),
             ('number', '=', number),
             ], limit=1)
@@ -153,35 +152,46 @@ def requested_documents(application):
         key=lambda d: (not d.mandatory, d.sequence or 0, d.id))
 
 
-def information_request(application):
-    "Return the history line of the last request for information, or None"
-    requests = [h for h in application.history
-        if h.action == 'request_info']
-    return requests[0] if requests else None
+def opened_status(portal, lgu, number):
+    """Return what the status page shows of the application of the number
+    of the municipality if the session opened it, else fail with 404"""
+    portal.private = True
+    application = tracking_read.status(session_ids(portal), lgu, number)
+    if not application:
+        raise NotFound()
+    Company = portal.pool.get('company.company')
+    portal.lgu = Company(
+        application.lgu_id, code=application.lgu,
+        crest_id=application.lgu_crest_id,
+        portal_colour=application.lgu_colour, portal_published=True,
+        rec_name=application.lgu_name)
+    return application
 
 
-def render_status(portal, application, status=200, errors=None,
+def render_status(portal, lgu, number, status=200, errors=None,
         values=None, form=None):
+    application = opened_status(portal, lgu, number)
+    lines = tracking_read.history(application.id)
+    waiting = application.state == 'waiting'
     done = portal.request.args.get('done')
     return portal.render(
         'application.html', status=status, application=application,
-        service=application.service,
         step_name=tracking.current_step(portal, application),
-        history=tracking.history(portal, application),
-        request=information_request(application),
-        documents=requested_documents(application),
+        history=tracking.history(portal, application, lines),
+        request=tracking.information_request(lines),
+        documents=(tracking_read.missing_documents(application.id)
+            if waiting else []),
         withdrawable=application.state in WITHDRAWABLE,
         feedback_open=(application.state in FEEDBACK_STATES
-            and not application.feedback),
+            and not application.has_feedback),
         ratings=list(RATINGS), errors=errors or {}, values=values or {},
         form=form, done=done if done in DONE else None,
-        url=lambda *p, **q: status_url(portal, application, *p, **q))
+        url=lambda *p, **q: status_url(portal, lgu, number, *p, **q))
 
 
 @route('/<lgu>/applications/<number>')
 def application_status(portal, lgu, number):
-    application = opened(portal, lgu, number)
-    return render_status(portal, application)
+    return render_status(portal, lgu, number)
 
 
 @route('/<lgu>/applications/<number>/receipt')
@@ -241,11 +251,11 @@ def answer(portal, lgu, number):
         errors['message'] = portal.gettext('answer_empty')
     if errors:
         return render_status(
-            portal, application, status=400, errors=errors,
+            portal, lgu, number, status=400, errors=errors,
             values={'message': message}, form='answer')
     Application = portal.pool.get('ossis.application')
     Application.answer_online(application, message, files)
-    return portal.redirect(status_url(portal, application, done='answered'))
+    return portal.redirect(record_url(portal, application, done='answered'))
 
 
 # The withdrawal
@@ -265,9 +275,9 @@ def withdraw(portal, lgu, number):
         return portal.render(
             'withdraw.html', application=application,
             service=application.service,
-            status_url=status_url(portal, application))
+            status_url=record_url(portal, application))
     Application.withdraw_online(application)
-    return portal.redirect(status_url(portal, application, done='withdrawn'))
+    return portal.redirect(record_url(portal, application, done='withdrawn'))
 
 
 # The feedback
@@ -295,8 +305,8 @@ def feedback(portal, lgu, number):
             'text_too_long', length=TEXT_LENGTH)
     if errors:
         return render_status(
-            portal, application, status=400, errors=errors,
+            portal, lgu, number, status=400, errors=errors,
             values={'comment': comment, 'rating': rating}, form='feedback')
     Application.record_feedback(
         [application], rating, comment or None, channel='online')
-    return portal.redirect(status_url(portal, application, done='feedback'))
+    return portal.redirect(record_url(portal, application, done='feedback'))

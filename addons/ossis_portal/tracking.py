@@ -6,7 +6,8 @@ The steps of a workflow have a name for the applicant, but it describes
 the step as a desk goes through it: an application filed online was not
 registered at a desk, and a line of the history after the decision did
 not happen at the delivery desk.  The texts here follow the state, the
-action of each line and the channel of the application."""
+action of each line and the channel of the application, from the rows
+that tracking_read reads."""
 
 # Where the application came in, by channel
 RECEIVED = {
@@ -28,45 +29,52 @@ def received_text(portal, application):
         RECEIVED.get(application.channel, 'received_online'))
 
 
-def step_text(portal, application, step):
-    "Return what the applicant reads of the step the application is in"
-    if step.kind == 'intake':
+def step_text(portal, application, kind, name):
+    "Return what the applicant reads of a step of the kind and the name"
+    if kind == 'intake':
         return received_text(portal, application)
-    if step.kind == 'delivery':
+    if kind == 'delivery':
         return portal.gettext('step_ready')
-    return step.citizen_name or step.name
+    return name
 
 
 def current_step(portal, application):
     """Return the text of the current step, None when the state tells all:
     ended, or decided while the document is prepared"""
-    step = application.step
-    if (not step or application.state in ENDED
+    if (not application.step_kind or application.state in ENDED
             or application.state == 'decided'):
         return None
-    return step_text(portal, application, step)
+    return step_text(
+        portal, application, application.step_kind, application.step_name)
 
 
-def line_step(portal, application, record):
+def line_step(portal, application, line):
     "Return the text of the step of a line of the history, or None"
-    if record.action == 'submit':
+    if line.action == 'submit':
         return received_text(portal, application)
-    if record.action == 'issue':
+    if line.action == 'issue':
         return portal.gettext('step_ready')
-    step = record.to_step
-    if record.action in ACTION_ONLY or not step:
+    if line.action in ACTION_ONLY or not line.step_kind:
         return None
-    return step_text(portal, application, step)
+    return step_text(portal, application, line.step_kind, line.step_name)
 
 
-def history(portal, application):
+def history(portal, application, lines):
     """Return the lines of the history the applicant may read, the oldest
     first: no staff, no comments, only public rows"""
-    lines = []
-    for record in reversed(application.history):
-        if not record.public:
-            continue
-        line = record.citizen_line()
-        line['step'] = line_step(portal, application, record)
-        lines.append(line)
-    return lines
+    History = portal.pool.get('ossis.application.history')
+    actions = dict(History.fields_get(['action'])['action']['selection'])
+    return [{
+            'date': line.date,
+            'action': line.action,
+            'action_name': actions.get(line.action, line.action),
+            'state': line.to_state,
+            'message': line.message,
+            'step': line_step(portal, application, line),
+            } for line in lines if line.public]
+
+
+def information_request(lines):
+    "Return the line of the last request for information, or None"
+    requests = [line for line in lines if line.action == 'request_info']
+    return requests[-1] if requests else None

@@ -106,6 +106,10 @@ class OssisPortalTestCase(
         Configuration = pool.get('ossis.portal.configuration')
         secret = Configuration.get_secret()
         self.assertGreaterEqual(len(secret), 48)
+        # Kept by the server process, read again once changed
+        self.assertEqual(Configuration.get_secret(), secret)
+        Configuration.write([Configuration(1)], {'secret': 'x' * 48})
+        self.assertEqual(Configuration.get_secret(), 'x' * 48)
 
     def test_session_signed(self):
         "Test a session cookie altered or expired gives an empty session"

@@ -1,0 +1,93 @@
+# This file is part of OSSIS.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""The SQL statements of a tracking lookup through the portal's routes"""
+import html
+import os
+import re
+import unittest
+
+from werkzeug.test import Client
+
+from trytond.modules.ossis_application.tests import scenario
+from trytond.pool import Pool
+from trytond.protocols.wrappers import Response
+from trytond.tests.test_tryton import DB_NAME, activate_module, drop_db
+from trytond.transaction import Transaction
+from trytond.wsgi import app
+
+from .statements import statements
+
+# The form post and the status page together
+MAX_STATEMENTS = 8
+
+
+class TrackingQueriesTestCase(unittest.TestCase):
+    "Test a tracking lookup reads what it shows in a handful of statements"
+
+    @classmethod
+    def setUpClass(cls):
+        # The application is committed: a database of its own
+        drop_db()
+        activate_module('ossis_portal')
+        with Transaction().start(DB_NAME, 0, close=True) as transaction:
+            pool = Pool()
+            Application = pool.get('ossis.application')
+            setup = scenario.municipality('elbasan', services=['TAX-05'])
+            application = scenario.draft(setup)
+            with scenario.as_staff(setup.front):
+                Application.submit([Application(application.id)])
+            with Transaction().set_context(language='sq'):
+                application = Application(application.id)
+                cls.number = application.number
+                cls.code = application.tracking_code
+                # What the status page shows, as the ORM reads it
+                cls.names = [
+                    application.service.name,
+                    application.step.citizen_name or application.step.name]
+            transaction.commit()
+
+    @classmethod
+    def tearDownClass(cls):
+        drop_db()
+
+    def url(self, path):
+        return f'/{DB_NAME}/portal{path}'
+
+    def csrf_token(self, client):
+        response = client.get(self.url('/track'))
+        self.assertEqual(response.status_code, 200)
+        return re.search(
+            r'name="csrf_token" value="([^"]+)"', response.text).group(1)
+
+    def lookup(self, client, token):
+        "Return the answer to the form post and the status page"
+        posted = client.post(self.url('/track'), data={
+                'csrf_token': token,
+                'number': self.number,
+                'code': self.code,
+                })
+        self.assertEqual(posted.status_code, 303, posted.text)
+        status = client.get(posted.headers['Location'])
+        return posted, status
+
+    def test_lookup_statements(self):
+        """Test the form post and the status page run at most 8 statements
+        and show the application in Albanian to its session only"""
+        client = Client(app, Response)
+        token = self.csrf_token(client)
+        # The first lookup fills the caches of the server process
+        self.lookup(client, token)
+        with statements(DB_NAME) as executed:
+            posted, status = self.lookup(client, token)
+        self.assertEqual(status.status_code, 200)
+        self.assertIn(self.number, status.text)
+        self.assertNotIn(self.code, status.text)
+        for name in self.names:
+            self.assertIn(html.escape(name, quote=False), status.text)
+        other = Client(app, Response)
+        self.assertEqual(
+            other.get(posted.headers['Location']).status_code, 404)
+        if os.environ.get('OSSIS_SHOW_STATEMENTS'):
+            print(f"\n{len(executed)} statements:", *executed, sep='\n')
+        self.assertLessEqual(
+            len(executed), MAX_STATEMENTS, '\n'.join(executed))

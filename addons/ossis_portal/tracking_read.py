@@ -1,0 +1,190 @@
+# This file is part of OSSIS.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""What the tracking pages read, each in one SQL statement
+
+A lookup at a million applications must not read record by record: the
+form finds the application with its municipality in one statement, the
+status page reads the application with its municipality, service and step
+in one, its history in another, and the missing documents only while the
+municipality waits for them.
+
+The pages run as root and show a visitor only what they proved to know:
+the number with the tracking code, or an application their session opened
+under the municipality and the number of the address; a municipality that
+is not published shows nothing.  The names of the service, the steps and
+the documents are read in the language of the page as the ORM reads them:
+the translation of the language when there is one, else the field."""
+from types import SimpleNamespace
+
+from sql import Literal, Null
+from sql.conditionals import Coalesce, NullIf
+from sql.operators import Concat, Exists
+
+from trytond.pool import Pool
+from trytond.tools import cursor_dict
+from trytond.transaction import Transaction
+
+
+def translated(table, column, model, field):
+    "Return the expression of the field of the row in the page's language"
+    translation = Pool().get('ir.translation').__table__()
+    value = translation.select(
+        translation.value,
+        where=(translation.lang == Transaction().language)
+        & (translation.type == 'model')
+        & (translation.name == f'{model},{field}')
+        & (translation.res_id == table.id)
+        & (translation.value != '') & (translation.value != Null)
+        & ((translation.fuzzy == Literal(False))
+            | (translation.fuzzy == Null)),
+        order_by=translation.id.desc, limit=1)
+    return Coalesce(value, column)
+
+
+def step_name(step):
+    "Return the name the applicant reads of the step: citizen_name or name"
+    model = 'ossis.workflow.step'
+    return Coalesce(
+        NullIf(translated(step, step.citizen_name, model, 'citizen_name'), ''),
+        translated(step, step.name, model, 'name'))
+
+
+def _tables():
+    pool = Pool()
+    return SimpleNamespace(**{name: pool.get(model).__table__()
+            for name, model in [
+                ('application', 'ossis.application'),
+                ('company', 'company.company'),
+                ('party', 'party.party'),
+                ('service', 'ossis.service'),
+                ('step', 'ossis.workflow.step'),
+                ('history', 'ossis.application.history'),
+                ('document', 'ossis.application.document'),
+                ('document_type', 'ossis.document.type'),
+                ('feedback', 'ossis.application.feedback'),
+                ]})
+
+
+def _published(t):
+    "The applications with their municipality, when it is published"
+    return t.application.join(
+        t.company, condition=(t.application.company == t.company.id)
+        & (t.company.portal_published == Literal(True)))
+
+
+def _rows(query):
+    cursor = Transaction().connection.cursor()
+    cursor.execute(*query)
+    return [SimpleNamespace(**r) for r in cursor_dict(cursor)]
+
+
+def find(number, code):
+    """Return the id, the number and the municipality's code of the
+    application of the number and the tracking code, or None"""
+    t = _tables()
+    rows = _rows(_published(t).select(
+            t.application.id, t.application.number,
+            t.company.code.as_('lgu'),
+            where=(t.application.number == number)
+            & (t.application.tracking_code == code)
+            & (t.application.state != 'draft'),
+            limit=1))
+    return rows[0] if rows else None
+
+
+def opened(ids):
+    """Return the id, the number, the municipality's code and the name of
+    the service of the applications of the ids, in the order of the ids"""
+    if not ids:
+        return []
+    t = _tables()
+    rows = {r.id: r for r in _rows(
+            _published(t).join(
+                t.service, condition=t.application.service == t.service.id
+                ).select(
+                t.application.id, t.application.number,
+                t.company.code.as_('lgu'),
+                translated(
+                    t.service, t.service.name, 'ossis.service', 'name'
+                    ).as_('service_name'),
+                where=t.application.id.in_(ids)))}
+    return [rows[i] for i in ids if i in rows]
+
+
+def status(ids, lgu, number):
+    """Return what the status page shows of the application of the
+    municipality and the number if its id is among the ids, else None:
+    the application with its municipality ``lgu``, its ``service_name``,
+    its step (``step_kind``, ``step_name``) and ``has_feedback``"""
+    if not ids:
+        return None
+    t = _tables()
+    application = t.application
+    query = _published(t).join(
+        t.party, condition=t.company.party == t.party.id
+        ).join(t.service, condition=application.service == t.service.id
+        ).join(t.step, 'LEFT', condition=application.step == t.step.id
+        ).select(
+        application.id, application.number, application.state,
+        application.decision, application.due_date,
+        application.submitted_date, application.channel,
+        t.company.id.as_('lgu_id'), t.company.code.as_('lgu'),
+        t.company.crest_id.as_('lgu_crest_id'),
+        t.company.portal_colour.as_('lgu_colour'),
+        Coalesce(
+            NullIf(t.party.name, ''),
+            Concat(Concat('[', t.party.code), ']')).as_('lgu_name'),
+        translated(
+            t.service, t.service.name, 'ossis.service', 'name'
+            ).as_('service_name'),
+        t.step.kind.as_('step_kind'), step_name(t.step).as_('step_name'),
+        Exists(t.feedback.select(
+                t.feedback.id,
+                where=t.feedback.application == application.id)
+            ).as_('has_feedback'),
+        where=application.id.in_(ids)
+        & (t.company.code == lgu) & (application.number == number),
+        limit=1)
+    rows = _rows(query)
+    if not rows:
+        return None
+    row, = rows
+    row.has_feedback = bool(row.has_feedback)
+    return row
+
+
+def history(application_id):
+    """Return the lines of the history the applicant may read and the
+    requests for information, the oldest first, with the step they led to
+    (``step_kind``, ``step_name``)"""
+    t = _tables()
+    history = t.history
+    return _rows(history.join(
+            t.step, 'LEFT', condition=history.to_step == t.step.id
+            ).select(
+            history.id, history.date, history.action, history.to_state,
+            history.message, history.public,
+            t.step.kind.as_('step_kind'), step_name(t.step).as_('step_name'),
+            where=(history.application == application_id)
+            & ((history.public == Literal(True))
+                | (history.action == 'request_info')),
+            order_by=[history.date.asc, history.id.asc]))
+
+
+def missing_documents(application_id):
+    """Return the lines of the checklist still missing with the ``name`` of
+    their document, the mandatory first"""
+    t = _tables()
+    document = t.document
+    rows = _rows(document.join(
+            t.document_type,
+            condition=document.document_type == t.document_type.id
+            ).select(
+            document.id, document.mandatory, document.sequence,
+            translated(
+                t.document_type, t.document_type.name,
+                'ossis.document.type', 'name').as_('name'),
+            where=(document.application == application_id)
+            & (document.status == 'missing')))
+    return sorted(rows, key=lambda d: (
+            not d.mandatory, d.sequence or 0, d.id))
