@@ -6,8 +6,9 @@ One implementation for every model: the columns are those of the model's
 list view, headed with the labels of its fields in the user's language.
 Dates, numbers and booleans are written typed, not as text; a relation is
 written as the name of the record, a selection as its label.  A float field
-shown with factor="100" in the list (a share shown as a percentage) is a
-percentage cell in Excel and the percentage in CSV.
+shown as a percentage in the list (factor="100", or the progress bar of a
+share from 0 to 1) is a percentage cell in Excel and the percentage in
+CSV.
 
 The Excel file is written with openpyxl: bold frozen headers, an auto
 filter, column widths fitting their content and number formats following
@@ -142,6 +143,8 @@ class ListExport(PDFReport):
                     or element.get('tree_invisible') in {'1', 'True'}):
                 continue
             factor = element.get('factor')
+            if element.get('widget') == 'progressbar':
+                factor = 100
             columns.append(Column(
                     name, view['fields'][name],
                     factor=int(float(factor)) if factor else 1))

@@ -24,6 +24,7 @@ from trytond.modules.ossis_application.tests.scenario import as_staff
 from trytond.modules.ossis_base.tests.test_module import create_lgu_user
 from trytond.modules.ossis_base.tests.tools import ModuleDatabaseMixin
 from trytond.modules.ossis_monitoring.exceptions import MonthlyReportError
+from trytond.modules.ossis_monitoring.export import Column
 from trytond.modules.ossis_monitoring.monthly_figures import (
     month_figures, month_start, next_month, previous_month)
 from trytond.modules.ossis_services.tests.tools import (
@@ -79,6 +80,21 @@ def set_dates(application, submitted, decided=None, due=None):
             [table.submitted_date, table.decided_date, table.due_date],
             [instant(submitted), instant(decided), due],
             where=table.id == application.id))
+
+
+class ColumnTestCase(unittest.TestCase):
+    "Test the columns of the exports write shares as percentages"
+
+    def test_share(self):
+        "Test a share shown with factor 100 is a percentage"
+        share = Column('on_time_share', {
+                'type': 'float', 'string': "On Time", 'digits': (1, 4)},
+            factor=100)
+        self.assertEqual(share.number_format('dd.mm.yyyy'), '0.0%')
+        self.assertEqual(share.text(0.625), 62.5)
+        count = Column('received', {'type': 'integer', 'string': "R"})
+        self.assertEqual(
+            (count.number_format(None), count.text(None)), ('#,##0', ''))
 
 
 class MonthlyReportTestCase(
