@@ -349,5 +349,6 @@ class Generate(Wizard):
     generate = StateTransition()
 
     def transition_generate(self):
-        self.model.generate(self.start.month)
+        MonthlyReport = Pool().get('ossis.monitoring.monthly_report')
+        MonthlyReport.generate(self.start.month)
         return 'end'

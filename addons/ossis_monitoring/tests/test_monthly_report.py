@@ -344,8 +344,13 @@ class MonthlyReportTestCase(
             pool = Pool()
             Company = pool.get('company.company')
             Report = pool.get('ossis.monitoring.monthly_report')
+            Generate = pool.get(
+                'ossis.monitoring.monthly_report.generate', type='wizard')
+            session_id, _, _ = Generate.create()
             with self.assertRaises(MonthlyReportError) as cm:
-                Report.generate(dt.date.today())
+                Generate.execute(session_id, {
+                        'start': {'month': dt.date.today()},
+                        }, 'generate')
             self.assertIn("is not over", cm.exception.message)
             elbasan = Company(self.ids['elbasan'])
             with self.assertRaises(MonthlyReportError) as cm:
