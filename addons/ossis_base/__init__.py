@@ -1,2 +1,5 @@
 # This file is part of OSSIS.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
+
+# trytond's cursor_dict without rebuilding the column names for each row
+from . import cursor  # noqa: F401

@@ -100,6 +100,26 @@ class OssisBaseTestCase(LGUTestMixin, TranslationTestMixin, ModuleTestCase):
                 for u in operational))
         self.assertIsNone(lgu('has').population)
 
+    @with_transaction()
+    def test_cursor_dict(self):
+        "trytond's cursor_dict gives the rows by column name, batch by batch"
+        from trytond.model import modelsql
+        from trytond.modules.ossis_base import cursor as ossis_cursor
+        from trytond.tools import cursor_dict
+        cursor = Transaction().connection.cursor()
+        cursor.execute(
+            'SELECT 1 AS a, 2 AS b UNION ALL SELECT 3, 4 '
+            'UNION ALL SELECT 5, 6 ORDER BY a')
+        self.assertEqual(
+            list(cursor_dict(cursor, size=2)),
+            [{'a': 1, 'b': 2}, {'a': 3, 'b': 4}, {'a': 5, 'b': 6}])
+        cursor.execute('SELECT 1 AS a WHERE 1 = 0')
+        self.assertEqual(list(cursor_dict(cursor)), [])
+        # The modules that imported it by name run the same code
+        self.assertEqual(
+            modelsql.cursor_dict.__code__.co_filename,
+            ossis_cursor.cursor_dict.__code__.co_filename)
+
     # Identifiers
 
     def test_identifier_valid(self):
