@@ -1,5 +1,7 @@
 # This file is part of OSSIS.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
+import contextlib
+import contextvars
 import datetime as dt
 import hashlib
 from collections import defaultdict
@@ -8,6 +10,8 @@ from sql import Literal
 
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Unique, Workflow, fields
+from trytond.model.fields.field import get_eval_fields
+from trytond.model.modelview import AccessButtonError
 from trytond.modules.company.model import set_employee
 from trytond.modules.ossis_base.lock import lock_unchanged
 from trytond.modules.ossis_base.model import LGUOwnedMixin
@@ -102,6 +106,22 @@ PROCESS_FIELDS = [
     'applicant_message', 'history',
     ]
 
+# Fields the actions compute from the workflow and the records in hand, and
+# check before they write them: trytond need not read the applications back
+# to validate them (see Application._validate)
+COMPUTED_FIELDS = {
+    'state', 'number', 'workflow', 'submitted_date', 'due_date',
+    'receipt_template', 'step', 'step_unit', 'step_date', 'step_due_date',
+    'assignee', 'overdue', 'decision', 'decision_unit', 'decided_date',
+    'decided_by', 'suspended_date', 'suspended_days', 'closed_date',
+    'action_comment', 'applicant_message', 'verification_code',
+    'issued_date', 'output_template', 'output_document', 'output_sha256',
+    'delivered_date', 'delivery_desk', 'delivered_to', 'delivered_by',
+    }
+# The computed fields checked in hand during an action
+_checked_in_hand = contextvars.ContextVar(
+    'ossis_application_checked_in_hand', default=frozenset())
+
 _draft = {
     'readonly': Eval('state') != 'draft',
     }
@@ -120,12 +140,12 @@ def groupby(records, key):
 
 class _Batch:
     """What the applications of one call share, read once: today in each
-    municipality, its offer, the workflows that apply, the missing
-    documents"""
+    municipality, its offer, the workflows that apply, the published
+    templates, the missing documents"""
 
     def __init__(self):
         self._today, self._offered, self._workflows = {}, {}, {}
-        self._missing = {}
+        self._templates, self._missing = {}, {}
 
     def today(self, company):
         pool = Pool()
@@ -152,6 +172,17 @@ class _Batch:
             self._workflows[key] = Workflow.get_active(
                 application.company, [code]).get(code)
         return self._workflows[key]
+
+    def template(self, application, kind):
+        "Return the id of the published template of the document, or None"
+        pool = Pool()
+        Application = pool.get('ossis.application')
+        # The receipt is the same for every service
+        key = (application.company.id, kind,
+            application.lgu_service.id if kind != 'receipt' else None)
+        if key not in self._templates:
+            self._templates[key] = Application._template(application, kind)
+        return self._templates[key]
 
     def missing_documents(self, application):
         "Return the names of the mandatory documents not received"
@@ -461,6 +492,7 @@ class Application(Workflow, LGUOwnedMixin, ModelSQL, ModelView):
             ]
         cls.__rpc__.update({
                 'act': RPC(readonly=False, instantiate=0),
+                'deliver_at': RPC(readonly=False, instantiate=0),
                 })
         cls._transitions |= {
             ('draft', 'submitted'),
@@ -738,6 +770,54 @@ class Application(Workflow, LGUOwnedMixin, ModelSQL, ModelView):
                 fields=', '.join(names)))
 
     @classmethod
+    def __post_setup__(cls):
+        super().__post_setup__()
+        cls._in_hand = cls._fields_checked_in_hand()
+
+    @classmethod
+    def _fields_checked_in_hand(cls):
+        """Return the computed fields whose values the actions check in hand
+
+        Those that no domain nor required state of a field reads; and the
+        state, which the service's domain reads only to drop its desk
+        condition when the application leaves the draft: a move that
+        cannot make a valid service invalid."""
+        read = set()
+        for name, field in cls._fields.items():
+            names = (get_eval_fields(field.domain)
+                | get_eval_fields(field.states.get('required')))
+            if name == 'lgu_service':
+                names.discard('state')
+            if field.domain:
+                names.add(name)
+            read |= names
+        return frozenset(COMPUTED_FIELDS - read)
+
+    @classmethod
+    @contextlib.contextmanager
+    def _checked_by_action(cls):
+        """Let the action write the values it computed and checked, the new
+        state included: trytond validates only the other fields, without
+        reading the computed ones back"""
+        token = _checked_in_hand.set(cls._in_hand)
+        try:
+            yield
+        finally:
+            _checked_in_hand.reset(token)
+
+    @classmethod
+    def _validate(cls, records, field_names=None):
+        checked = _checked_in_hand.get()
+        if checked and field_names is not None:
+            field_names = set(field_names) - checked
+            if not field_names:
+                # What trytond runs after the checks of the fields
+                cls.validate(records)
+                cls.validate_fields(records, field_names)
+                return
+        super()._validate(records, field_names=field_names)
+
+    @classmethod
     def copy(cls, applications, default=None):
         "Copy as new drafts: the same request filed again"
         default = default.copy() if default is not None else {}
@@ -909,7 +989,8 @@ class Application(Workflow, LGUOwnedMixin, ModelSQL, ModelView):
     @classmethod
     def _submit(cls, applications):
         "Submit the drafts and tell their applicants"
-        submitted = cls._register(applications)
+        with cls._checked_by_action():
+            submitted = cls._register(applications)
         cls.notify(cls.browse(submitted), 'submitted')
 
     @classmethod
@@ -965,7 +1046,7 @@ class Application(Workflow, LGUOwnedMixin, ModelSQL, ModelView):
                 'service': application.lgu_service.service.id,
                 'submitted_date': now,
                 'due_date': cls._due_date(application, today),
-                'receipt_template': cls._template(application, 'receipt'),
+                'receipt_template': batch.template(application, 'receipt'),
                 }
             values.update(cls._step_values(application, step, today, now))
             to_write.extend(([application], values))
@@ -1139,13 +1220,14 @@ class Application(Workflow, LGUOwnedMixin, ModelSQL, ModelView):
             if event:
                 events[event].append(application)
         if to_write:
-            cls.write(*grouped(to_write))
+            with cls._checked_by_action():
+                cls.write(*grouped(to_write))
+                cls._record_decider(moved.get('decided', []))
             History.create(history)
             # The target state depends on the step: logged as
             # Workflow.transition logs the fixed ones
             for state, records in moved.items():
                 cls.log(records, 'transition', f'state:{state}')
-            cls._record_decider(moved.get('decided', []))
         for event, records in events.items():
             cls.notify(cls.browse(records), event)
 
@@ -1390,7 +1472,8 @@ class Application(Workflow, LGUOwnedMixin, ModelSQL, ModelView):
     @ModelView.button_action('ossis_application.report_application_output')
     def issue(cls, applications):
         "Issue the output document with its verification code and print it"
-        issued = cls._issue(applications)
+        with cls._checked_by_action():
+            issued = cls._issue(applications)
         cls.notify(cls.browse(issued), 'ready')
 
     @classmethod
@@ -1401,12 +1484,13 @@ class Application(Workflow, LGUOwnedMixin, ModelSQL, ModelView):
         # A seal that cannot be used refuses the issue before any change
         signers = cls._seal_signers(applications)
         now = dt.datetime.now()
+        batch = _Batch()
         to_write = []
         for application in applications:
             to_write.extend(([application], {
                         'verification_code': new_verification_code(),
                         'issued_date': now,
-                        'output_template': cls._template(
+                        'output_template': batch.template(
                             application,
                             OUTPUT_KINDS.get(application.decision)),
                         }))
@@ -1472,13 +1556,43 @@ class Application(Workflow, LGUOwnedMixin, ModelSQL, ModelView):
         pass
 
     @classmethod
-    def record_delivery(cls, applications, desk, recipient, date=None):
-        "Record that the output was handed over at the desk to the recipient"
+    def deliver_at(cls, applications, desk, recipient=None):
+        """Record the delivery of the outputs at the desk, each to the
+        recipient or else to its holder: the Deliver button for many
+        applications in one call"""
+        pool = Pool()
+        OrgUnit = pool.get('ossis.org_unit')
+        cls._check_button_groups('deliver')
+        cls.record_delivery(applications, OrgUnit(int(desk)), recipient)
+
+    @classmethod
+    def _check_button_groups(cls, button):
+        "Refuse users outside the groups of the button, as a click does"
+        pool = Pool()
+        Button = pool.get('ir.model.button')
+        User = pool.get('res.user')
+        transaction = Transaction()
+        if transaction.user == 0 or not transaction.check_access:
+            return
+        groups = Button.get_groups(cls.__name__, button)
+        if groups and not groups & set(User.get_groups()):
+            raise AccessButtonError(gettext(
+                    'ir.msg_access_button_error', button=button,
+                    **cls.__names__()))
+
+    @classmethod
+    def record_delivery(cls, applications, desk, recipient=None, date=None):
+        """Record that the outputs were handed over at the desk to the
+        recipient, by default to the holder of each"""
         if Transaction().check_access:
             cls.read([a.id for a in applications], ['id'])
-        with without_check_access():
+        with without_check_access(), cls._checked_by_action():
             cls._record_delivery(
                 cls.browse(applications), desk, recipient, date)
+
+    def holder_name(self):
+        "Return who receives the output: the representative or the applicant"
+        return (self.representative or self.applicant).rec_name
 
     @classmethod
     @Workflow.transition('delivered')
@@ -1494,12 +1608,13 @@ class Application(Workflow, LGUOwnedMixin, ModelSQL, ModelView):
                 raise ApplicationAccessError(gettext(
                         'ossis_application.msg_application_not_your_desk',
                         desk=desk.rec_name))
+        date = date or dt.datetime.now()
         to_write = []
         for application in applications:
             to_write.extend(([application], {
-                        'delivered_date': date or dt.datetime.now(),
+                        'delivered_date': date,
                         'delivery_desk': desk.id,
-                        'delivered_to': recipient,
+                        'delivered_to': recipient or application.holder_name(),
                         }))
         cls._store_step(applications, 'deliver', 'delivered', to_write)
 

@@ -44,11 +44,10 @@ class Deliver(Wizard):
             and u.company == application.company]
         desk = application.desk if application.desk in desks else (
             desks[0] if desks else None)
-        applicant = application.representative or application.applicant
         return {
             'company': application.company.id,
             'desk': desk.id if desk else None,
-            'recipient': applicant.rec_name,
+            'recipient': application.holder_name(),
             }
 
     def transition_deliver(self):

@@ -179,6 +179,51 @@ class ApplicationTestCase(
         self.assertEqual(citizen[1]['step'], "Being reviewed")
 
     @with_transaction()
+    def test_deliver_many(self):
+        "Test the actions on a batch and its delivery in one call"
+        pool = Pool()
+        Application = pool.get('ossis.application')
+        setup = scenario.municipality('elbasan')
+        # The actions check the state and the step they write; trytond
+        # still checks the service version against the exemption
+        self.assertLessEqual(
+            {'state', 'step', 'delivered_to'}, Application._in_hand)
+        self.assertNotIn('service', Application._in_hand)
+        applications = [scenario.draft(setup, serial=s) for s in [1, 2]]
+        self.button(setup.front, applications, 'submit')
+        self.act(setup.back, applications, 'forward')
+        self.act(setup.head, applications, 'forward')
+        self.act(setup.head, applications, 'approve')
+        self.button(setup.back, applications, 'issue')
+
+        # Only the groups of the Deliver button deliver
+        with as_user(setup.back), Transaction().set_context(
+                scenario.user_context(setup.back)):
+            with self.assertRaises(UserError):
+                Application.deliver_at(applications, setup.desk.id)
+        self.assertEqual(
+            [a.state for a in Application.browse(applications)],
+            ['ready', 'ready'])
+
+        with as_user(setup.front), Transaction().set_context(
+                scenario.user_context(setup.front)):
+            Application.deliver_at(applications, setup.desk.id)
+        applications = Application.browse(applications)
+        self.assertEqual(
+            [a.state for a in applications], ['delivered', 'delivered'])
+        self.assertEqual(
+            [a.delivered_to for a in applications],
+            [a.applicant.rec_name for a in applications])
+        self.assertEqual(len({a.delivered_date for a in applications}), 1)
+        self.assertEqual(
+            {(a.delivery_desk, a.delivered_by) for a in applications},
+            {(setup.desk, setup.employees.front)})
+        self.assertEqual(
+            [[h.action for h in reversed(a.history)] for a in applications],
+            [['submit', 'forward', 'forward', 'forward', 'approve', 'issue',
+                    'deliver']] * 2)
+
+    @with_transaction()
     def test_history_immutable(self):
         "Test nobody changes or deletes the history"
         pool = Pool()
