@@ -8,6 +8,8 @@ the project's documents (ossis_services/pdf.py): the report is kept as
 PDF/A-2b.  Labels come from the module's messages in the language of the
 transaction.
 """
+import textwrap
+
 from reportlab.graphics.charts.barcharts import VerticalBarChart
 from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.charts.piecharts import Pie
@@ -89,11 +91,13 @@ def bar_chart(title, categories, series, names, width=pdf.WIDTH):
     drawing = Drawing(width, CHART_HEIGHT, initialFontName=pdf.FONT)
     _chart_title(drawing, title)
     chart = VerticalBarChart()
-    chart.x, chart.y = 12 * mm, 14 * mm
+    chart.x, chart.y = 12 * mm, 16 * mm
     chart.width = width - 16 * mm - (40 * mm if len(series) > 1 else 0)
-    chart.height = CHART_HEIGHT - 24 * mm
+    chart.height = CHART_HEIGHT - 26 * mm
     chart.data = [[v or 0 for v in s] for s in series]
-    chart.categoryAxis.categoryNames = categories
+    # Long names on two lines or more, so that they do not overlap
+    chart.categoryAxis.categoryNames = [
+        '\n'.join(textwrap.wrap(c, 18)) for c in categories]
     chart.categoryAxis.labels.fontName = pdf.FONT
     chart.categoryAxis.labels.fontSize = 7
     if len(categories) > 12:
