@@ -19,7 +19,7 @@ both at 0.
 """
 import time
 
-from sao import TIMEOUT, menu_row
+from sao import TIMEOUT, menu_row, settle
 
 
 class Clerk:
@@ -95,12 +95,6 @@ def wait_ready(page):
     settle(page)
 
 
-def settle(page):
-    "Wait until the web client has no call to the server in flight"
-    page.wait_for_function("() => window.jQuery && jQuery.active === 0")
-    page.wait_for_timeout(200)
-
-
 def intake(clerk, service, identifier, receipt, name=None, phone=None):
     """Do the intake of an applicant on the empty screen: the service by
     its code, the applicant by the identifier (a new one with the name and
@@ -137,6 +131,15 @@ def timed_intake(clerk, *args, **kwargs):
     return time.monotonic() - started
 
 
+def screen_text(page):
+    "The texts of the dialogs on screen and the values of their fields"
+    return page.evaluate("""() => jQuery('.modal:visible').map(
+        (i, dialog) => [dialog.innerText.trim()].concat(
+            jQuery(dialog).find('input:visible, select:visible').map(
+                (j, field) => `${field.name}=${field.value}`).get()
+            ).join('\\n')).get().join('\\n---\\n')""")
+
+
 class Receipts:
     "Count the files the web client gave the clerk: the receipts"
 
@@ -155,7 +158,8 @@ def wait_submitted(page, printed, count=1):
         if printed.count >= count:
             break
         page.wait_for_timeout(100)
-    assert printed.count >= count, "the receipt is not printed"
+    assert printed.count >= count, (
+        "the receipt is not printed; on screen:\n" + screen_text(page))
     # The download shows a dialog until the file is given
     page.wait_for_function(
         "() => jQuery('.modal:visible').length === 1", timeout=TIMEOUT)

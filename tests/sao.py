@@ -6,6 +6,7 @@ The fixtures ``browser`` and ``page`` (in conftest.py) give a page; these
 helpers log in and find what a clerk clicks on.
 """
 import os
+import secrets
 
 from ossis_testserver import DEMO_PASSWORD
 
@@ -89,3 +90,23 @@ def open_menu(page, *path):
         menu_row(page, folder).first.locator('.expander').click()
     menu_row(page, entry).last.locator('div.column-char').click()
     return page.locator('#tabcontent .tab-pane.active')
+
+
+def settle(page, quiet=300):
+    """Wait until the web client has had no call to the server in flight
+    for quiet ms: under load, the call of a change may start a moment after
+    the key that made it"""
+    page.wait_for_function(
+        """({quiet, token}) => {
+            const now = Date.now();
+            if (window.ossisSettle !== token) {
+                window.ossisSettle = token;
+                window.ossisBusy = now;
+            }
+            if (!window.jQuery || jQuery.active) {
+                window.ossisBusy = now;
+                return false;
+            }
+            return now - window.ossisBusy >= quiet;
+        }""", arg={'quiet': quiet, 'token': secrets.token_hex(8)},
+        polling=50)

@@ -23,7 +23,7 @@ import secrets
 
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from pypdf import PdfReader
-from sao import TIMEOUT, login, menu_row
+from sao import TIMEOUT, login, menu_row, settle
 
 SERVICE = 'TAX-10'
 MODEL = 'ossis.application'
@@ -114,12 +114,6 @@ def close_tabs(page):
         discard_changes(page)
         settle(page)
     raise AssertionError("the tabs of the web client do not close")
-
-
-def settle(page):
-    "Wait until the web client has no call to the server in flight"
-    page.wait_for_function("() => window.jQuery && jQuery.active === 0")
-    page.wait_for_timeout(300)
 
 
 def discard_changes(page):

@@ -13,8 +13,8 @@ import datetime as dt
 import secrets
 
 from desk_clerk import (
-    Clerk, Receipts, intake, open_intake, settle, wait_submitted)
-from sao import login
+    Clerk, Receipts, intake, open_intake, wait_submitted)
+from sao import login, settle
 from test_web_application import Reports, read, valid_nid
 
 SERVICE = 'TAX-10'
