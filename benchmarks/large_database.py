@@ -24,7 +24,9 @@ municipalities and three years, made in three phases:
    same role, for new applicants (one for about three applications), with
    their dates moved back by whole weeks over three years (running ones
    stay recent), the numbers of the municipality's register in the order
-   of submission, new tracking and verification codes; then ANALYZE.
+   of submission, new tracking and verification codes; then ANALYZE and
+   the summaries of the figures of monitoring are computed again
+   (``Application.rebuild_summaries``).
 
 N counts the templates too.  The database is named after its size
 (bench_large_<size>) and reused when it has that size already; a smaller
@@ -180,6 +182,8 @@ def large_database(size, name=None, uri=DEFAULT_URI, rebuild=False,
                 connection.autocommit = True
                 connection.execute("ANALYZE")
                 connection.autocommit = False
+            with phases("summaries of the figures"):
+                run_summaries(uri, name)
             comment(connection, name, {
                     'applications': count, 'templates': templates})
         else:
@@ -967,6 +971,29 @@ def check(database):
     return passed and not process.returncode
 
 
+def run_summaries(uri, name):
+    "Rebuild the summaries of the figures in a process of its own"
+    env = {k: v for k, v in os.environ.items()
+        if not k.startswith('TRYTOND_') and k not in {'DB_NAME', 'DB_CACHE'}}
+    env['TRYTOND_DATABASE_URI'] = uri
+    subprocess.run([
+            sys.executable, os.path.abspath(__file__),
+            '--summaries', name], env=env, cwd=ROOT, check=True)
+
+
+def summaries(name):
+    """Count the applications copied in SQL into the summaries of the
+    figures and store their processing days, as the ORM does for each
+    change"""
+    from trytond.pool import Pool
+    from trytond.transaction import Transaction
+    pool = Pool(name)
+    with Transaction().start(name, 0, readonly=True):
+        pool.init()
+    with Transaction().start(name, 0):
+        pool.get('ossis.application').rebuild_summaries()
+
+
 def check_staff(name, codes):
     """Search as the clerk, the specialist and the head of each municipality
     with their access rights, as the client does: each must find the
@@ -1062,12 +1089,16 @@ def main():
         "what the staff of some municipalities find with their rights")
     parser.add_argument('--organise', help=argparse.SUPPRESS)
     parser.add_argument('--check-staff', nargs='+', help=argparse.SUPPRESS)
+    parser.add_argument('--summaries', help=argparse.SUPPRESS)
     options = parser.parse_args()
     if options.organise:
         organise(options.organise)
         return
     if options.check_staff:
         check_staff(options.check_staff[0], options.check_staff[1:])
+        return
+    if options.summaries:
+        summaries(options.summaries)
         return
     database = large_database(
         options.size, name=options.database, uri=options.postgresql,

@@ -134,6 +134,8 @@ def run(options):
     offers = generate(setup, options.n)
     print(f"{len(offers)} offers and {options.n} applications generated in "
         f"{time.perf_counter() - start:.1f} s")
+    # The states and dates were given in SQL, behind the summaries
+    timed("rebuild_summaries", Application.rebuild_summaries)
 
     figures = timed(
         f"transparency({options.n} applications)",

@@ -27,25 +27,27 @@ percentile
 satisfaction
     the average of the feedback ratings (1 to 5) recorded in the year.
 
-Both methods read with a few SQL queries and never write: the portal calls
-them as root for any municipality, so they filter on the municipality
-themselves.
+Both methods read the summaries of monitoring_summary.py (kept current as
+the applications change) with a few SQL queries and never write: the
+portal calls them as root for any municipality, so they filter on the
+municipality themselves.
 """
 import csv
 import datetime as dt
 import io
 import math
-from collections import defaultdict, namedtuple
+from collections import Counter, defaultdict, namedtuple
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sql.operators import Or
+from sql import Literal, Null
+from sql.aggregate import Count, Sum
 
-from trytond import backend
 from trytond.i18n import gettext
-from trytond.model.fields import SQL_OPERATORS
-from trytond.modules.ossis_application.application_report import local_date
 from trytond.pool import Pool, PoolMeta
-from trytond.tools import grouped_slice
+from trytond.tools import grouped_slice, reduce_ids
 from trytond.transaction import Transaction, without_check_access
+
+from .figure import IN_MAX, histogram_percentile
 
 # The states of an application once decided
 COMPLETED = ['decided', 'ready', 'delivered', 'closed']
@@ -113,6 +115,19 @@ class _Tally:
             ratings=len(self.ratings))
 
 
+def utc_midnight(company, date):
+    "Return the UTC instant at which the day starts in the municipality"
+    instant = dt.datetime.combine(date, dt.time())
+    try:
+        zone = ZoneInfo(company.timezone) if company.timezone else None
+    except ZoneInfoNotFoundError:
+        zone = None
+    if zone is None:
+        return instant
+    return instant.replace(tzinfo=zone).astimezone(dt.timezone.utc).replace(
+        tzinfo=None)
+
+
 class LGUService(metaclass=PoolMeta):
     __name__ = 'ossis.lgu.service'
 
@@ -125,17 +140,17 @@ class LGUService(metaclass=PoolMeta):
         the date (today in each municipality by default) were decided, i.e.
         their nearest-rank percentile; it is None when fewer than
         MIN_SAMPLE were decided.  The sample is the number of applications
-        decided in the window."""
+        decided in the window, read from the processing days stored on the
+        applications."""
         pool = Pool()
-        Application = pool.get('ossis.application')
         Company = pool.get('company.company')
         Date = pool.get('ir.date')
-        offers = cls.browse(offers)
-        result = {o.id: (None, 0) for o in offers}
-        if not offers:
+        result = {int(o): (None, 0) for o in offers}
+        if not result:
             return result
+        offer_companies = cls._companies_of(list(result))
         with without_check_access():
-            companies = Company.browse({o.company.id for o in offers})
+            companies = Company.browse(set(offer_companies.values()))
         ends = {}
         for company in companies:
             if date is None:
@@ -143,77 +158,68 @@ class LGUService(metaclass=PoolMeta):
                     ends[company.id] = Date.today()
             else:
                 ends[company.id] = date
-        # A day more for the time zones
-        since = dt.datetime.combine(
-            min(ends.values()) - dt.timedelta(days=WINDOW + 1), dt.time())
-        rows = [r for r in Application._decided_since(
-                [o.id for o in offers], since)
-            if ends[r['company']] - dt.timedelta(days=WINDOW)
-            < r['decided'] <= ends[r['company']]]
-        days = Application._processing_days(companies, rows)
-        by_offer = defaultdict(list)
-        for row, value in zip(rows, days):
-            by_offer[row['lgu_service']].append(value)
-        for offer_id, values in by_offer.items():
+        histograms = cls._window_histograms(
+            offer_companies, companies, ends)
+        for offer_id, histogram in histograms.items():
+            sample = sum(histogram.values())
             result[offer_id] = (
-                percentile(values, share)
-                if len(values) >= MIN_SAMPLE else None,
-                len(values))
+                histogram_percentile(histogram, share)
+                if sample >= MIN_SAMPLE else None,
+                sample)
+        return result
+
+    @classmethod
+    def _companies_of(cls, offer_ids):
+        "Return the municipality id by offer id, read in SQL"
+        table = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        result = {}
+        for sub_ids in grouped_slice(offer_ids, IN_MAX):
+            cursor.execute(*table.select(table.id, table.company,
+                    where=reduce_ids(table.id, sub_ids)))
+            result.update(cursor)
+        return result
+
+    @classmethod
+    def _window_histograms(cls, offer_companies, companies, ends):
+        """Return by offer id the histogram of the processing days of the
+        applications decided in the WINDOW days up to the end of their
+        municipality, read from the stored processing days"""
+        pool = Pool()
+        Application = pool.get('ossis.application')
+        application = Application.__table__()
+        cursor = Transaction().connection.cursor()
+        # The municipalities of the same time zone share the bounds
+        by_bounds = defaultdict(set)
+        for company in companies:
+            end = ends[company.id]
+            by_bounds[(
+                    utc_midnight(company, end - dt.timedelta(
+                            days=WINDOW - 1)),
+                    utc_midnight(company, end + dt.timedelta(days=1)))
+                ].add(company.id)
+        result = defaultdict(Counter)
+        for (since, until), company_ids in by_bounds.items():
+            offer_ids = [o for o, c in offer_companies.items()
+                if c in company_ids]
+            for sub_ids in grouped_slice(offer_ids, IN_MAX):
+                cursor.execute(*application.select(
+                        application.lgu_service,
+                        application.processing_days, Count(Literal(1)),
+                        where=reduce_ids(application.lgu_service, sub_ids)
+                        & (application.processing_days != Null)
+                        & (application.decided_date >= since)
+                        & (application.decided_date < until),
+                        group_by=[
+                            application.lgu_service,
+                            application.processing_days]))
+                for offer, days, count in cursor:
+                    result[offer][days] += count
         return result
 
 
 class Application(metaclass=PoolMeta):
     __name__ = 'ossis.application'
-
-    @classmethod
-    def _decided_since(cls, offer_ids, since):
-        """Return the applications of the offers decided since the instant,
-        as dictionaries with the local dates of their municipality"""
-        pool = Pool()
-        Company = pool.get('company.company')
-        table = cls.__table__()
-        cursor = Transaction().connection.cursor()
-        rows = []
-        for sub_ids in grouped_slice(offer_ids, backend.MAX_QUERY_PARAMS):
-            cursor.execute(*table.select(
-                    table.id, table.company, table.lgu_service,
-                    table.submitted_date, table.decided_date,
-                    table.suspended_days,
-                    where=SQL_OPERATORS['in'](table.lgu_service, sub_ids)
-                    & table.state.in_(COMPLETED)
-                    & (table.decided_date >= since)))
-            rows.extend(cursor.fetchall())
-        with without_check_access():
-            companies = {c.id: c for c in Company.browse(
-                    {r[1] for r in rows})}
-        return [{
-                'id': id_,
-                'company': company_id,
-                'lgu_service': offer_id,
-                'submitted': local_date(companies[company_id], submitted),
-                'decided': local_date(companies[company_id], decided),
-                'suspended_days': suspended_days,
-                } for (id_, company_id, offer_id, submitted, decided,
-                suspended_days) in rows]
-
-    @classmethod
-    def _processing_days(cls, companies, rows):
-        "Return the processing days of the rows, in their order"
-        pool = Pool()
-        Calendar = pool.get('ossis.calendar')
-        by_company = defaultdict(list)
-        for index, row in enumerate(rows):
-            by_company[row['company']].append(index)
-        days = [None] * len(rows)
-        for company in companies:
-            indexes = by_company.get(company.id, [])
-            counts = Calendar.working_days_between_many(company, [
-                    (rows[i]['submitted'], rows[i]['decided'])
-                    for i in indexes])
-            for index, count in zip(indexes, counts):
-                days[index] = processing_days(
-                    count, rows[index]['suspended_days'])
-        return days
 
     @classmethod
     def transparency(cls, company, year):
@@ -223,18 +229,11 @@ class Application(metaclass=PoolMeta):
         the processing days and satisfaction: in total, by service (the
         offer of the municipality, named in the language of the context),
         by gender of the applicant and by administrative unit where the
-        application was filed."""
+        application was filed.  Read from the summaries."""
         pool = Pool()
         Company = pool.get('company.company')
         with without_check_access():
             company = Company(int(company))
-        rows = cls._transparency_applications(company, year)
-        ratings = cls._transparency_ratings(company, year)
-        decided = [r for r in rows if r['completed']]
-        for row, days in zip(decided, cls._processing_days(
-                    [company], decided)):
-            row['days'] = days
-
         total = _Tally()
         tallies = {
             'services': defaultdict(_Tally),
@@ -242,27 +241,27 @@ class Application(metaclass=PoolMeta):
             'administrative_units': defaultdict(_Tally),
             }
 
-        def tallies_of(row):
+        def tallies_of(offer, unit, gender):
             yield total
-            yield tallies['services'][row['lgu_service']]
-            yield tallies['genders'][row['gender']]
-            yield tallies['administrative_units'][
-                row['administrative_unit']]
+            yield tallies['services'][offer]
+            yield tallies['genders'][None if gender == 'unknown' else gender]
+            yield tallies['administrative_units'][unit]
 
-        for row in rows:
-            for tally in tallies_of(row):
-                if row['received']:
-                    tally.received += 1
-                if row['completed']:
-                    tally.completed += 1
-                    tally.days.append(row['days'])
-                    if row['due_date']:
-                        tally.with_due_date += 1
-                        if row['decided'] <= row['due_date']:
-                            tally.on_time += 1
-        for row in ratings:
-            for tally in tallies_of(row):
-                tally.ratings.append(row['rating'])
+        for offer, unit, gender, received in cls._year_received(
+                company, year):
+            for tally in tallies_of(offer, unit, gender):
+                tally.received += received
+        for (offer, unit, gender, days, completed, with_due,
+                on_time) in cls._year_days(company, year):
+            for tally in tallies_of(offer, unit, gender):
+                tally.completed += completed
+                tally.with_due_date += with_due
+                tally.on_time += on_time
+                tally.days.extend([days] * completed)
+        for offer, unit, gender, rating, count in cls._year_ratings(
+                company, year):
+            for tally in tallies_of(offer, unit, gender):
+                tally.ratings.extend([rating] * count)
         return Transparency(
             company=company.id,
             year=year,
@@ -273,89 +272,43 @@ class Application(metaclass=PoolMeta):
                 tallies['administrative_units']))
 
     @classmethod
-    def _year_bounds(cls, year):
-        "Return the UTC instants around the year, with a day for time zones"
-        return (
-            dt.datetime(year - 1, 12, 31), dt.datetime(year + 1, 1, 2))
+    def _year_sums(cls, name, company, year, keys, counts):
+        """Return the rows of the summary of the municipality for the year,
+        grouped by the keys, with the sums of the counts"""
+        pool = Pool()
+        Summary = pool.get(f'ossis.monitoring.summary.{name}')
+        table = Summary.__table__()
+        cursor = Transaction().connection.cursor()
+        keys = [getattr(table, k) for k in keys]
+        cursor.execute(*table.select(*keys,
+                *[Sum(getattr(table, c)) for c in counts],
+                where=(table.company == company.id)
+                & (table.month >= dt.date(year, 1, 1))
+                & (table.month <= dt.date(year, 12, 1)),
+                group_by=keys))
+        return [tuple(r[:len(keys)]) + tuple(int(v) for v in r[len(keys):])
+            for r in cursor]
 
     @classmethod
-    def _transparency_applications(cls, company, year):
-        """Return the applications of the municipality submitted or decided
-        in the year, as dictionaries"""
-        pool = Pool()
-        Applicant = pool.get('ossis.applicant')
-        application = cls.__table__()
-        applicant = Applicant.__table__()
-        cursor = Transaction().connection.cursor()
-        start, end = cls._year_bounds(year)
-        cursor.execute(*application.join(applicant,
-                condition=application.applicant == applicant.id
-                ).select(
-                application.state, application.lgu_service,
-                application.administrative_unit, applicant.kind,
-                applicant.gender, application.submitted_date,
-                application.decided_date, application.due_date,
-                application.suspended_days,
-                where=(application.company == company.id)
-                & (application.state != 'draft')
-                & Or([
-                        (application.submitted_date >= start)
-                        & (application.submitted_date < end),
-                        (application.decided_date >= start)
-                        & (application.decided_date < end),
-                        ])))
-        rows = []
-        for (state, offer, unit, kind, gender, submitted, decided, due_date,
-                suspended_days) in cursor:
-            submitted = local_date(company, submitted)
-            decided = local_date(company, decided)
-            received = bool(submitted and submitted.year == year)
-            completed = bool(
-                state in COMPLETED and decided and decided.year == year)
-            if not received and not completed:
-                continue
-            rows.append({
-                    'company': company.id,
-                    'lgu_service': offer,
-                    'administrative_unit': unit,
-                    'gender': cls._gender_key(kind, gender),
-                    'submitted': submitted,
-                    'decided': decided,
-                    'due_date': due_date,
-                    'suspended_days': suspended_days,
-                    'received': received,
-                    'completed': completed,
-                    })
-        return rows
+    def _year_received(cls, company, year):
+        return [r for r in cls._year_sums(
+                'volume', company, year,
+                ['lgu_service', 'administrative_unit', 'gender'],
+                ['received']) if r[-1]]
 
     @classmethod
-    def _transparency_ratings(cls, company, year):
-        "Return the ratings recorded in the year with their application"
-        pool = Pool()
-        Applicant = pool.get('ossis.applicant')
-        Feedback = pool.get('ossis.application.feedback')
-        feedback = Feedback.__table__()
-        application = cls.__table__()
-        applicant = Applicant.__table__()
-        cursor = Transaction().connection.cursor()
-        cursor.execute(*feedback.join(application,
-                condition=feedback.application == application.id
-                ).join(applicant,
-                condition=application.applicant == applicant.id
-                ).select(
-                feedback.rating, application.lgu_service,
-                application.administrative_unit, applicant.kind,
-                applicant.gender,
-                where=(feedback.company == company.id)
-                & (application.company == company.id)
-                & (feedback.date >= dt.date(year, 1, 1))
-                & (feedback.date <= dt.date(year, 12, 31))))
-        return [{
-                'rating': rating,
-                'lgu_service': offer,
-                'administrative_unit': unit,
-                'gender': cls._gender_key(kind, gender),
-                } for rating, offer, unit, kind, gender in cursor]
+    def _year_days(cls, company, year):
+        return [r for r in cls._year_sums(
+                'days', company, year,
+                ['lgu_service', 'administrative_unit', 'gender', 'days'],
+                ['completed', 'with_due', 'on_time']) if r[4]]
+
+    @classmethod
+    def _year_ratings(cls, company, year):
+        return [r for r in cls._year_sums(
+                'rating', company, year,
+                ['lgu_service', 'administrative_unit', 'gender', 'rating'],
+                ['count']) if r[-1]]
 
     @classmethod
     def _gender_key(cls, kind, gender):

@@ -9,6 +9,9 @@ from sql.aggregate import Max, Min
 from trytond.model import ModelSQL, ModelView, fields
 from trytond.modules.ossis_base.model import LGUOwnedMixin
 
+# The ids in a query at a time
+IN_MAX = 1000
+
 
 def histogram_percentile(histogram, share):
     """Return the nearest-rank percentile of the values counted in the

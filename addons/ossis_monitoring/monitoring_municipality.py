@@ -14,7 +14,7 @@ from trytond.pool import Pool
 from trytond.tools import grouped_slice, reduce_ids
 from trytond.transaction import Transaction
 
-from .figure import FigureMixin, histogram_percentile, share
+from .figure import IN_MAX, FigureMixin, histogram_percentile, share
 
 
 class MonitoringMunicipality(FigureMixin):
@@ -120,7 +120,7 @@ class MonitoringMunicipality(FigureMixin):
         histograms = defaultdict(Counter)
         year = Extract('YEAR', days.month)
         years = list({r.year for r in records})
-        for sub_ids in grouped_slice({r.company.id for r in records}):
+        for sub_ids in grouped_slice({r.company.id for r in records}, IN_MAX):
             cursor.execute(*days.select(
                     days.company, year, days.days, Sum(days.completed),
                     where=reduce_ids(days.company, sub_ids)

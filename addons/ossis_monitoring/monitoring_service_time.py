@@ -11,7 +11,7 @@ from trytond.pool import Pool
 from trytond.tools import grouped_slice, reduce_ids
 from trytond.transaction import Transaction
 
-from .figure import FigureMixin, histogram_percentile, share
+from .figure import IN_MAX, FigureMixin, histogram_percentile, share
 
 
 class MonitoringServiceTime(FigureMixin):
@@ -81,7 +81,7 @@ class MonitoringServiceTime(FigureMixin):
         offers = {r.lgu_service.id for r in records}
         years = {r.year for r in records}
         year = Extract('YEAR', days.month)
-        for sub_ids in grouped_slice(offers):
+        for sub_ids in grouped_slice(offers, IN_MAX):
             cursor.execute(*days.select(
                     days.lgu_service, year, days.days, Sum(days.completed),
                     where=reduce_ids(days.lgu_service, sub_ids)

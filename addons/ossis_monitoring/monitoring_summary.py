@@ -19,13 +19,14 @@ from sql import Literal, Null
 from sql.aggregate import Max, Min, Sum
 
 from trytond import backend
-from trytond.model import ModelSQL, fields
+from trytond.model import Index, ModelSQL, fields
 from trytond.modules.ossis_application.application_report import local_date
 from trytond.pool import Pool, PoolMeta
 from trytond.tools import grouped_slice, reduce_ids
 from trytond.transaction import Transaction, without_check_access
 
 from .application_statistics import COMPLETED, processing_days
+from .figure import IN_MAX
 
 GENDERS = [
     ('female', "Female"),
@@ -124,7 +125,7 @@ class _SummaryMixin(ModelSQL):
         if companies is None:
             cursor.execute(*table.delete())
         else:
-            for sub_ids in grouped_slice(companies):
+            for sub_ids in grouped_slice(companies, IN_MAX):
                 cursor.execute(*table.delete(
                         where=reduce_ids(table.company, sub_ids)))
         cls._insert(sorted(deltas.items(), key=lambda i: _sort_key(i[0])))
@@ -221,13 +222,36 @@ class Rating(_SummaryMixin):
 
 
 def _key_index(cls, names):
-    from trytond.model import Index
     table = cls.__table__()
     return Index(table, *((getattr(table, n), Index.Range()) for n in names))
 
 
 class Application(metaclass=PoolMeta):
     __name__ = 'ossis.application'
+
+    processing_days = fields.Integer(
+        "Processing Days", readonly=True,
+        help="The working days it took, set once decided.")
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        # The processing days of an offer decided in a window
+        cls._sql_indexes.add(Index(
+                t, (t.lgu_service, Index.Range()),
+                (t.decided_date, Index.Range()),
+                include=[t.processing_days],
+                where=t.processing_days != Null))
+
+    @classmethod
+    def __register__(cls, module):
+        table_h = cls.__table_handler__(module)
+        fill = not table_h.column_exist('processing_days')
+        super().__register__(module)
+        if fill:
+            # The summaries are new: count the applications of before
+            cls.rebuild_summaries()
 
     @classmethod
     def create(cls, vlist):
@@ -262,6 +286,25 @@ class Application(metaclass=PoolMeta):
         _merge(volume, volume_after)
         _merge(days, days_after)
         cls._add_summaries(volume, days)
+        cls._store_processing_days(after)
+
+    @classmethod
+    def _store_processing_days(cls, rows):
+        "Store the processing days computed for the rows where they changed"
+        table = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        by_days = defaultdict(list)
+        for row in rows:
+            days = row.get('days')
+            if days != row['stored_days']:
+                by_days[days].append(row['id'])
+        for days, ids in by_days.items():
+            for sub_ids in grouped_slice(ids, IN_MAX):
+                cursor.execute(*table.update(
+                        [table.processing_days], [days],
+                        where=reduce_ids(table.id, sub_ids)))
+        if by_days:
+            Transaction().counter += 1
 
     @classmethod
     def _apply_contributions(cls, rows, sign):
@@ -289,11 +332,12 @@ class Application(metaclass=PoolMeta):
             application.lgu_service, application.administrative_unit,
             application.channel, applicant.kind, applicant.gender,
             application.submitted_date, application.decided_date,
-            application.due_date, application.suspended_days]
+            application.due_date, application.suspended_days,
+            application.processing_days]
         names = [
             'id', 'company', 'state', 'lgu_service', 'administrative_unit',
             'channel', 'kind', 'gender', 'submitted_date', 'decided_date',
-            'due_date', 'suspended_days']
+            'due_date', 'suspended_days', 'stored_days']
         rows = []
         if where is not None:
             cursor.execute(*query.select(*columns, where=where(application)))
@@ -348,6 +392,7 @@ class Application(metaclass=PoolMeta):
                     for r in company_rows])
             for row, count in zip(company_rows, counts):
                 decided_ = row['decided']
+                row['days'] = processing_days(count, row['suspended_days'])
                 counts_ = {'completed': sign}
                 if row['due_date']:
                     counts_['with_due'] = sign
@@ -373,12 +418,175 @@ class Application(metaclass=PoolMeta):
 
         Used by the migration and by the large database generator; compare
         with ``summary_differences`` to check the summaries."""
-        volume, days, ratings = cls._computed_summaries(companies)
+        if backend.name == 'postgresql':
+            cls._rebuild_summaries_sql(companies)
+            return
+        volume, days, ratings = cls._computed_summaries(
+            companies, store=True)
         pool = Pool()
         pool.get('ossis.monitoring.summary.volume').replace(volume, companies)
         pool.get('ossis.monitoring.summary.days').replace(days, companies)
         pool.get('ossis.monitoring.summary.rating').replace(
             ratings, companies)
+
+    @classmethod
+    def _rebuild_sql(cls, companies):
+        "Return the SQL condition on the company of the alias a"
+        if companies is None:
+            return 'TRUE', []
+        return 'a.company = ANY(%s)', [list(companies)]
+
+    @classmethod
+    def _rebuild_summaries_sql(cls, companies=None):
+        """Rebuild the summaries in a few statements on PostgreSQL: the same
+        counts as _contributions, over a table of the working days"""
+        pool = Pool()
+        Volume = pool.get('ossis.monitoring.summary.volume')
+        Days = pool.get('ossis.monitoring.summary.days')
+        Rating = pool.get('ossis.monitoring.summary.rating')
+        Applicant = pool.get('ossis.applicant')
+        Company = pool.get('company.company')
+        Feedback = pool.get('ossis.application.feedback')
+        cursor = Transaction().connection.cursor()
+        where, params = cls._rebuild_sql(companies)
+        application, applicant = cls._table, Applicant._table
+        company = Company._table
+        cls._fill_workdays(companies)
+        local = ("((a.{column} AT TIME ZONE 'UTC') AT TIME ZONE "
+            "coalesce(nullif(c.timezone, ''), 'UTC'))::date")
+        gender = ("CASE WHEN p.kind = 'business' THEN 'business' "
+            "ELSE coalesce(nullif(p.gender, ''), 'unknown') END")
+        cursor.execute(f"""
+            CREATE TEMPORARY TABLE ossis_monitoring_figures ON COMMIT DROP AS
+            WITH f AS (
+                SELECT a.id, a.company, a.lgu_service, a.administrative_unit,
+                    a.channel, {gender} AS gender,
+                    {local.format(column='submitted_date')} AS sub,
+                    CASE WHEN a.state = ANY(%s)
+                        AND a.decided_date IS NOT NULL
+                        THEN {local.format(column='decided_date')} END AS dec,
+                    a.due_date, coalesce(a.suspended_days, 0) AS suspended
+                FROM "{application}" a
+                JOIN "{company}" c ON c.id = a.company
+                JOIN "{applicant}" p ON p.id = a.applicant
+                WHERE a.state <> 'draft'
+                    AND (a.submitted_date IS NOT NULL
+                        OR a.decided_date IS NOT NULL)
+                    AND {where})
+            SELECT f.*, CASE WHEN f.dec IS NOT NULL THEN greatest(
+                    wd.n - coalesce(ws.n, wd.n) - f.suspended, 0) END AS days
+            FROM f
+            LEFT JOIN ossis_monitoring_workday wd
+                ON wd.company = f.company AND wd.day = f.dec
+            LEFT JOIN ossis_monitoring_workday ws
+                ON ws.company = f.company AND ws.day = f.sub""",
+            [COMPLETED] + params)
+        for Summary in [Volume, Days, Rating]:
+            table = Summary.__table__()
+            if companies is None:
+                cursor.execute(*table.delete())
+            else:
+                cursor.execute(*table.delete(
+                        where=table.company.in_(list(companies))))
+        on_time = "coalesce((dec <= due_date)::int, 0)"
+        cursor.execute(f"""
+            INSERT INTO "{Volume._table}" (company, lgu_service,
+                administrative_unit, channel, gender, month, week, received,
+                completed, with_due, on_time, create_uid, create_date)
+            SELECT company, lgu_service, administrative_unit, channel, gender,
+                date_trunc('month', day)::date, date_trunc('week', day)::date,
+                sum(received), sum(completed), sum(with_due), sum(on_time),
+                0, now() AT TIME ZONE 'UTC'
+            FROM (
+                SELECT company, lgu_service, administrative_unit, channel,
+                    gender, sub AS day, 1 AS received, 0 AS completed,
+                    0 AS with_due, 0 AS on_time
+                FROM ossis_monitoring_figures WHERE sub IS NOT NULL
+                UNION ALL
+                SELECT company, lgu_service, administrative_unit, channel,
+                    gender, dec, 0, 1, (due_date IS NOT NULL)::int,
+                    {on_time}
+                FROM ossis_monitoring_figures WHERE dec IS NOT NULL) e
+            GROUP BY 1, 2, 3, 4, 5, 6, 7""")
+        cursor.execute(f"""
+            INSERT INTO "{Days._table}" (company, lgu_service,
+                administrative_unit, gender, month, days, completed,
+                with_due, on_time, create_uid, create_date)
+            SELECT company, lgu_service, administrative_unit, gender,
+                date_trunc('month', dec)::date, days, count(*),
+                count(due_date), sum({on_time}), 0, now() AT TIME ZONE 'UTC'
+            FROM ossis_monitoring_figures WHERE dec IS NOT NULL
+            GROUP BY 1, 2, 3, 4, 5, 6""")
+        cursor.execute(f"""
+            INSERT INTO "{Rating._table}" (company, lgu_service,
+                administrative_unit, gender, month, rating, count,
+                create_uid, create_date)
+            SELECT f.company, a.lgu_service, a.administrative_unit,
+                {gender}, date_trunc('month', f.date)::date, f.rating,
+                count(*), 0, now() AT TIME ZONE 'UTC'
+            FROM "{Feedback._table}" f
+            JOIN "{application}" a ON a.id = f.application
+                AND a.company = f.company
+            JOIN "{applicant}" p ON p.id = a.applicant
+            WHERE {where}
+            GROUP BY 1, 2, 3, 4, 5, 6""", params)
+        cursor.execute(f"""
+            UPDATE "{application}" a SET processing_days = f.days
+            FROM ossis_monitoring_figures f
+            WHERE a.id = f.id
+                AND a.processing_days IS DISTINCT FROM f.days""")
+        cursor.execute(f"""
+            UPDATE "{application}" a SET processing_days = NULL
+            WHERE a.processing_days IS NOT NULL AND {where}
+                AND NOT EXISTS (
+                    SELECT 1 FROM ossis_monitoring_figures f
+                    WHERE f.id = a.id AND f.days IS NOT NULL)""", params)
+        cursor.execute("DROP TABLE ossis_monitoring_figures")
+        cursor.execute("DROP TABLE ossis_monitoring_workday")
+        Transaction().counter += 1
+
+    @classmethod
+    def _fill_workdays(cls, companies=None):
+        """Fill a temporary table with the number of working days of each
+        municipality from the first day of the applications up to each
+        day"""
+        pool = Pool()
+        Calendar = pool.get('ossis.calendar')
+        Company = pool.get('company.company')
+        cursor = Transaction().connection.cursor()
+        where, params = cls._rebuild_sql(companies)
+        cursor.execute(f"""
+            SELECT min(least(a.submitted_date, a.decided_date))::date - 2,
+                max(greatest(a.submitted_date, a.decided_date))::date + 2
+            FROM "{cls._table}" a WHERE {where}""", params)
+        first, last = cursor.fetchone()
+        cursor.execute("""
+            CREATE TEMPORARY TABLE ossis_monitoring_workday (
+                company INTEGER, day DATE, n INTEGER,
+                PRIMARY KEY (company, day)) ON COMMIT DROP""")
+        if first is None:
+            return
+        with without_check_access():
+            if companies is None:
+                companies = Company.search([])
+            companies = Company.browse(list(map(int, companies)))
+        rows = []
+        for company in companies:
+            closures = Calendar.closure_dates(company)
+            day, count = first, 0
+            while day <= last:
+                if day > first and Calendar.is_working_day(
+                        company, day, closures):
+                    count += 1
+                rows.append((company.id, day, count))
+                day += dt.timedelta(days=1)
+        for sub_rows in grouped_slice(rows, 1000):
+            sub_rows = list(sub_rows)
+            cursor.execute(
+                "INSERT INTO ossis_monitoring_workday (company, day, n) "
+                "VALUES " + ', '.join(['(%s, %s, %s)'] * len(sub_rows)),
+                [v for r in sub_rows for v in r])
+        cursor.execute("ANALYZE ossis_monitoring_workday")
 
     @classmethod
     def summary_differences(cls, companies=None):
@@ -397,7 +605,7 @@ class Application(metaclass=PoolMeta):
         return differences
 
     @classmethod
-    def _computed_summaries(cls, companies=None):
+    def _computed_summaries(cls, companies=None, store=False):
         pool = Pool()
         Feedback = pool.get('ossis.application.feedback')
         table = cls.__table__()
@@ -418,6 +626,8 @@ class Application(metaclass=PoolMeta):
             batch_volume, batch_days = cls._contributions(rows)
             _merge(volume, batch_volume)
             _merge(days, batch_days)
+            if store:
+                cls._store_processing_days(rows)
         ratings = Feedback._rating_contributions(
             Feedback._rating_rows(companies=companies))
         return volume, days, ratings
@@ -474,7 +684,8 @@ class ApplicationFeedback(metaclass=PoolMeta):
             applicant.gender, feedback.date, feedback.rating]
         wheres = []
         if ids is not None:
-            wheres = [reduce_ids(feedback.id, s) for s in grouped_slice(ids)]
+            wheres = [reduce_ids(feedback.id, s)
+                for s in grouped_slice(ids, IN_MAX)]
         elif companies is not None:
             wheres = [reduce_ids(feedback.company, list(companies))]
         else:

@@ -1,11 +1,13 @@
 # This file is part of OSSIS.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
 """Applications received and completed per week and month"""
+from sql import Literal
 from sql.aggregate import Sum
 
 from trytond.model import fields
 from trytond.modules.ossis_application.application import CHANNELS
 from trytond.pool import Pool
+from trytond.transaction import Transaction
 
 from .figure import FigureMixin, share
 from .monitoring_summary import GENDERS
@@ -50,21 +52,39 @@ class MonitoringVolume(FigureMixin):
 
     @classmethod
     def table_query(cls):
+        """Sum the volume summary by the dimensions named in the context
+        (``volume_dimensions``, all by default)
+
+        A chart by week only reads a row a week instead of a row for each
+        service, unit, channel and gender of the week; the dimensions left
+        out are empty."""
         pool = Pool()
         Volume = pool.get('ossis.monitoring.summary.volume')
         Unit = pool.get('ossis.administrative_unit')
         volume = Volume.__table__()
         unit = Unit.__table__()
-        keys = [
-            volume.company, volume.lgu_service, volume.administrative_unit,
-            volume.channel, volume.gender, volume.week, volume.month]
+        wanted = Transaction().context.get('volume_dimensions')
+        columns, group_by = [], [volume.company]
+        for name, column in [
+                ('lgu_service', volume.lgu_service),
+                ('administrative_unit', volume.administrative_unit),
+                ('urban', unit.seat),
+                ('channel', volume.channel),
+                ('gender', volume.gender),
+                ('week', volume.week),
+                ('month', volume.month),
+                ]:
+            if wanted is None or name in wanted:
+                columns.append(column.as_(name))
+                group_by.append(column)
+            else:
+                columns.append(Literal(None).as_(name))
         return volume.join(unit, 'LEFT',
             condition=volume.administrative_unit == unit.id
-            ).select(*cls._meta_columns(volume), *keys,
-            unit.seat.as_('urban'),
+            ).select(*cls._meta_columns(volume), volume.company, *columns,
             *[Sum(getattr(volume, c)).as_(c)
                 for c in ['received', 'completed', 'with_due', 'on_time']],
-            group_by=keys + [unit.seat])
+            group_by=group_by)
 
     def get_on_time_share(self, name):
         return share(self.on_time, self.with_due)

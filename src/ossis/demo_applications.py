@@ -321,6 +321,7 @@ class Generator:
             f"{len(applications)} drafts at the desks and online")
         self._drive([a.id for a in applications])
         self._move_into_past([a.id for a in applications])
+        self._count_figures()
         self._feedback([a.id for a in applications])
         self.report(f"  {code}: dated back along the calendar of "
             f"{self.company.rec_name}")
@@ -582,6 +583,12 @@ class Generator:
                 by_rating[rating].append(application)
         for rating, applications in sorted(by_rating.items()):
             Application.record_feedback(applications, rating)
+
+    def _count_figures(self):
+        "Count the applications dated back in SQL into the figures"
+        Application = self.pool.get('ossis.application')
+        if hasattr(Application, 'rebuild_summaries'):
+            Application.rebuild_summaries([self.company.id])
 
     def _move_into_past(self, ids):
         """Date each application's history along the working days before

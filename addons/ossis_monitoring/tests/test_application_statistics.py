@@ -3,10 +3,14 @@
 import csv
 import datetime as dt
 import io
+from collections import Counter
 
 from trytond.modules.ossis_application.tests import scenario
 from trytond.modules.ossis_application.tests.scenario import as_staff
-from trytond.modules.ossis_monitoring.application_statistics import percentile
+from trytond.model.exceptions import AccessError
+from trytond.modules.ossis_application.application_report import local_date
+from trytond.modules.ossis_monitoring.application_statistics import (
+    COMPLETED, percentile, processing_days)
 from trytond.modules.ossis_services.tests.tools import load_albanian
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
@@ -156,6 +160,8 @@ class ApplicationStatisticsTestCase(ModuleTestCase):
         self.rate(setup, apps['a1'], 5, D(2026, 6, 20))
         self.rate(setup, apps['a3'], 2, D(2026, 6, 20))
         self.rate(setup, apps['b1'], 4, D(2025, 6, 1))
+        # The dates were set in SQL, behind the summaries
+        pool.get('ossis.application').rebuild_summaries()
         return setup, unit1, unit2, apps
 
     def pogradec(self):
@@ -166,6 +172,7 @@ class ApplicationStatisticsTestCase(ModuleTestCase):
                 setup, 100 + serial, 'decided', gender='female')
             self.set_dates(
                 application, D(2026, 6, 1), D(2026, 6, 5), D(2026, 6, 30))
+        Pool().get('ossis.application').rebuild_summaries()
         return setup
 
     def test_percentile(self):
@@ -189,6 +196,8 @@ class ApplicationStatisticsTestCase(ModuleTestCase):
 
         figures = Application.transparency(setup.company, 2026)
 
+        # Rebuilt (in SQL on PostgreSQL) as computed application by one
+        self.assertEqual(Application.summary_differences(), [])
         self.assertEqual(figures.company, setup.company.id)
         self.assertEqual(figures.year, 2026)
         self.assertEqual(figures.total[2:], (10, 7, 4 / 6, 3, 13, 3.5, 2))
@@ -275,6 +284,124 @@ class ApplicationStatisticsTestCase(ModuleTestCase):
             Offer.processing_time([tax], date=D(2027, 6, 14)),
             {tax.id: (None, 2)})
         self.assertEqual(Offer.processing_time([]), {})
+
+    @with_transaction()
+    def test_figures_follow_the_process(self):
+        """Test the summaries follow the process, the figures equal counts
+        made here and those of the portal, and staff read only theirs"""
+        pool = Pool()
+        Application = pool.get('ossis.application')
+        Calendar = pool.get('ossis.calendar')
+        Volume = pool.get('ossis.monitoring.volume')
+        ServiceTime = pool.get('ossis.monitoring.service_time')
+        ProcessingDays = pool.get('ossis.monitoring.processing_days')
+        Municipality = pool.get('ossis.monitoring.municipality')
+        FeedbackFigures = pool.get('ossis.monitoring.feedback')
+        setup = scenario.municipality('elbasan')
+        other = scenario.municipality('pogradec')
+        states = [
+            'draft', 'in_progress', 'withdrawn', 'cancelled', 'decided',
+            'delivered', 'delivered']
+        apps = [self.application(
+                setup, serial, state, gender=['female', 'male'][serial % 2],
+                service_code=['TAX-05', 'URB-09'][serial % 2])
+            for serial, state in enumerate(states, 1)]
+        self.application(other, 50, 'delivered', gender='female')
+        self.assertEqual(Application.summary_differences(), [])
+        self.rate(setup, apps[-1], 4, apps[-1].delivered_date.date())
+        self.rate(setup, apps[-2], 1, apps[-2].delivered_date.date())
+        Application.delete([apps[0]])
+        self.assertEqual(Application.summary_differences(), [])
+
+        # Counted here from the applications
+        company = setup.company
+        year = local_date(company, apps[-1].decided_date).year
+        mine = Application.search([('company', '=', company.id)])
+        received = [a for a in mine if a.submitted_date
+            and local_date(company, a.submitted_date).year == year]
+        completed = [a for a in mine if a.state in COMPLETED
+            and local_date(company, a.decided_date).year == year]
+        days = [processing_days(Calendar.working_days_between(
+                    company, local_date(company, a.submitted_date),
+                    local_date(company, a.decided_date)),
+                a.suspended_days) for a in completed]
+        self.assertEqual((len(received), len(completed)), (6, 3))
+        self.assertEqual(
+            sorted(a.processing_days for a in completed), sorted(days))
+        portal = Application.transparency(company, year)
+        self.assertEqual(
+            portal.total[2:5], (len(received), len(completed), 1.0))
+        self.assertEqual(portal.total.median, percentile(days, 0.5))
+        self.assertEqual(portal.total[7:], (2.5, 2))
+
+        with as_staff(setup.head):
+            volume = Volume.search([])
+            self.assertEqual(
+                sum(v.received for v in volume), len(received))
+            self.assertEqual(
+                sum(v.completed for v in volume), len(completed))
+            self.assertEqual(
+                {(v.gender, v.channel) for v in volume if v.received},
+                {('female', 'desk'), ('male', 'desk')})
+            with Transaction().set_context(volume_dimensions=['week']):
+                weekly = Volume.search([])
+            self.assertEqual(
+                sum(v.received for v in weekly), len(received))
+            self.assertEqual(len({v.week for v in weekly}), len(weekly))
+            self.assertEqual({v.channel for v in weekly}, {None})
+            times = ServiceTime.search([('year', '=', year)])
+            by_service = {r.key: r for r in portal.services}
+            self.assertEqual(
+                sorted((t.lgu_service.service_code, t.completed,
+                        t.median_days, t.p90_days, t.on_time_share)
+                    for t in times),
+                sorted((k, r.completed, r.median, r.p90, r.on_time)
+                    for k, r in by_service.items() if r.completed))
+            self.assertEqual(
+                sum(h.count for h in ProcessingDays.search([])),
+                len(completed))
+            with Transaction().set_context(
+                    processing_days_dimensions=['lgu_service']):
+                histogram = ProcessingDays.search([('year', '=', year)])
+            self.assertEqual(
+                {(h.lgu_service.service_code, h.days): h.count
+                    for h in histogram},
+                dict(Counter(
+                        (a.service_code, d)
+                        for a, d in zip(completed, days))))
+            municipality, = Municipality.search([('year', '=', year)])
+            self.assertEqual(
+                (municipality.received, municipality.completed,
+                    municipality.on_time_share, municipality.median_days,
+                    municipality.satisfaction, municipality.ratings,
+                    municipality.online_share),
+                (portal.total.received, portal.total.completed,
+                    portal.total.on_time, portal.total.median,
+                    portal.total.satisfaction, portal.total.ratings, 0))
+            feedback = FeedbackFigures.search([])
+            self.assertEqual(
+                (sum(f.ratings for f in feedback),
+                    sum(f.low for f in feedback)), (2, 1))
+            elbasan_ids = [v.id for v in volume]
+
+        # Another municipality's staff read none of it, by any way
+        with as_staff(other.head):
+            for Model in [
+                    Volume, ServiceTime, ProcessingDays, Municipality,
+                    FeedbackFigures]:
+                self.assertLessEqual(
+                    {r.company for r in Model.search([])}, {other.company})
+                self.assertEqual(Model.search([
+                            ('company.code', '=', company.code)]), [])
+            self.assertEqual(Volume.search([
+                        ('lgu_service', '=', setup.offers['TAX-05'].id),
+                        ]), [])
+            self.assertEqual(Volume.search([
+                        ('administrative_unit.company', '=', company.id),
+                        ]), [])
+            with self.assertRaises(AccessError):
+                Volume.read(elbasan_ids[:1], ['received'])
+
 
     @with_transaction()
     def test_transparency_csv(self):
