@@ -16,7 +16,10 @@ or the one of --database) with Elbasan's module activated, measure:
    responsible unit) with Application.act, Issue (specialist) and
    Application.deliver_at (clerk, one call per batch); then other
    applications one per call, delivered with the Deliver wizard as the
-   client does;
+   client does.  The output documents, which trytond's task queue renders,
+   seals and stores after the Issue call has committed, are rendered
+   after the lifecycle by running the queued tasks as a queue worker
+   does, and printed apart (documents/s and CPU per document);
 3. plain SQL floor: the same rows (applications and their documents,
    history, numbering) written with the database driver alone, one
    transaction per batch and step;
@@ -477,10 +480,43 @@ def call(setup, login, function, **context):
                 result = function(Pool())
             except TransactionError as error:
                 transaction.rollback()
+                transaction.tasks.clear()
                 error.fix(extras)
                 continue
             transaction.commit()
+            # Run later by run_queued, as a queue worker runs them
+            QUEUED.extend(transaction.tasks)
+            transaction.tasks.clear()
             return result
+
+
+# The tasks queued by the calls (the output documents issued), not yet run
+QUEUED = []
+
+
+def run_queued():
+    """Run the queued tasks as trytond's queue worker does, each in a
+    transaction of its own"""
+    from trytond.tests.test_tryton import DB_NAME as db_name
+    from trytond.worker import run_task
+    while QUEUED:
+        run_task(db_name, QUEUED.pop(0))
+
+
+def check_documents(ids):
+    "Fail unless the output document of every application is stored"
+    from trytond.pool import Pool
+    from trytond.tests.test_tryton import DB_NAME as db_name
+    from trytond.transaction import Transaction
+    with Transaction().start(db_name, 0, readonly=True):
+        Application = Pool().get('ossis.application')
+        stored = Application.search_count([
+                ('id', 'in', ids),
+                ('output_sha256', '!=', None),
+                ])
+    if stored != len(ids):
+        raise RuntimeError(
+            f"{stored} of {len(ids)} output documents stored")
 
 
 # --- 1. and 2. the ORM ------------------------------------------------------
@@ -508,12 +544,21 @@ def bench_orm(options, results, setup):
     applicants = setup['applicants'][WARM_UP:]
     # Fill the caches of the server first, as in a running server
     orm_run(setup, setup['applicants'][:WARM_UP], WARM_UP)
+    run_queued()
     profile = cProfile.Profile() if options.profile else None
     if profile:
         profile.enable()
     actions = {}
+    ids = []
     intake, steps = orm_run(
-        setup, applicants[:options.count], options.batch, actions)
+        setup, applicants[:options.count], options.batch, actions, ids)
+    # The output documents, rendered by the tasks queued at issue, after
+    # the clerks' transactions as a queue worker renders them
+    documents = Timer()
+    tasks = len(QUEUED)
+    with documents:
+        run_queued()
+    check_documents(ids)
     by_action = ', '.join(
         f"{name} {1000 * timer.cpu_seconds / options.count:.1f}"
         for name, timer in actions.items())
@@ -532,6 +577,7 @@ def bench_orm(options, results, setup):
     single_intake, single_steps = (t.seconds for t in orm_run(
             setup, applicants[options.count:options.count + options.single],
             1))
+    run_queued()
 
     n, transitions = options.count, options.count * len(LIFECYCLE)
     results.add(
@@ -553,6 +599,13 @@ def bench_orm(options, results, setup):
     results.add(
         'orm_cpu_actions', f"ORM lifecycle, batch {options.batch}: CPU "
         "by step", f"{by_action} ms/application", '')
+    results.add(
+        'documents', f"output documents rendered and stored by {tasks} "
+        "queued tasks (one per issue call): documents",
+        rate(n, documents.seconds), '/s')
+    results.add(
+        'documents_cpu', "output documents: CPU of this process",
+        f"{1000 * documents.cpu_seconds / n:.1f} ms/document", '')
     n = options.single
     results.add(
         'orm_single_intake', "ORM intake, batch 1: applications",
@@ -566,13 +619,14 @@ def bench_orm(options, results, setup):
     results.orm_rate = rate(options.count, intake + steps)
 
 
-def orm_run(setup, applicants, batch_size, actions=None):
+def orm_run(setup, applicants, batch_size, actions=None, ids=None):
     """Register the applications of the applicants and drive them to the
-    delivery; return the timers of the intake and of the lifecycle, and
-    add up the time of each action in the timers of actions"""
+    delivery; return the timers of the intake and of the lifecycle, add up
+    the time of each action in the timers of actions and the ids of the
+    applications in ids"""
     intake, steps = Timer(), Timer()
     actions = {} if actions is None else actions
-    ids = []
+    ids = [] if ids is None else ids
     with intake:
         for batch in batches(applicants, batch_size):
             ids.extend(orm_intake(setup, batch))

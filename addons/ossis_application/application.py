@@ -13,7 +13,7 @@ from trytond.model import Index, ModelSQL, ModelView, Unique, Workflow, fields
 from trytond.model.fields.field import get_eval_fields
 from trytond.model.modelview import AccessButtonError
 from trytond.modules.company.model import set_employee
-from trytond.modules.ossis_base.lock import lock_unchanged
+from trytond.modules.ossis_base.lock import lock_for_update, lock_unchanged
 from trytond.modules.ossis_base.model import LGUOwnedMixin
 from trytond.modules.ossis_workflow.workflow_graph import ROLE_GROUPS
 from trytond.pool import Pool
@@ -21,12 +21,15 @@ from trytond.pyson import Eval, Id, If
 from trytond.rpc import RPC
 from trytond.tools import slugify
 from trytond.tools.domain_inversion import eval_domain
-from trytond.transaction import Transaction, without_check_access
+from trytond.transaction import (
+    Transaction, TransactionError, without_check_access)
 
+from .application_report import ISSUED
 from .document_template import OUTPUT_KINDS
 from .exceptions import (
     ApplicationAccessError, ApplicationActionError, ApplicationChangedError,
     ApplicationDecidedError, ApplicationValidationError)
+from .seal import check_timestamper
 from .seal import load_signer as load_seal_signer
 from .seal import seal
 from .verification import new_tracking_code, new_verification_code
@@ -1482,7 +1485,8 @@ class Application(Workflow, LGUOwnedMixin, ModelSQL, ModelView):
         "Give the decided applications their verification code"
         cls._check_step_actor(applications)
         # A seal that cannot be used refuses the issue before any change
-        signers = cls._seal_signers(applications)
+        if any(cls._seal_signers(applications).values()):
+            check_timestamper()
         now = dt.datetime.now()
         batch = _Batch()
         to_write = []
@@ -1495,7 +1499,10 @@ class Application(Workflow, LGUOwnedMixin, ModelSQL, ModelView):
                             OUTPUT_KINDS.get(application.decision)),
                         }))
         cls._store_step(applications, 'issue', 'ready', to_write)
-        cls._store_output(applications, signers)
+        # The documents are rendered and sealed after the commit, by the
+        # task queue, one task for the batch; whoever needs one sooner
+        # gets it from issued_documents
+        cls.__queue__.store_issued_documents(applications)
         return applications
 
     @classmethod
@@ -1506,26 +1513,85 @@ class Application(Workflow, LGUOwnedMixin, ModelSQL, ModelView):
         return {c.id: load_seal_signer(c) for c in companies}
 
     @classmethod
-    def _store_output(cls, applications, signers=None):
+    def issued_documents(cls, applications):
+        """Return the output document of the applications by id, as
+        stored: those of issued applications not stored yet (the task
+        queued at issue has not run) are rendered, sealed and stored first,
+        once"""
+        documents = {a.id: a.output_document
+            for a in applications if a.output_sha256}
+        missing = [a for a in applications
+            if a.state in ISSUED and not a.output_sha256]
+        if missing and Transaction().readonly:
+            # A print is a read-only request: it stores what it renders in
+            # a transaction of its own
+            documents.update(cls._store_in_own_transaction(missing))
+        elif missing:
+            documents.update(cls.store_issued_documents(missing))
+        return documents
+
+    @classmethod
+    def _store_in_own_transaction(cls, applications):
+        ids = [a.id for a in applications]
+        extras = {}
+        while True:
+            with Transaction().new_transaction(**extras) as transaction:
+                try:
+                    return cls.store_issued_documents(cls.browse(ids))
+                except TransactionError as error:
+                    transaction.rollback()
+                    error.fix(extras)
+
+    @classmethod
+    def store_issued_documents(cls, applications):
+        """Render, seal and store the output documents of the issued
+        applications that have none yet and return all their documents by
+        id: the task queued at issue, harmless when run again"""
+        issued = [a for a in applications if a.state in ISSUED]
+        # Of two transactions storing the same document, the second waits
+        # and finds it stored
+        lock_for_update(issued)
+        with without_check_access():
+            stored = {row['id']: row['output_document']
+                for row in cls.read(
+                    [a.id for a in issued],
+                    ['output_document', 'output_sha256'])
+                if row['output_sha256']}
+        missing = cls.browse([a.id for a in issued if a.id not in stored])
+        stored.update(cls._store_output(missing))
+        return stored
+
+    @classmethod
+    def _store_output(cls, applications):
         """Store the output documents as issued, sealed by their
-        municipality, with their SHA-256 hash: reprints give back these
-        files"""
+        municipality, with their SHA-256 hash and return them by id:
+        reprints give back these files"""
         pool = Pool()
         Output = pool.get('ossis.application.output', type='report')
-        if signers is None:
-            signers = cls._seal_signers(applications)
-        to_write = []
-        for application in cls.browse(applications):
+        transaction = Transaction()
+        cursor = transaction.connection.cursor()
+        table = cls.__table__()
+        signers = cls._seal_signers(applications)
+        documents = {}
+        for application in applications:
             content = Output.render_issued(application)
             signer = signers.get(application.company.id)
             if signer:
                 content = seal(content, signer)
-            to_write.extend(([application], {
-                        'output_document': content,
-                        'output_sha256': hashlib.sha256(content).hexdigest(),
-                        }))
-        if to_write:
-            cls.write(*to_write)
+            documents[application.id] = content
+            # Written as is: storing what was issued is no change of the
+            # application (its timestamp stays what the clerks saw)
+            cursor.execute(*table.update(
+                    [table.output_document, table.output_sha256],
+                    [cls.output_document.sql_format(content),
+                        hashlib.sha256(content).hexdigest()],
+                    where=table.id == application.id))
+        # As trytond's write does: the records read before see the change
+        transaction.counter += 1
+        for cache in transaction.cache.values():
+            for id_ in documents:
+                cache.get(cls.__name__, {}).pop(id_, None)
+        return documents
 
     @classmethod
     def _template(cls, application, kind):

@@ -86,9 +86,7 @@ class ApplicationReport(PDFReport):
         with without_check_access():
             applications = Application.browse(applications)
             cls.check_printable(applications)
-            contents = [
-                cls.render_pdf(a, cls.language(a, language))
-                for a in applications]
+            contents = cls.render_pdfs(applications, language)
         if len(contents) == 1:
             return 'pdf', contents[0]
         content = io.BytesIO()
@@ -96,6 +94,13 @@ class ApplicationReport(PDFReport):
             for application, pdf in zip(applications, contents):
                 archive.writestr(f'{slugify(application.number)}.pdf', pdf)
         return 'zip', content.getvalue()
+
+    @classmethod
+    def render_pdfs(cls, applications, language=None):
+        "Return the PDF of each application, in the language asked or its own"
+        return [
+            cls.render_pdf(a, cls.language(a, language))
+            for a in applications]
 
     @classmethod
     def get_filename(cls, action, applications):
@@ -277,13 +282,21 @@ class OutputReport(ApplicationReport):
         data['date'] = data['date'] or Pool().get('ir.date').today()
 
     @classmethod
+    def render_pdfs(cls, applications, language=None):
+        """Return the output documents as issued, whatever the language
+        asked: those not stored yet are rendered and stored at once"""
+        pool = Pool()
+        Application = pool.get('ossis.application')
+        documents = Application.issued_documents(applications)
+        return [documents[a.id] for a in applications]
+
+    @classmethod
     def render_pdf(cls, application, language, template=None):
         """Return the output document as issued, whatever the language
-        asked; render it only for the applications issued before the
-        outputs were stored, and for a preview in a template"""
-        if application.output_document and not template:
-            return application.output_document
-        return super().render_pdf(application, language, template)
+        asked; render it only for a preview in a template"""
+        if template:
+            return super().render_pdf(application, language, template)
+        return cls.render_pdfs([application])[0]
 
     @classmethod
     def render_issued(cls, application):

@@ -30,9 +30,12 @@ configuration:
     a PEM file of the certificates of the authorities whose seals the
     portal trusts (see seal_validation.py)
 """
+import asyncio
+import contextlib
 import io
 import logging
 import os
+import threading
 
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import signers
@@ -96,10 +99,7 @@ def load_signer(company):
                     municipality=company.rec_name))
         return None
     try:
-        with open(path, 'rb') as file:
-            data = file.read()
-        signer = signers.SimpleSigner.load_pkcs12_data(
-            data, [], passphrase=passphrase(company.code, path))
+        signer = _load_pkcs12(path, passphrase(company.code, path))
     except (OSError, ValueError) as exception:
         logger.error(
             "cannot load the seal of %s from %s: %s", company.code, path,
@@ -116,6 +116,25 @@ def load_signer(company):
     return signer
 
 
+# The signers loaded by this process, by the file and its passphrase: a
+# file replaced (another time or size) is loaded again
+_signers = {}
+_signers_lock = threading.Lock()
+
+
+def _load_pkcs12(path, secret):
+    "Return the signer of the PKCS#12 file, loaded once per process"
+    status = os.stat(path)
+    key = (path, status.st_mtime_ns, status.st_size, secret)
+    with _signers_lock:
+        if key not in _signers:
+            with open(path, 'rb') as file:
+                data = file.read()
+            _signers[key] = signers.SimpleSigner.load_pkcs12_data(
+                data, [], passphrase=secret)
+        return _signers[key]
+
+
 def timestamper():
     "Return the client of the timestamp authority, or None"
     url = config.get(SECTION, 'timestamp_url')
@@ -130,14 +149,29 @@ def seal(content, signer):
     metadata = signers.PdfSignatureMetadata(
         field_name=FIELD_NAME, subfilter=SigSeedSubFilter.PADES,
         md_algorithm='sha256')
-    try:
+    with _timestamp_errors():
         signers.sign_pdf(
             writer, metadata, signer=signer, timestamper=timestamper(),
             output=output)
+    return output.getvalue()
+
+
+def check_timestamper():
+    """Raise SealError when the timestamp authority does not answer: the
+    outputs, sealed after their issue is committed, could not be sealed"""
+    authority = timestamper()
+    if authority:
+        with _timestamp_errors():
+            asyncio.run(authority.async_dummy_response('sha256'))
+
+
+@contextlib.contextmanager
+def _timestamp_errors():
+    "Turn the timestamp authority not answering into a SealError"
+    try:
+        yield
     except OSError as exception:
-        # The timestamp authority did not answer
         logger.error(
             "cannot timestamp the seal: %s", exception.__class__.__name__)
         raise SealError(gettext(
                 'ossis_application.msg_seal_timestamp_failed')) from None
-    return output.getvalue()

@@ -14,7 +14,7 @@ from trytond.modules.ossis_application.upload import MAX_FILE_SIZE
 from trytond.modules.ossis_application.verification import verification_code
 
 from .track_routes import NUMBER_LENGTH, attempt_succeeded, reserve_attempt
-from .verify_seal import held_data, held_file, lookup_file, seal_data
+from .verify_seal import digest, held_data, held_file, lookup_file, seal_data
 from .web import route
 
 
@@ -32,9 +32,12 @@ def lookup(portal, text):
 
 def document(portal, application):
     "Return what the page tells about the document of the application"
+    Application = portal.pool.get('ossis.application')
     Output = portal.pool.get('ossis.application.output', type='report')
     service = application.service
     company = application.company
+    # Rendered now if the queue has not stored it yet
+    content = Application.issued_documents([application]).get(application.id)
     return {
         'issuer': company.official_name or company.rec_name,
         'issued_date': portal.format_date(
@@ -46,9 +49,8 @@ def document(portal, application):
         'number': application.number,
         'valid': application.state in ISSUED,
         # Whoever holds the file checks it is the one issued
-        'sha256': application.output_sha256,
-        'seal': seal_data(portal, application.output_document, company)
-        if application.output_document else None,
+        'sha256': digest(content) if content else None,
+        'seal': seal_data(portal, content, company) if content else None,
         }
 
 

@@ -10,6 +10,7 @@ from trytond.modules.ossis_services.tests.municipality import (  # noqa: F401
     user_context, valid_identifier)
 from trytond.pool import Pool
 from trytond.pyson import PYSONDecoder
+from trytond.transaction import Transaction
 
 
 def applicant(company, serial=1, **values):
@@ -114,3 +115,16 @@ class ProcessTestMixin:
                 ('application', '=', application.id),
                 ('action', '=', action),
                 ])
+
+
+def run_queue():
+    """Run the tasks the transaction queued, as the server does after a
+    request when no queue worker is configured; return how many ran"""
+    pool = Pool()
+    Queue = pool.get('ir.queue')
+    transaction = Transaction()
+    count = 0
+    while transaction.tasks:
+        Queue(transaction.tasks.pop(0)).run()
+        count += 1
+    return count

@@ -9,6 +9,7 @@ import tempfile
 import unittest
 import zipfile
 from contextlib import contextmanager
+from unittest import mock
 
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
@@ -87,12 +88,15 @@ class ApplicationReportTestCase(ModuleDatabaseMixin, unittest.TestCase):
             yield
 
     def button(self, user, application, name):
-        "Click the button as the user and return what the client receives"
+        """Click the button as the user and return what the client
+        receives, then run the queued tasks as the server does"""
         pool = Pool()
         Application = pool.get('ossis.application')
         with self.as_staff(user):
-            return getattr(Application, name)(
+            result = getattr(Application, name)(
                 Application.browse([application.id]))
+        scenario.run_queue()
+        return result
 
     def print_(self, user, report, application, data=None):
         "Print the report of the application as the user, as the client does"
@@ -109,8 +113,8 @@ class ApplicationReportTestCase(ModuleDatabaseMixin, unittest.TestCase):
         self.button(setup.front, application, 'submit')
         return Application(application.id)
 
-    def issued(self, setup, **values):
-        "Return an application approved by the head and issued"
+    def decided(self, setup, **values):
+        "Return an application approved by the head, not yet issued"
         pool = Pool()
         Application = pool.get('ossis.application')
         application = self.submitted(setup, **values)
@@ -119,6 +123,13 @@ class ApplicationReportTestCase(ModuleDatabaseMixin, unittest.TestCase):
         with self.as_staff(setup.head):
             Application.act([application], 'forward')
             Application.act([application], 'approve')
+        return Application(application.id)
+
+    def issued(self, setup, **values):
+        "Return an application approved by the head and issued"
+        pool = Pool()
+        Application = pool.get('ossis.application')
+        application = self.decided(setup, **values)
         self.button(setup.back, application, 'issue')
         return Application(application.id)
 
@@ -326,14 +337,7 @@ class ApplicationReportTestCase(ModuleDatabaseMixin, unittest.TestCase):
         self.assertEqual(
             status.coverage, SignatureCoverageLevel.ENTIRE_FILE)
         self.assertIn(application.verification_code, ' '.join(pages(stored)))
-        # The seal keeps the document PDF/A: the validator breaks no rule,
-        # and leaves unchecked only the form that holds the seal
-        report = pdfa_report(stored)
-        self.assertEqual([
-                f for f in report.findings
-                if (f.kind, f.where[-19:]) != (
-                    'unsupported', '(Catalog) /AcroForm')],
-            [], str(report))
+        self.assert_pdfa(stored)
         seal = check_seal(stored)
         self.assertEqual(
             (seal.state, seal.sealed_by, seal.timestamped),
@@ -347,6 +351,84 @@ class ApplicationReportTestCase(ModuleDatabaseMixin, unittest.TestCase):
         tampered = (
             stored[:byte] + bytes([stored[byte] ^ 1]) + stored[byte + 1:])
         self.assertEqual(check_seal(tampered).state, CHANGED)
+
+    def assert_sealed_pdfa(self, application):
+        "Assert the stored output is sealed, PDF/A and hashed"
+        stored = application.output_document
+        self.assertEqual(
+            application.output_sha256, hashlib.sha256(stored).hexdigest())
+        self.assertEqual(check_seal(stored).state, VALID)
+        self.assertIn(application.verification_code, ' '.join(pages(stored)))
+        self.assert_pdfa(stored)
+
+    def assert_pdfa(self, content):
+        """Assert the sealed PDF is PDF/A: the seal keeps it so, the
+        validator breaks no rule, and leaves unchecked only the form that
+        holds the seal"""
+        report = pdfa_report(content)
+        self.assertEqual([
+                f for f in report.findings
+                if (f.kind, f.where[-19:]) != (
+                    'unsupported', '(Catalog) /AcroForm')],
+            [], str(report))
+
+    @with_transaction()
+    def test_output_printed_before_queue(self):
+        """Test the output is stored by the task queued at issue: a print
+        before the task ran renders, seals and stores it once, and the task
+        then renders nothing"""
+        pool = Pool()
+        Application = pool.get('ossis.application')
+        Output = pool.get('ossis.application.output', type='report')
+        self.install_seal("s3cret seal")
+        setup = scenario.municipality('elbasan')
+        application = self.decided(setup, serial=1)
+
+        with self.as_staff(setup.back):
+            Application.issue(Application.browse([application.id]))
+        application = Application(application.id)
+        self.assertEqual(application.state, 'ready')
+        self.assertTrue(application.verification_code)
+        self.assertEqual(
+            (application.output_document, application.output_sha256),
+            (None, None))
+
+        render = Output.render_issued
+        with mock.patch.object(
+                Output, 'render_issued', wraps=render) as rendered:
+            _, printed, _, _ = self.print_(
+                setup.back, 'ossis.application.output', application)
+            _, reprint, _, _ = self.print_(
+                setup.front, 'ossis.application.output', application)
+            self.assertEqual(scenario.run_queue(), 1)
+        self.assertEqual(rendered.call_count, 1)
+        application = Application(application.id)
+        self.assertEqual(printed, application.output_document)
+        self.assertEqual(reprint, printed)
+        self.assert_sealed_pdfa(application)
+
+    @with_transaction()
+    def test_output_stored_by_queue(self):
+        """Test one task renders, seals and stores the outputs of the
+        applications issued in one click"""
+        pool = Pool()
+        Application = pool.get('ossis.application')
+        Queue = pool.get('ir.queue')
+        self.install_seal("s3cret seal")
+        setup = scenario.municipality('elbasan')
+        applications = [
+            self.decided(setup, serial=serial) for serial in [1, 2]]
+
+        with self.as_staff(setup.back):
+            Application.issue(Application.browse(applications))
+        task, = Queue.search([('finished_at', '=', None)])
+        self.assertEqual(
+            (task.data['method'], sorted(task.data['instances'])),
+            ('store_issued_documents', sorted(a.id for a in applications)))
+        self.assertEqual(scenario.run_queue(), 1)
+
+        for application in Application.browse(applications):
+            self.assert_sealed_pdfa(application)
 
     @with_transaction()
     def test_seal_refused(self):
@@ -435,7 +517,8 @@ class ApplicationReportTestCase(ModuleDatabaseMixin, unittest.TestCase):
 
     @with_transaction()
     def test_output_issued_before_storage(self):
-        "Test an output issued before outputs were stored still prints"
+        """Test an output issued before outputs were stored prints, and is
+        stored at its first print"""
         pool = Pool()
         Application = pool.get('ossis.application')
         setup = scenario.municipality('elbasan')
@@ -453,7 +536,10 @@ class ApplicationReportTestCase(ModuleDatabaseMixin, unittest.TestCase):
             setup.back, 'ossis.application.output', application)
         text = ' '.join(pages(content))
         self.assertIn(application.verification_code, text)
-        self.assertNotEqual(content, application.output_document)
+        application = Application(application.id)
+        self.assertEqual(content, application.output_document)
+        self.assertEqual(
+            application.output_sha256, hashlib.sha256(content).hexdigest())
 
     @with_transaction()
     def test_refusals(self):

@@ -88,6 +88,7 @@ class DocumentTemplateTestCase(
             Applicant.write([application.applicant], {'language': language})
             with scenario.as_staff(setup.back):
                 Application.issue([application])
+            scenario.run_queue()
             issued[language] = Application(application.id)
         receipt = self.publish_standard(setup, 'receipt')
         refusal = self.publish_standard(
