@@ -43,8 +43,9 @@ from sql import Literal, Null
 from sql.aggregate import Count, Sum
 
 from trytond.i18n import gettext
+from trytond.model.fields import SQL_OPERATORS
 from trytond.pool import Pool, PoolMeta
-from trytond.tools import grouped_slice, reduce_ids
+from trytond.tools import grouped_slice
 from trytond.transaction import Transaction, without_check_access
 
 from .figure import IN_MAX, histogram_percentile
@@ -176,7 +177,7 @@ class LGUService(metaclass=PoolMeta):
         result = {}
         for sub_ids in grouped_slice(offer_ids, IN_MAX):
             cursor.execute(*table.select(table.id, table.company,
-                    where=reduce_ids(table.id, sub_ids)))
+                    where=SQL_OPERATORS['in'](table.id, sub_ids)))
             result.update(cursor)
         return result
 
@@ -206,7 +207,8 @@ class LGUService(metaclass=PoolMeta):
                 cursor.execute(*application.select(
                         application.lgu_service,
                         application.processing_days, Count(Literal(1)),
-                        where=reduce_ids(application.lgu_service, sub_ids)
+                        where=SQL_OPERATORS['in'](
+                            application.lgu_service, sub_ids)
                         & (application.processing_days != Null)
                         & (application.decided_date >= since)
                         & (application.decided_date < until),

@@ -9,9 +9,10 @@ from sql.conditionals import Case
 from sql.functions import Extract
 
 from trytond.model import fields
+from trytond.model.fields import SQL_OPERATORS
 from trytond.modules.ossis_base.company import OSSIS_STATUSES
 from trytond.pool import Pool
-from trytond.tools import grouped_slice, reduce_ids
+from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
 from .figure import IN_MAX, FigureMixin, histogram_percentile, share
@@ -60,41 +61,32 @@ class MonitoringMunicipality(FigureMixin):
     @classmethod
     def table_query(cls):
         pool = Pool()
-        Volume = pool.get('ossis.monitoring.summary.volume')
-        Rating = pool.get('ossis.monitoring.summary.rating')
+        Summary = pool.get('ossis.monitoring.summary.municipality')
         Company = pool.get('company.company')
-        volume = Volume.__table__()
-        rating = Rating.__table__()
+        summary = Summary.__table__()
         company = Company.__table__()
-        year = Extract('YEAR', volume.month)
-        volumes = volume.select(
-            *cls._meta_columns(volume), volume.company, year.as_('year'),
-            Sum(volume.received).as_('received'),
-            Sum(Case((volume.channel == 'online', volume.received),
-                    else_=0)).as_('online'),
-            *[Sum(getattr(volume, c)).as_(c)
-                for c in ['completed', 'with_due', 'on_time']],
-            group_by=[volume.company, year])
-        rating_year = Extract('YEAR', rating.month)
-        ratings = rating.select(
-            rating.company, rating_year.as_('year'),
-            Sum(rating.count).as_('ratings'),
-            Sum(rating.count * rating.rating).as_('rating_sum'),
-            group_by=[rating.company, rating_year])
-        return volumes.join(ratings, 'LEFT',
-            condition=(volumes.company == ratings.company)
-            & (volumes.year == ratings.year)
-            ).join(company, condition=volumes.company == company.id
+        year = Extract('YEAR', summary.month)
+        received, completed, ratings = (Sum(getattr(summary, c))
+            for c in ['received', 'completed', 'ratings'])
+        # A year counts once an application was received or completed in it
+        years = summary.select(
+            *cls._meta_columns(summary), summary.company, year.as_('year'),
+            received.as_('received'), completed.as_('completed'),
+            *[Sum(getattr(summary, c)).as_(c)
+                for c in ['online', 'with_due', 'on_time']],
+            ratings.as_('ratings'),
+            Case((ratings != 0, Sum(summary.rating_sum)),
+                else_=Null).as_('rating_sum'),
+            group_by=[summary.company, year],
+            having=(received != 0) | (completed != 0))
+        return years.join(company, condition=years.company == company.id
             ).select(
-            volumes.id, volumes.create_uid, volumes.create_date,
-            volumes.write_uid, volumes.write_date, volumes.company,
-            volumes.year, company.population.as_('inhabitants'),
+            years.id, years.create_uid, years.create_date,
+            years.write_uid, years.write_date, years.company,
+            years.year, company.population.as_('inhabitants'),
             company.ossis_status, company.go_live_date,
-            volumes.received, volumes.online, volumes.completed,
-            volumes.with_due, volumes.on_time,
-            Case((ratings.ratings == Null, 0),
-                else_=ratings.ratings).as_('ratings'),
-            ratings.rating_sum)
+            years.received, years.online, years.completed,
+            years.with_due, years.on_time, years.ratings, years.rating_sum)
 
     @classmethod
     def get_shares(cls, records, names):
@@ -114,18 +106,17 @@ class MonitoringMunicipality(FigureMixin):
     @classmethod
     def get_median_days(cls, records, name):
         pool = Pool()
-        Days = pool.get('ossis.monitoring.summary.days')
+        Days = pool.get('ossis.monitoring.summary.municipality_days')
         days = Days.__table__()
         cursor = Transaction().connection.cursor()
         histograms = defaultdict(Counter)
-        year = Extract('YEAR', days.month)
         years = list({r.year for r in records})
         for sub_ids in grouped_slice({r.company.id for r in records}, IN_MAX):
             cursor.execute(*days.select(
-                    days.company, year, days.days, Sum(days.completed),
-                    where=reduce_ids(days.company, sub_ids)
-                    & year.in_(years),
-                    group_by=[days.company, year, days.days]))
+                    days.company, days.year, days.days, Sum(days.completed),
+                    where=SQL_OPERATORS['in'](days.company, list(sub_ids))
+                    & days.year.in_(years),
+                    group_by=[days.company, days.year, days.days]))
             for company, year_, days_, count in cursor:
                 histograms[(company, int(year_))][days_] += int(count)
         return {r.id: histogram_percentile(

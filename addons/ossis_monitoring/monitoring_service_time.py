@@ -7,8 +7,9 @@ from sql.aggregate import Sum
 from sql.functions import Extract
 
 from trytond.model import fields
+from trytond.model.fields import SQL_OPERATORS
 from trytond.pool import Pool
-from trytond.tools import grouped_slice, reduce_ids
+from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
 from .figure import IN_MAX, FigureMixin, histogram_percentile, share
@@ -84,7 +85,7 @@ class MonitoringServiceTime(FigureMixin):
         for sub_ids in grouped_slice(offers, IN_MAX):
             cursor.execute(*days.select(
                     days.lgu_service, year, days.days, Sum(days.completed),
-                    where=reduce_ids(days.lgu_service, sub_ids)
+                    where=SQL_OPERATORS['in'](days.lgu_service, sub_ids)
                     & year.in_(list(years)),
                     group_by=[days.lgu_service, year, days.days]))
             for offer, year_, days_, count in cursor:

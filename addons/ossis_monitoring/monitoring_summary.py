@@ -20,9 +20,10 @@ from sql.aggregate import Max, Min, Sum
 
 from trytond import backend
 from trytond.model import Index, ModelSQL, fields
+from trytond.model.fields import SQL_OPERATORS
 from trytond.modules.ossis_application.application_report import local_date
 from trytond.pool import Pool, PoolMeta
-from trytond.tools import grouped_slice, reduce_ids
+from trytond.tools import grouped_slice
 from trytond.transaction import Transaction, without_check_access
 
 from .application_statistics import COMPLETED, processing_days
@@ -60,18 +61,11 @@ def month_of(date):
     return date.replace(day=1)
 
 
-class _SummaryMixin(ModelSQL):
+class SummaryMixin(ModelSQL):
     __slots__ = ()
     company = fields.Many2One(
         'company.company', "Municipality", required=True, readonly=True,
         ondelete='CASCADE')
-    lgu_service = fields.Many2One(
-        'ossis.lgu.service', "Service", readonly=True, ondelete='CASCADE')
-    administrative_unit = fields.Many2One(
-        'ossis.administrative_unit', "Administrative Unit", readonly=True,
-        ondelete='CASCADE')
-    gender = fields.Selection(GENDERS, "Gender", readonly=True)
-    month = fields.Date("Month", readonly=True)
 
     # The key columns and the counted columns, set by each summary
     _keys = ()
@@ -127,7 +121,7 @@ class _SummaryMixin(ModelSQL):
         else:
             for sub_ids in grouped_slice(companies, IN_MAX):
                 cursor.execute(*table.delete(
-                        where=reduce_ids(table.company, sub_ids)))
+                        where=SQL_OPERATORS['in'](table.company, sub_ids)))
         cls._insert(sorted(deltas.items(), key=lambda i: _sort_key(i[0])))
 
     @classmethod
@@ -138,7 +132,7 @@ class _SummaryMixin(ModelSQL):
         keys = [getattr(table, n) for n in cls._keys]
         where = Literal(True)
         if companies is not None:
-            where = reduce_ids(table.company, list(companies))
+            where = SQL_OPERATORS['in'](table.company, list(companies))
         cursor.execute(*table.select(
                 *keys, *[Sum(getattr(table, c)) for c in cls._counts],
                 where=where, group_by=keys))
@@ -149,6 +143,18 @@ class _SummaryMixin(ModelSQL):
             if counts:
                 result[_normal_key(key)] = counts
         return result
+
+
+class _DetailMixin(SummaryMixin):
+    "The dimensions of the detailed summaries"
+    __slots__ = ()
+    lgu_service = fields.Many2One(
+        'ossis.lgu.service', "Service", readonly=True, ondelete='CASCADE')
+    administrative_unit = fields.Many2One(
+        'ossis.administrative_unit', "Administrative Unit", readonly=True,
+        ondelete='CASCADE')
+    gender = fields.Selection(GENDERS, "Gender", readonly=True)
+    month = fields.Date("Month", readonly=True)
 
 
 def _sort_key(key):
@@ -163,7 +169,7 @@ def _normal_key(key):
         for v in key)
 
 
-class Volume(_SummaryMixin):
+class Volume(_DetailMixin):
     "Monitoring Volume Summary"
     __name__ = 'ossis.monitoring.summary.volume'
     __string__ = "Volume Summary"
@@ -181,10 +187,10 @@ class Volume(_SummaryMixin):
     @classmethod
     def __setup__(cls):
         super().__setup__()
-        cls._sql_indexes.add(_key_index(cls, ('company', 'month')))
+        cls._sql_indexes.add(key_index(cls, ('company', 'month')))
 
 
-class Days(_SummaryMixin):
+class Days(_DetailMixin):
     "Monitoring Processing Days Summary"
     __name__ = 'ossis.monitoring.summary.days'
     __string__ = "Processing Days Summary"
@@ -200,11 +206,11 @@ class Days(_SummaryMixin):
     @classmethod
     def __setup__(cls):
         super().__setup__()
-        cls._sql_indexes.add(_key_index(cls, ('company', 'month')))
-        cls._sql_indexes.add(_key_index(cls, ('lgu_service', 'month')))
+        cls._sql_indexes.add(key_index(cls, ('company', 'month')))
+        cls._sql_indexes.add(key_index(cls, ('lgu_service', 'month')))
 
 
-class Rating(_SummaryMixin):
+class Rating(_DetailMixin):
     "Monitoring Rating Summary"
     __name__ = 'ossis.monitoring.summary.rating'
     __string__ = "Rating Summary"
@@ -218,10 +224,10 @@ class Rating(_SummaryMixin):
     @classmethod
     def __setup__(cls):
         super().__setup__()
-        cls._sql_indexes.add(_key_index(cls, ('company', 'month')))
+        cls._sql_indexes.add(key_index(cls, ('company', 'month')))
 
 
-def _key_index(cls, names):
+def key_index(cls, names):
     table = cls.__table__()
     return Index(table, *((getattr(table, n), Index.Range()) for n in names))
 
@@ -302,7 +308,7 @@ class Application(metaclass=PoolMeta):
             for sub_ids in grouped_slice(ids, IN_MAX):
                 cursor.execute(*table.update(
                         [table.processing_days], [days],
-                        where=reduce_ids(table.id, sub_ids)))
+                        where=SQL_OPERATORS['in'](table.id, sub_ids)))
         if by_days:
             Transaction().counter += 1
 
@@ -315,6 +321,11 @@ class Application(metaclass=PoolMeta):
         pool = Pool()
         pool.get('ossis.monitoring.summary.volume').add(volume)
         pool.get('ossis.monitoring.summary.days').add(days)
+        Municipality = pool.get('ossis.monitoring.summary.municipality')
+        MunicipalityDays = pool.get(
+            'ossis.monitoring.summary.municipality_days')
+        Municipality.add(Municipality.deltas_of(volume=volume))
+        MunicipalityDays.add(MunicipalityDays.deltas_of(days))
 
     @classmethod
     def _figure_rows(cls, ids, where=None):
@@ -345,7 +356,7 @@ class Application(metaclass=PoolMeta):
         else:
             for sub_ids in grouped_slice(ids, backend.MAX_QUERY_PARAMS):
                 cursor.execute(*query.select(*columns,
-                        where=reduce_ids(application.id, sub_ids)))
+                        where=SQL_OPERATORS['in'](application.id, sub_ids)))
                 rows.extend(dict(zip(names, r)) for r in cursor)
         for row in rows:
             if isinstance(row['due_date'], str):
@@ -428,6 +439,15 @@ class Application(metaclass=PoolMeta):
         pool.get('ossis.monitoring.summary.days').replace(days, companies)
         pool.get('ossis.monitoring.summary.rating').replace(
             ratings, companies)
+        cls._roll_up_summaries(companies)
+
+    @classmethod
+    def _roll_up_summaries(cls, companies=None):
+        "Sum the detailed summaries into those of the municipalities"
+        pool = Pool()
+        pool.get('ossis.monitoring.summary.municipality').roll_up(companies)
+        pool.get('ossis.monitoring.summary.municipality_days').roll_up(
+            companies)
 
     @classmethod
     def _rebuild_sql(cls, companies):
@@ -543,6 +563,7 @@ class Application(metaclass=PoolMeta):
                     WHERE f.id = a.id AND f.days IS NOT NULL)""", params)
         cursor.execute("DROP TABLE ossis_monitoring_figures")
         cursor.execute("DROP TABLE ossis_monitoring_workday")
+        cls._roll_up_summaries(companies)
         Transaction().counter += 1
 
     @classmethod
@@ -593,9 +614,17 @@ class Application(metaclass=PoolMeta):
         """Return the names of the summaries whose stored counts differ from
         a computation from scratch"""
         pool = Pool()
-        computed = cls._computed_summaries(companies)
+        Municipality = pool.get('ossis.monitoring.summary.municipality')
+        MunicipalityDays = pool.get(
+            'ossis.monitoring.summary.municipality_days')
+        volume, days, ratings = cls._computed_summaries(companies)
+        computed = [volume, days, ratings,
+            Municipality.deltas_of(volume=volume, ratings=ratings),
+            MunicipalityDays.deltas_of(days)]
+        names = [
+            'volume', 'days', 'rating', 'municipality', 'municipality_days']
         differences = []
-        for name, deltas in zip(['volume', 'days', 'rating'], computed):
+        for name, deltas in zip(names, computed):
             Summary = pool.get(f'ossis.monitoring.summary.{name}')
             expected = {_normal_key(k): {c: v for c, v in d.items() if v}
                 for k, d in deltas.items()}
@@ -614,7 +643,7 @@ class Application(metaclass=PoolMeta):
         def submitted(table):
             where = table.state != 'draft'
             if companies is not None:
-                where &= reduce_ids(table.company, list(companies))
+                where &= SQL_OPERATORS['in'](table.company, list(companies))
             return where
         cursor.execute(*table.select(Min(table.id), Max(table.id),
                 where=submitted(table)))
@@ -650,20 +679,23 @@ class ApplicationFeedback(metaclass=PoolMeta):
 
     @classmethod
     def create(cls, vlist):
-        pool = Pool()
-        Rating = pool.get('ossis.monitoring.summary.rating')
         feedback = super().create(vlist)
-        Rating.add(cls._rating_contributions(
+        cls._add_ratings(cls._rating_contributions(
                 cls._rating_rows(ids=[f.id for f in feedback])))
         return feedback
 
     @classmethod
     def delete(cls, feedback):
-        pool = Pool()
-        Rating = pool.get('ossis.monitoring.summary.rating')
         rows = cls._rating_rows(ids=[f.id for f in feedback])
         super().delete(feedback)
-        Rating.add(cls._rating_contributions(rows, -1))
+        cls._add_ratings(cls._rating_contributions(rows, -1))
+
+    @classmethod
+    def _add_ratings(cls, ratings):
+        pool = Pool()
+        Municipality = pool.get('ossis.monitoring.summary.municipality')
+        pool.get('ossis.monitoring.summary.rating').add(ratings)
+        Municipality.add(Municipality.deltas_of(ratings=ratings))
 
     @classmethod
     def _rating_rows(cls, ids=None, companies=None):
@@ -684,10 +716,10 @@ class ApplicationFeedback(metaclass=PoolMeta):
             applicant.gender, feedback.date, feedback.rating]
         wheres = []
         if ids is not None:
-            wheres = [reduce_ids(feedback.id, s)
+            wheres = [SQL_OPERATORS['in'](feedback.id, s)
                 for s in grouped_slice(ids, IN_MAX)]
         elif companies is not None:
-            wheres = [reduce_ids(feedback.company, list(companies))]
+            wheres = [SQL_OPERATORS['in'](feedback.company, list(companies))]
         else:
             wheres = [Literal(True)]
         rows = []

@@ -312,6 +312,14 @@ class ApplicationStatisticsTestCase(ModuleTestCase):
         self.rate(setup, apps[-2], 1, apps[-2].delivered_date.date())
         Application.delete([apps[0]])
         self.assertEqual(Application.summary_differences(), [])
+        # The migration sums the detailed summaries into those of the
+        # municipalities: the same rows as kept current
+        for name in ['municipality', 'municipality_days']:
+            Summary = pool.get(f'ossis.monitoring.summary.{name}')
+            totals = Summary.totals()
+            Summary.roll_up()
+            self.assertTrue(totals)
+            self.assertEqual(Summary.totals(), totals)
 
         # Counted here from the applications
         company = setup.company
