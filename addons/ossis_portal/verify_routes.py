@@ -10,6 +10,7 @@ electronic seal of the document is valid and, for a file that a visitor
 sends, whether it is exactly the document issued (see verify_seal.py)."""
 from trytond.modules.ossis_application.application_report import (
     ISSUED, local_date)
+from trytond.modules.ossis_application.exceptions import SealError
 from trytond.modules.ossis_application.upload import MAX_FILE_SIZE
 from trytond.modules.ossis_application.verification import verification_code
 
@@ -36,8 +37,14 @@ def document(portal, application):
     Output = portal.pool.get('ossis.application.output', type='report')
     service = application.service
     company = application.company
-    # Rendered now if the queue has not stored it yet
-    content = Application.issued_documents([application]).get(application.id)
+    try:
+        # Rendered now if the queue has not stored it yet
+        content = Application.issued_documents(
+            [application]).get(application.id)
+    except SealError:
+        # Not sealable at the moment (a silent timestamp authority): the
+        # page tells what the issue itself tells
+        content = None
     return {
         'issuer': company.official_name or company.rec_name,
         'issued_date': portal.format_date(
