@@ -6,7 +6,7 @@ A click on the bar of the backlog of the unit opens the running
 applications at the steps of the unit: the same ones as a search of the
 unit head over RPC.
 """
-from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+from playwright.sync_api import Error as PlaywrightError
 from sao import TIMEOUT, load_all, login, open_menu
 
 RUNNING = ['submitted', 'in_progress', 'waiting']
@@ -46,15 +46,15 @@ def test_unit_head_drills_down_from_a_bar(ossis_server, users, page):
     # Drawn once the records of the graph are read
     bar.wait_for()
     applications = page.locator('#tablist li').filter(has_text="Applications")
-    # The board draws its charts again as their records arrive, and the
-    # chart takes the click on the area of the bar: click again until the
-    # applications open, within the step's time
+    # The board draws its charts again as their records arrive (the bar is
+    # gone for a moment), and the chart takes the click on the area of the
+    # bar: click again until the applications open, within the step's time
     for attempt in range(TIMEOUT // 5_000):
-        bar.click(force=True, timeout=5_000)
         try:
+            bar.click(force=True, timeout=5_000)
             applications.wait_for(timeout=5_000)
             break
-        except PlaywrightTimeoutError:
+        except PlaywrightError:
             continue
     applications.wait_for()
     tab = page.locator('#tabcontent .tab-pane.active')
