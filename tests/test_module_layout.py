@@ -29,7 +29,9 @@ LAYERS = {
     'ossis_application_external': 4,
     'ossis_monitoring': 4,
     'ossis_notification': 4,
+    'ossis_helpdesk': 5,
     'ossis_portal': 5,
+    'ossis_training': 6,
     }
 
 
