@@ -1,13 +1,13 @@
 # This file is part of OSSIS.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
 """The municipalities, their catalogues of services and the fiche pages"""
-import unicodedata
 from collections import namedtuple
 
 from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response
 
 from trytond.cache import Cache
+from trytond.modules.ossis_base.text import fold
 from trytond.transaction import Transaction
 
 from .web import HERE, route
@@ -26,12 +26,6 @@ THEME = ":root { --lgu-colour: %(colour)s; }\n"
 _search_texts = Cache(f'{__name__}.search_texts', duration=10 * 60)
 # A search longer than this is cut: nobody types more
 SEARCH_LENGTH = 100
-
-
-def fold(text):
-    "Return the text in lower case without accents: ë matches e, ç c"
-    text = unicodedata.normalize('NFKD', (text or '').casefold())
-    return ''.join(c for c in text if not unicodedata.combining(c))
 
 
 def offers(pool, company, code=None):
