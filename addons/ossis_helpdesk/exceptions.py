@@ -1,0 +1,16 @@
+# This file is part of OSSIS.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+from trytond.exceptions import UserError
+from trytond.model.exceptions import ValidationError
+
+
+class WorkingHoursValidationError(ValidationError):
+    pass
+
+
+class WorkingHoursError(UserError):
+    pass
+
+
+class ServiceLevelPolicyValidationError(ValidationError):
+    pass
