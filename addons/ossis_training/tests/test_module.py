@@ -9,5 +9,14 @@ class OssisTrainingTestCase(LGUTestMixin, TranslationTestMixin, ModuleTestCase):
     "Test OSSIS Training module"
     module = 'ossis_training'
 
+    @property
+    def _skip_company_rule(self):
+        # National courses and paths have no municipality and are read by
+        # all
+        return super()._skip_company_rule | {
+            ('ossis.training.course', 'company'),
+            ('ossis.training.path', 'company'),
+            }
+
 
 del ModuleTestCase
