@@ -14,3 +14,7 @@ class WorkingHoursError(UserError):
 
 class ServiceLevelPolicyValidationError(ValidationError):
     pass
+
+
+class TicketError(UserError):
+    pass

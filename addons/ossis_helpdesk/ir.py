@@ -1,0 +1,54 @@
+# This file is part of OSSIS.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+from trytond.pool import Pool, PoolMeta
+from trytond.transaction import Transaction
+
+# The models that help desk agents read for every municipality: the
+# tickets, the calls, their reporters and the applications they were raised
+# from (staff read the applications without changing them)
+HELPDESK_MODELS = {
+    'ossis.helpdesk.ticket',
+    'ossis.helpdesk.call',
+    'ossis.application',
+    'res.user',
+    # The change requests and the workflow versions they open
+    'ossis.helpdesk.change_request',
+    'ossis.workflow',
+    }
+
+
+class Rule(metaclass=PoolMeta):
+    __name__ = 'ir.rule'
+
+    @classmethod
+    def _get_context(cls, model_name):
+        pool = Pool()
+        Team = pool.get('ossis.helpdesk.team')
+        User = pool.get('res.user')
+        context = super()._get_context(model_name)
+        if model_name in HELPDESK_MODELS:
+            user_id = Transaction().user
+            context['user_id'] = user_id
+            # The help desk supports every municipality, including those
+            # added after the agent joined a team
+            if Team.is_agent(user_id):
+                context['companies'] = User._all_companies()
+        return context
+
+    @classmethod
+    def _get_cache_key(cls, model_names):
+        key = super()._get_cache_key(model_names)
+        if model_names & HELPDESK_MODELS:
+            key = (*key, Transaction().user)
+        return key
+
+
+class Cron(metaclass=PoolMeta):
+    __name__ = 'ir.cron'
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.method.selection.append(
+            ('ossis.helpdesk.ticket|check_service_levels',
+                "Check Help Desk Service Levels"))
