@@ -27,6 +27,8 @@ def lookup(portal, text):
         return None
     applications = Application.search([
             ('verification_code', '=', code),
+            # What is issued in practice is not a document
+            ('company.ossis_practice', '=', False),
             ], limit=1)
     return applications[0] if applications else None
 

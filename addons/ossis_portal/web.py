@@ -219,6 +219,7 @@ class Portal:
         if not companies:
             raise NotFound()
         self.lgu, = companies
+                ('ossis_practice', '=', False),
         return self.lgu
 
     # Responses
