@@ -215,11 +215,11 @@ class Portal:
         companies = Company.search([
                 ('code', '=', code),
                 ('portal_published', '=', True),
+                ('ossis_practice', '=', False),
                 ], limit=1)
         if not companies:
             raise NotFound()
         self.lgu, = companies
-                ('ossis_practice', '=', False),
         return self.lgu
 
     # Responses
