@@ -33,6 +33,13 @@ def lookup(portal, text):
     return applications[0] if applications else None
 
 
+def lookup_other(portal, text):
+    """Return what another module finds for the code (a certificate...), or
+    None (see verification.py)"""
+    Verification = portal.pool.get('ossis.portal.verification')
+    return Verification.lookup(text)
+
+
 def document(portal, application):
     "Return what the page tells about the document of the application"
     Application = portal.pool.get('ossis.application')
@@ -67,7 +74,7 @@ def verify_page(portal, text):
     portal.private = True
     text = (text or '').strip()[:NUMBER_LENGTH]
     held, file_error = held_file(portal)
-    result, unknown, missing = None, False, False
+    result, other, unknown, missing = None, None, False, False
     application = None
     if (portal.request.method == 'POST' and not text and held is None
             and not file_error):
@@ -75,7 +82,9 @@ def verify_page(portal, text):
     elif text:
         reserve_attempt(portal, 'verification')
         application = lookup(portal, text)
-        if application:
+        if not application:
+            other = lookup_other(portal, text)
+        if application or other:
             attempt_succeeded(portal, 'verification')
         else:
             unknown = True
@@ -87,10 +96,13 @@ def verify_page(portal, text):
             # The page wears the colours of the issuer
             portal.lgu = application.company
         result = document(portal, application)
+    elif other and getattr(other.get('company'), 'portal_published', False):
+        portal.lgu = other['company']
     return portal.render(
         'verify.html',
         status=400 if unknown or missing or file_error else 200,
-        code=text, result=result, unknown=unknown, missing=missing,
+        code=text, result=result, other=other, unknown=unknown,
+        missing=missing,
         file_error=file_error,
         held=held_data(portal, held, application)
         if held is not None else None)
