@@ -66,7 +66,6 @@ class Backlog(
     def table_query(cls):
         pool = Pool()
         Application = pool.get('ossis.application')
-        Company = pool.get('company.company')
         Date = pool.get('ir.date')
         application = Application.__table__()
         keys = [
@@ -78,8 +77,7 @@ class Backlog(
             *keys,
             Count(application.id).as_('applications'),
             overdue_count(application, Date.today()).as_('overdue'),
-            where=application.state.in_(RUNNING)
-            & ~application.company.in_(Company.practice_ids_query()),
+            where=application.state.in_(RUNNING),
             group_by=keys)
 
     @classmethod
