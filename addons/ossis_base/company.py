@@ -1,5 +1,7 @@
 # This file is part of OSSIS.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
+from sql import Literal
+
 from trytond.i18n import gettext
 from trytond.model import Unique, fields
 from trytond.pool import Pool, PoolMeta
@@ -63,6 +65,11 @@ class Company(metaclass=PoolMeta):
             },
         help="The day the municipality started to serve citizens "
         "with OSSIS.")
+    ossis_practice = fields.Boolean(
+        "Practice Municipality",
+        help="A municipality where staff practise in training: its "
+        "applications count in no figure, report or export and it is "
+        "never published on the portal.")
     administrative_units = fields.One2Many(
         'ossis.administrative_unit', 'company', "Administrative Units")
     org_units = fields.One2Many('ossis.org_unit', 'company', "Org Units")
@@ -85,6 +92,22 @@ class Company(metaclass=PoolMeta):
     @classmethod
     def default_ossis_status(cls):
         return 'planned'
+
+    @classmethod
+    def default_ossis_practice(cls):
+        return False
+
+    @classmethod
+    def practice_ids_query(cls):
+        "Return the SQL query of the ids of the practice municipalities"
+        table = cls.__table__()
+        return table.select(
+            table.id, where=table.ossis_practice == Literal(True))
+
+    @classmethod
+    def real_companies(cls, companies):
+        "Return the companies less the practice municipalities"
+        return [c for c in companies if not c.ossis_practice]
 
     @fields.depends('nipt')
     def on_change_nipt(self):

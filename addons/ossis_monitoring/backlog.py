@@ -66,6 +66,7 @@ class Backlog(
     def table_query(cls):
         pool = Pool()
         Application = pool.get('ossis.application')
+        Company = pool.get('company.company')
         Date = pool.get('ir.date')
         application = Application.__table__()
         keys = [
@@ -77,7 +78,8 @@ class Backlog(
             *keys,
             Count(application.id).as_('applications'),
             overdue_count(application, Date.today()).as_('overdue'),
-            where=application.state.in_(RUNNING),
+            where=application.state.in_(RUNNING)
+            & ~application.company.in_(Company.practice_ids_query()),
             group_by=keys)
 
     @classmethod

@@ -3,7 +3,7 @@
 from trytond.i18n import gettext
 from trytond.model import fields
 from trytond.modules.ossis_application.applicant import email_address
-from trytond.pool import PoolMeta
+from trytond.pool import Pool, PoolMeta
 
 from .exceptions import MonthlyReportError
 
@@ -24,6 +24,15 @@ class Company(metaclass=PoolMeta):
                 email_address(values['mayor_office_email'])
                 or values['mayor_office_email'])
         return values
+
+    @classmethod
+    def on_modification(cls, mode, companies, field_names=None):
+        pool = Pool()
+        Application = pool.get('ossis.application')
+        super().on_modification(mode, companies, field_names=field_names)
+        if mode == 'write' and 'ossis_practice' in (field_names or []):
+            # Its applications leave or join the figures
+            Application.rebuild_summaries([c.id for c in companies])
 
     @classmethod
     def validate_fields(cls, companies, field_names):

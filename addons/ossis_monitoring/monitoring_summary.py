@@ -333,11 +333,14 @@ class Application(metaclass=PoolMeta):
         dictionaries: those of the ids, or where(application table) holds"""
         pool = Pool()
         Applicant = pool.get('ossis.applicant')
+        Company = pool.get('company.company')
         application = cls.__table__()
         applicant = Applicant.__table__()
         cursor = Transaction().connection.cursor()
         query = application.join(applicant,
             condition=application.applicant == applicant.id)
+        # The applications of a practice municipality count nowhere
+        real = ~application.company.in_(Company.practice_ids_query())
         columns = [
             application.id, application.company, application.state,
             application.lgu_service, application.administrative_unit,
@@ -351,12 +354,14 @@ class Application(metaclass=PoolMeta):
             'due_date', 'suspended_days', 'stored_days']
         rows = []
         if where is not None:
-            cursor.execute(*query.select(*columns, where=where(application)))
+            cursor.execute(*query.select(
+                    *columns, where=where(application) & real))
             rows = [dict(zip(names, r)) for r in cursor]
         else:
             for sub_ids in grouped_slice(ids, backend.MAX_QUERY_PARAMS):
                 cursor.execute(*query.select(*columns,
-                        where=SQL_OPERATORS['in'](application.id, sub_ids)))
+                        where=SQL_OPERATORS['in'](application.id, sub_ids)
+                        & real))
                 rows.extend(dict(zip(names, r)) for r in cursor)
         for row in rows:
             if isinstance(row['due_date'], str):
@@ -490,6 +495,7 @@ class Application(metaclass=PoolMeta):
                 JOIN "{company}" c ON c.id = a.company
                 JOIN "{applicant}" p ON p.id = a.applicant
                 WHERE a.state <> 'draft'
+                    AND NOT coalesce(c.ossis_practice, FALSE)
                     AND (a.submitted_date IS NOT NULL
                         OR a.decided_date IS NOT NULL)
                     AND {where})
@@ -548,7 +554,8 @@ class Application(metaclass=PoolMeta):
             JOIN "{application}" a ON a.id = f.application
                 AND a.company = f.company
             JOIN "{applicant}" p ON p.id = a.applicant
-            WHERE {where}
+            JOIN "{company}" c ON c.id = a.company
+            WHERE {where} AND NOT coalesce(c.ossis_practice, FALSE)
             GROUP BY 1, 2, 3, 4, 5, 6""", params)
         cursor.execute(f"""
             UPDATE "{application}" a SET processing_days = f.days
@@ -702,6 +709,7 @@ class ApplicationFeedback(metaclass=PoolMeta):
         pool = Pool()
         Application = pool.get('ossis.application')
         Applicant = pool.get('ossis.applicant')
+        Company = pool.get('company.company')
         feedback = cls.__table__()
         application = Application.__table__()
         applicant = Applicant.__table__()
@@ -725,7 +733,8 @@ class ApplicationFeedback(metaclass=PoolMeta):
         rows = []
         for where in wheres:
             cursor.execute(*query.select(*columns,
-                    where=where & (feedback.company == application.company)))
+                    where=where & (feedback.company == application.company)
+                    & ~feedback.company.in_(Company.practice_ids_query())))
             rows.extend(cursor)
         return rows
 

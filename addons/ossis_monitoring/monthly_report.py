@@ -125,6 +125,7 @@ class MonthlyReport(ReportMixin, LGUOwnedMixin, ModelSQL, ModelView):
 
         Return the reports made."""
         pool = Pool()
+        Company = pool.get('company.company')
         Date = pool.get('ir.date')
         NationalReport = pool.get('ossis.monitoring.national_report')
         month = month_start(month)
@@ -135,6 +136,7 @@ class MonthlyReport(ReportMixin, LGUOwnedMixin, ModelSQL, ModelView):
         with without_check_access():
             if companies is None:
                 companies = cls.serving_companies(month)
+            companies = Company.real_companies(companies)
             done = {r.company for r in cls.search([
                         ('month', '=', month),
                         ])}
@@ -197,7 +199,9 @@ class MonthlyReport(ReportMixin, LGUOwnedMixin, ModelSQL, ModelView):
         pool = Pool()
         Company = pool.get('company.company')
         NationalReport = pool.get('ossis.monitoring.national_report')
-        companies = sorted(Company.search([]), key=lambda c: c.rec_name)
+        companies = sorted(Company.search([
+                    ('ossis_practice', '!=', True),
+                    ]), key=lambda c: c.rec_name)
         with Transaction().set_context(language=cls.national_language()):
             content = render_national(
                 companies, month_figures(companies, month), month)

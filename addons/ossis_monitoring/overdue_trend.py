@@ -102,7 +102,8 @@ class OverdueTrend(
                     company.id.as_('company'),
                     cls.week.sql_cast(Literal(week)).as_('week'),
                     cls.date.sql_cast(Literal(day)).as_('date'),
-                    Coalesce(getattr(counts, f'day{i}'), 0).as_('overdue'))
+                    Coalesce(getattr(counts, f'day{i}'), 0).as_('overdue'),
+                    where=~company.id.in_(Company.practice_ids_query()))
                 for i, (week, day) in enumerate(days)),
             all_=True, with_=[counts])
 

@@ -67,6 +67,7 @@ class Workload(
         pool = Pool()
         Member = pool.get('ossis.org_unit-company.employee')
         OrgUnit = pool.get('ossis.org_unit')
+        Company = pool.get('company.company')
         Date = pool.get('ir.date')
         member = Member.__table__()
         unit = OrgUnit.__table__()
@@ -89,7 +90,8 @@ class Workload(
                 Coalesce(tasks.tasks, 0).as_('tasks'),
                 Coalesce(tasks.overdue, 0).as_('overdue'),
                 Coalesce(completed.completed, 0).as_('completed'),
-                where=unit.type == 'back_office'))
+                where=(unit.type == 'back_office')
+                & ~unit.company.in_(Company.practice_ids_query())))
 
     @classmethod
     def _tasks_query(cls, today):

@@ -126,6 +126,7 @@ def municipalities(portal):
     Company = pool.get('company.company')
     companies = Company.search([
             ('portal_published', '=', True),
+            ('ossis_practice', '=', False),
             ('code', '!=', None),
             ], order=[('party.name', 'ASC')])
     return portal.render('municipalities.html', companies=companies)

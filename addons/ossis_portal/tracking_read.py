@@ -69,7 +69,8 @@ def _published(t):
     "The applications with their municipality, when it is published"
     return t.application.join(
         t.company, condition=(t.application.company == t.company.id)
-        & (t.company.portal_published == Literal(True)))
+        & (t.company.portal_published == Literal(True))
+        & (t.company.ossis_practice == Literal(False)))
 
 
 def _rows(query):

@@ -73,6 +73,7 @@ def lookup_file(portal, content):
     Application = portal.pool.get('ossis.application')
     applications = Application.search([
             ('output_sha256', '=', digest(content)),
+            ('company.ossis_practice', '=', False),
             ], limit=1)
     return applications[0] if applications else None
 

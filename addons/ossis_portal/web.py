@@ -215,6 +215,7 @@ class Portal:
         companies = Company.search([
                 ('code', '=', code),
                 ('portal_published', '=', True),
+                ('ossis_practice', '=', False),
                 ], limit=1)
         if not companies:
             raise NotFound()
