@@ -122,8 +122,7 @@ class ChangeRequest(LGUOwnedMixin, WorkflowMixin, ModelSQL, ModelView):
                     },
                 'approve': {
                     'invisible': Eval('state') != 'draft',
-                    'readonly': ~Eval('checked_at'),
-                    'depends': ['state', 'checked_at'],
+                    'depends': ['state'],
                     },
                 'activate': {
                     'invisible': Eval('state') != 'approved',

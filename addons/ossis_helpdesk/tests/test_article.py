@@ -1,0 +1,126 @@
+# This file is part of OSSIS.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"The knowledge base: search, suggestions and articles from tickets"
+import unittest
+
+from trytond.model.exceptions import AccessError
+from trytond.modules.ossis_base.tests.test_module import (
+    as_user, create_lgu_user, lgu)
+from trytond.modules.ossis_base.tests.tools import ModuleDatabaseMixin
+from trytond.modules.ossis_helpdesk.exceptions import ArticleError
+from trytond.modules.ossis_helpdesk.tests.test_change_request import (
+    create_agent)
+from trytond.pool import Pool
+from trytond.tests.test_tryton import with_transaction
+from trytond.transaction import Transaction
+
+
+def create_articles():
+    """Create published articles in Albanian and English, and a draft"""
+    pool = Pool()
+    Article = pool.get('ossis.helpdesk.article')
+    with Transaction().set_context(language='sq'):
+        seal, permit, draft = Article.create([{
+                    'title': "Vula elektronike nuk pranohet",
+                    'body': "Kur lëshimi refuzon vulën, kërkoni çertifikatën "
+                    "e re të bashkisë.",
+                    }, {
+                    'title': "Leje ndërtimi: dokumentet që mungojnë",
+                    'body': "Kthejeni aplikimin për plotësim.",
+                    }, {
+                    'title': "Vula e re, ende në hartim",
+                    }])
+    with Transaction().set_context(language='en'):
+        Article.write([seal], {
+                'title': "The electronic seal is refused",
+                'body': "When the issue refuses the seal, ask for the "
+                "municipality's new certificate.",
+                })
+    Article.publish([seal, permit])
+    return seal, permit, draft
+
+
+class ArticleTestCase(ModuleDatabaseMixin, unittest.TestCase):
+    "Test the knowledge base"
+    module = 'ossis_helpdesk'
+
+    @with_transaction()
+    def test_search_with_and_without_accents(self):
+        "Test articles are found with or without ë and ç, in both languages"
+        pool = Pool()
+        Article = pool.get('ossis.helpdesk.article')
+        seal, permit, _ = create_articles()
+        for text in ["certifikaten", "çertifikatën", "CERTIFICATE", "vula"]:
+            with self.subTest(text=text):
+                self.assertIn(
+                    seal, Article.search([('text', 'ilike', f'%{text}%')]))
+        self.assertEqual(
+            Article.search([('rec_name', 'ilike', '%ndertimi%')]), [permit])
+        # Every word must be found
+        self.assertEqual(
+            Article.search([('text', 'ilike', 'vula ndertimi')]), [])
+
+    @with_transaction()
+    def test_staff_read_published_agents_write(self):
+        "Test staff read only the published articles and cannot write them"
+        pool = Pool()
+        Article = pool.get('ossis.helpdesk.article')
+        seal, permit, draft = create_articles()
+        clerk = create_lgu_user('elbasan.clerk', lgu('elbasan'), 'group_staff')
+        agent = create_agent('support.agent')
+        with as_user(clerk):
+            self.assertEqual(
+                set(Article.search([])), {seal, permit})
+            with self.assertRaises(AccessError):
+                Article.write([Article(seal.id)], {'title': "Changed"})
+        with as_user(agent):
+            self.assertIn(draft, Article.search([]))
+            Article.write([Article(draft.id)], {'title': "Vula e re"})
+        with Transaction().set_context(language='en'):
+            self.assertEqual(
+                Article(seal.id).title, "The electronic seal is refused")
+
+    @with_transaction()
+    def test_suggestions_from_ticket_words(self):
+        """Test the published articles are suggested from the words of a
+        ticket being written, the title counting most"""
+        pool = Pool()
+        Ticket = pool.get('ossis.helpdesk.ticket')
+        seal, permit, draft = create_articles()
+        ticket = Ticket(
+            subject="Vula nuk pranohet",
+            description="Çertifikata e bashkisë ka skaduar, leje ndërtimi")
+        self.assertEqual(
+            ticket.on_change_with_suggested_articles(), [seal.id, permit.id])
+        ticket.subject = "leje ndertimi"
+        ticket.description = None
+        self.assertEqual(
+            ticket.on_change_with_suggested_articles(), [permit.id])
+        ticket.subject = "dhe per"
+        self.assertEqual(ticket.on_change_with_suggested_articles(), [])
+
+    @with_transaction()
+    def test_article_from_resolved_ticket(self):
+        """Test an article is made of a resolved ticket only, with its
+        question and replies"""
+        pool = Pool()
+        Article = pool.get('ossis.helpdesk.article')
+        Ticket = pool.get('ossis.helpdesk.ticket')
+        ticket, = Ticket.create([{
+                    'company': lgu('elbasan').id,
+                    'subject': "Printer of receipts",
+                    'description': "The receipt prints blank.",
+                    'reporter_name': "Arta Dervishi",
+                    }])
+        with self.assertRaisesRegex(ArticleError, "is not resolved"):
+            Ticket.create_article([ticket])
+        self.assertEqual(Article.search([]), [])
+        Ticket.reply([ticket], "Choose the A4 printer in the preferences.")
+        Ticket.resolve([ticket])
+        action = Ticket.create_article([ticket])
+        article, = Article.browse(action['res_id'])
+        self.assertEqual(article.title, "Printer of receipts")
+        self.assertEqual(article.state, 'draft')
+        self.assertEqual(
+            article.body, "The receipt prints blank.\n\n"
+            "Choose the A4 printer in the preferences.")

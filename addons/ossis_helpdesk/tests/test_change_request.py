@@ -1,0 +1,281 @@
+# This file is part of OSSIS.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"The rules of change requests, each refusal leaving nothing stored"
+import unittest
+from types import SimpleNamespace
+
+from trytond.model.exceptions import AccessError
+from trytond.model.modelview import AccessButtonError
+from trytond.modules.ossis_base.tests.test_module import (
+    as_user, create_lgu_user)
+from trytond.modules.ossis_base.tests.tools import ModuleDatabaseMixin
+from trytond.modules.ossis_helpdesk.exceptions import (
+    ChangeRequestAccessError, ChangeRequestError)
+from trytond.modules.ossis_services.tests.municipality import municipality
+from trytond.pool import Pool
+from trytond.tests.test_tryton import CONTEXT, DB_NAME, with_transaction
+from trytond.transaction import Transaction
+
+SERVICE = 'URB-09'
+
+
+def create_agent(login):
+    "Create a national agent of the configuration team"
+    pool = Pool()
+    Team = pool.get('ossis.helpdesk.team')
+    User = pool.get('res.user')
+    ModelData = pool.get('ir.model.data')
+    team, = Team.create([{'name': "Configuration Team", 'tier': '2'}])
+    agent, = User.create([{
+                'login': login,
+                'name': login,
+                'groups': [('add', [
+                            ModelData.get_id('ossis_base', 'group_helpdesk'),
+                            ModelData.get_id('ossis_base', 'group_staff'),
+                            ])],
+                }])
+    Team.write([team], {'members': [('add', [agent.id])]})
+    return agent
+
+
+def change_ticket(company, subject, services=(SERVICE,)):
+    "Create a change ticket of the municipality naming the services"
+    pool = Pool()
+    Category = pool.get('ossis.helpdesk.category')
+    Service = pool.get('ossis.service')
+    Ticket = pool.get('ossis.helpdesk.ticket')
+    category, = Category.search([('kind', '=', 'change')], limit=1) or (
+        Category.create([{'name': "Workflow Change", 'kind': 'change'}]))
+    ticket, = Ticket.create([{
+                'company': company.id,
+                'subject': subject,
+                'reporter_name': "Fatmir Leka",
+                'category': category.id,
+                'services': [('add', [
+                            s.id for s in Service.get_published(
+                                services).values()])],
+                }])
+    return ticket
+
+
+def set_up():
+    """Two municipalities with their administrators, an agent, an agent who
+    administers Pogradec too, and a change request of Elbasan with its new
+    version open; return the ids"""
+    pool = Pool()
+    Request = pool.get('ossis.helpdesk.change_request')
+    Team = pool.get('ossis.helpdesk.team')
+    User = pool.get('res.user')
+    ModelData = pool.get('ir.model.data')
+    elbasan = municipality('elbasan', services=(SERVICE,))
+    pogradec = municipality('pogradec', services=(SERVICE,))
+    agent = create_agent('config.agent')
+    pogradec_agent = create_lgu_user('pogradec.agent', pogradec.company)
+    User.write([pogradec_agent], {'groups': [('add', [
+                        ModelData.get_id('ossis_base', 'group_helpdesk')])]})
+    Team.write(list(agent.helpdesk_teams), {
+            'members': [('add', [pogradec_agent.id])]})
+    ticket = change_ticket(elbasan.company, "Legal check of the maps")
+    with as_user(agent):
+        request, = Request.create([{
+                    'ticket': ticket.id,
+                    'company': elbasan.company.id,
+                    'service': ticket.services[0].id,
+                    }])
+        Request.open_version([request])
+    return {
+        'elbasan': elbasan.company.id,
+        'pogradec': pogradec.company.id,
+        'agent': agent.id,
+        'pogradec_agent': pogradec_agent.id,
+        'request': request.id,
+        'elbasan_admin': create_lgu_user(
+            'elbasan.admin', elbasan.company).id,
+        'pogradec_admin': create_lgu_user(
+            'pogradec.admin', pogradec.company).id,
+        }
+
+
+def set_days(version, code, days):
+    pool = Pool()
+    Step = pool.get('ossis.workflow.step')
+    Step.write([version.step_of_code(code)], {'days': days})
+
+
+class ChangeRequestTestCase(ModuleDatabaseMixin, unittest.TestCase):
+    "Test the rules of change requests"
+    module = 'ossis_helpdesk'
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # One set up for the class: each test rolls its changes back
+        with Transaction().start(DB_NAME, 0, context=CONTEXT) as transaction:
+            cls.ids = set_up()
+            transaction.commit()
+
+    def fixture(self):
+        "Return the records of the set up in the current transaction"
+        pool = Pool()
+        Company = pool.get('company.company')
+        Request = pool.get('ossis.helpdesk.change_request')
+        User = pool.get('res.user')
+        models = {
+            'elbasan': Company, 'pogradec': Company, 'request': Request}
+        return SimpleNamespace(**{
+                name: models.get(name, User)(id_)
+                for name, id_ in self.ids.items()})
+
+    def assertNotApproved(self, request):
+        request = Pool().get('ossis.helpdesk.change_request')(request.id)
+        self.assertEqual(request.state, 'draft')
+        self.assertIsNone(request.approved_by)
+        self.assertIsNone(request.approved_at)
+
+    @with_transaction()
+    def test_open_version_copies_the_applying_workflow(self):
+        "Test the new version is a draft of the municipality's own"
+        setup = self.fixture()
+        request = setup.request
+        self.assertIsNone(request.source.company)
+        self.assertEqual(request.version.company, setup.elbasan)
+        self.assertEqual(request.version.state, 'draft')
+        self.assertEqual(
+            [s.code for s in request.version.steps],
+            [s.code for s in request.source.steps])
+
+    @with_transaction()
+    def test_service_not_named_by_ticket_refused(self):
+        "Test a request about a service the ticket does not name"
+        pool = Pool()
+        Request = pool.get('ossis.helpdesk.change_request')
+        Service = pool.get('ossis.service')
+        setup = self.fixture()
+        other = Service.get_published(['TAX-05'])['TAX-05']
+        with self.assertRaisesRegex(
+                ChangeRequestError, "one of the services the ticket names"):
+            Request.create([{
+                        'ticket': setup.request.ticket.id,
+                        'company': setup.elbasan.id,
+                        'service': other.id,
+                        }])
+        Transaction().rollback()
+        self.assertEqual(Request.search([]), [setup.request])
+
+    @with_transaction()
+    def test_approval_by_other_administrator_refused(self):
+        """Test the administrator of another municipality nor an agent
+        approves"""
+        pool = Pool()
+        Request = pool.get('ossis.helpdesk.change_request')
+        setup = self.fixture()
+        with as_user(setup.agent):
+            Request.check([setup.request])
+        with as_user(setup.pogradec_admin):
+            with self.assertRaises(AccessError):
+                Request.approve([Request(setup.request.id)])
+        with as_user(setup.agent):
+            with self.assertRaises(AccessButtonError):
+                Request.approve([Request(setup.request.id)])
+        # An agent who administers Pogradec reads every request
+        with as_user(setup.pogradec_agent):
+            with self.assertRaisesRegex(
+                    ChangeRequestAccessError, "Only the administrator"):
+                Request.approve([Request(setup.request.id)])
+        self.assertNotApproved(setup.request)
+
+    @with_transaction()
+    def test_activation_before_approval_refused(self):
+        "Test the version of a request not approved is not activated"
+        pool = Pool()
+        Request = pool.get('ossis.helpdesk.change_request')
+        setup = self.fixture()
+        with as_user(setup.agent):
+            Request.check([setup.request])
+        with as_user(setup.elbasan_admin):
+            with self.assertRaises(AccessButtonError):
+                Request.activate([Request(setup.request.id)])
+        # Called by another module, without the button's checks
+        with self.assertRaisesRegex(ChangeRequestError, "has approved it"):
+            Request.activate([setup.request])
+        request = Request(setup.request.id)
+        self.assertEqual(request.state, 'draft')
+        self.assertEqual(request.version.state, 'draft')
+        self.assertIsNone(request.activated_at)
+
+    @with_transaction()
+    def test_lint_errors_block_approval(self):
+        "Test a version with errors is not approved"
+        pool = Pool()
+        Request = pool.get('ossis.helpdesk.change_request')
+        setup = self.fixture()
+        set_days(setup.request.version, 'review', 100)
+        with as_user(setup.agent):
+            Request.check([setup.request])
+        request = Request(setup.request.id)
+        self.assertEqual(request.lint_errors, 1)
+        self.assertIn("more than the legal deadline", request.lint_report)
+        with as_user(setup.elbasan_admin):
+            with self.assertRaisesRegex(
+                    ChangeRequestError, "cannot be approved"):
+                Request.approve([Request(request.id)])
+        self.assertNotApproved(request)
+
+    @with_transaction()
+    def test_version_changed_since_check_refused(self):
+        """Test the administrator approves and activates only the version
+        as checked, and a new check voids the approval"""
+        pool = Pool()
+        Request = pool.get('ossis.helpdesk.change_request')
+        setup = self.fixture()
+        with self.assertRaisesRegex(ChangeRequestError, "never checked"):
+            with as_user(setup.elbasan_admin):
+                Request.approve([Request(setup.request.id)])
+        with as_user(setup.agent):
+            Request.check([setup.request])
+        set_days(setup.request.version, 'review', 3)
+        with as_user(setup.elbasan_admin):
+            with self.assertRaisesRegex(ChangeRequestError, "check it again"):
+                Request.approve([Request(setup.request.id)])
+        self.assertNotApproved(setup.request)
+
+        with as_user(setup.agent):
+            Request.check([setup.request])
+        with as_user(setup.elbasan_admin):
+            Request.approve([Request(setup.request.id)])
+        set_days(setup.request.version, 'review', 4)
+        with as_user(setup.elbasan_admin):
+            with self.assertRaisesRegex(ChangeRequestError, "check it again"):
+                Request.activate([Request(setup.request.id)])
+        self.assertEqual(setup.request.version.state, 'draft')
+        with as_user(setup.agent):
+            Request.check([setup.request])
+        self.assertNotApproved(setup.request)
+
+    @with_transaction()
+    def test_requests_of_other_municipality_hidden(self):
+        """Test the administrator of another municipality neither finds,
+        reads nor changes a request, also through its links"""
+        pool = Pool()
+        Request = pool.get('ossis.helpdesk.change_request')
+        Workflow = pool.get('ossis.workflow')
+        setup = self.fixture()
+        request = setup.request
+        with as_user(setup.pogradec_admin):
+            for domain in [
+                    [],
+                    [('company', '=', setup.elbasan.id)],
+                    [('ticket.subject', 'ilike', '%legal%')],
+                    [('version.company', '=', setup.elbasan.id)],
+                    ]:
+                self.assertEqual(Request.search(domain), [], msg=domain)
+            self.assertEqual(
+                Workflow.search([('id', '=', request.version.id)]), [])
+            with self.assertRaises(AccessError):
+                Request.read([request.id], ['description'])
+            with self.assertRaises(AccessError):
+                Request.write(
+                    [Request(request.id)], {'description': "Changed"})
+        self.assertIsNone(Request(request.id).description)
+        with as_user(setup.elbasan_admin):
+            self.assertEqual(Request.search([]), [request])
