@@ -14,6 +14,10 @@ HELPDESK_MODELS = {
     # The change requests and the workflow versions they open
     'ossis.helpdesk.change_request',
     'ossis.workflow',
+    # The figures of the tickets
+    'ossis.helpdesk.backlog',
+    'ossis.helpdesk.service_level',
+    'ossis.helpdesk.agent_load',
     }
 
 

@@ -198,10 +198,12 @@ class Ticket(metaclass=PoolMeta):
         return 'on_track'
 
     @classmethod
-    def search_sla_status(cls, name, clause):
-        _, operator, value = clause
-        table = cls.__table__()
-        clock = Coalesce(table.sla_paused_at, cls.sla_now())
+    def sla_conditions(cls, table, now=None):
+        """Return the SQL conditions of each status on the table of the
+        tickets at the moment now"""
+        if now is None:
+            now = cls.sla_now()
+        clock = Coalesce(table.sla_paused_at, now)
         breached = (
             (Coalesce(table.first_replied_at, clock) > table.first_reply_due)
             | (clock > table.resolution_due))
@@ -210,19 +212,24 @@ class Ticket(metaclass=PoolMeta):
             & (((table.first_replied_at == Null)
                     & (clock >= table.first_reply_warn_at))
                 | (clock >= table.resolution_warn_at)))
-        conditions = {
-            'breached': breached,
-            'at_risk': at_risk,
-            'on_track': ~breached & ~at_risk,
-            }
-        values = value if operator in {'in', 'not in'} else [value]
         tracked = (table.sla_policy != Null) & (table.state != 'merged')
+        return {
+            None: ~tracked,
+            'breached': tracked & breached,
+            'at_risk': tracked & at_risk,
+            'on_track': tracked & ~breached & ~at_risk,
+            }
+
+    @classmethod
+    def search_sla_status(cls, name, clause):
+        _, operator, value = clause
+        table = cls.__table__()
+        conditions = cls.sla_conditions(table)
+        values = value if operator in {'in', 'not in'} else [value]
         condition = Literal(False)
         for status in values:
-            if status is None:
-                condition |= ~tracked
-            elif status in conditions:
-                condition |= tracked & conditions[status]
+            if status in conditions:
+                condition |= conditions[status]
         query = table.select(table.id, where=condition)
         if operator in {'!=', 'not in'}:
             return [('id', 'not in', query)]

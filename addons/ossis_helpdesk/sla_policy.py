@@ -8,14 +8,7 @@ from trytond.i18n import gettext
 from trytond.model import DeactivableMixin, ModelSQL, ModelView, fields
 
 from .exceptions import ServiceLevelPolicyValidationError
-
-PRIORITIES = [
-    (None, ""),
-    ('low', "Low"),
-    ('normal', "Normal"),
-    ('high', "High"),
-    ('urgent', "Urgent"),
-    ]
+from .ticket import PRIORITIES
 
 
 class ServiceLevelPolicy(DeactivableMixin, ModelSQL, ModelView):
@@ -32,7 +25,7 @@ class ServiceLevelPolicy(DeactivableMixin, ModelSQL, ModelView):
         'ossis.helpdesk.category', "Category", ondelete='CASCADE',
         help="The category of the tickets; empty for any category.")
     priority = fields.Selection(
-        PRIORITIES, "Priority", sort=False,
+        [(None, "")] + PRIORITIES, "Priority", sort=False,
         help="The priority of the tickets; empty for any priority.")
     first_reply_hours = fields.Float(
         "First Reply Target", required=True,

@@ -330,3 +330,74 @@ class ServiceLevelTestCase(ModuleDatabaseMixin, unittest.TestCase):
             self.assertEqual(ticket.sla_policy.name, "Errors")
             self.assertEqual(
                 [m.kind for m in ticket.messages], ['note'] * 3)
+
+    @with_transaction()
+    def test_figures(self):
+        """Test the backlog, the compliance, the times and the load per
+        agent, and their export"""
+        pool = Pool()
+        Ticket = pool.get('ossis.helpdesk.ticket')
+        User = pool.get('res.user')
+        Backlog = pool.get('ossis.helpdesk.backlog')
+        ServiceLevel = pool.get('ossis.helpdesk.service_level')
+        AgentLoad = pool.get('ossis.helpdesk.agent_load')
+        agent, = User.search([('login', '=', 'agent')])
+        elbasan = lgu('elbasan')
+        tickets = [
+            self.ticket(moment(2, 9), assignee=agent.id) for _ in range(4)]
+        # Replied after 1, 1, 2 and 3 working hours; resolved after 2, 4
+        # and 11 (on Tuesday 11:30), the last one too late
+        for ticket, replied, resolved in zip(
+                tickets, [10, 10, 11, 12], [11, 13, 19, None]):
+            with clock(moment(2, replied)):
+                Ticket.reply([ticket], "On it.")
+            if resolved:
+                at = (moment(2, resolved) if resolved < 17
+                    else moment(3, resolved - 17 + 9, 30))
+                with clock(at):
+                    Ticket.resolve([ticket])
+
+        with clock(moment(3, 12)):
+            backlog, = Backlog.search([('company', '=', elbasan)])
+            self.assertEqual(
+                (backlog.tickets, backlog.at_risk, backlog.breached),
+                (1, 0, 1))
+            figure, = ServiceLevel.search([('company', '=', elbasan)])
+            self.assertEqual(
+                (figure.tickets, figure.resolved, figure.met), (4, 3, 2))
+            self.assertAlmostEqual(figure.compliance, 2 / 3)
+            self.assertEqual(
+                (figure.first_reply_median, figure.first_reply_p90),
+                (1.0, 3.0))
+            self.assertEqual(
+                (figure.resolution_median, figure.resolution_p90),
+                (4.0, 11.0))
+            load, = AgentLoad.search([('company', '=', elbasan)])
+            self.assertEqual(
+                (load.assignee, load.tickets, load.breached), (agent, 1, 1))
+
+        for name in ['xlsx', 'csv']:
+            Export = pool.get(f'ossis.monitoring.export.{name}', 'report')
+            extension, content = Export.render_records([figure], 'en')[:2]
+            self.assertEqual(extension, name)
+        self.assertIn(b'Bashkia Elbasan,Printing Error,4,3,2,66.66', content)
+        self.assertIn("Resolution (90%)".encode(), content)
+
+    @with_transaction()
+    def test_figures_of_own_municipality(self):
+        """Test a municipality's administrator sees the figures of the
+        municipality only, also through a search on the municipality"""
+        pool = Pool()
+        Backlog = pool.get('ossis.helpdesk.backlog')
+        ServiceLevel = pool.get('ossis.helpdesk.service_level')
+        self.ticket(moment(2, 9))
+        self.ticket(moment(2, 9), company=lgu('tirane').id)
+        admin = create_lgu_user('elbasan_figures', lgu('elbasan'))
+        with as_user(admin):
+            for Figure in [Backlog, ServiceLevel]:
+                with self.subTest(figure=Figure.__name__):
+                    self.assertEqual(
+                        {f.company.code for f in Figure.search([])},
+                        {'elbasan'})
+                    self.assertEqual(Figure.search([
+                                ('company.code', '=', 'tirane')]), [])
