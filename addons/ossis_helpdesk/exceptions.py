@@ -30,3 +30,7 @@ class ChangeRequestError(UserError):
 
 class ChangeRequestAccessError(AccessError):
     pass
+
+
+class CallError(UserError):
+    pass

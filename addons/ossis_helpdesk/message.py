@@ -61,10 +61,8 @@ class Message(ModelSQL, ModelView):
         values = super().preprocess_values(mode, values)
         if mode == 'create':
             values.setdefault('date', dt.datetime.now())
-            if values.get('kind') == 'incoming':
-                values.setdefault('author', None)
-            else:
-                values.setdefault('author', Transaction().user or None)
+            # No author for an email, received as the root user
+            values.setdefault('author', Transaction().user or None)
             if values.get('author') and not values.get('author_name'):
                 values['author_name'] = User(values['author']).name
         return values

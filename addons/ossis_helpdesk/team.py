@@ -1,6 +1,7 @@
 # This file is part of OSSIS.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
 from trytond.model import DeactivableMixin, ModelSQL, ModelView, fields
+from trytond.modules.ossis_base.model import LGUOwnedMixin
 from trytond.pool import Pool
 from trytond.transaction import Transaction
 
@@ -80,3 +81,18 @@ class TeamMember(ModelSQL):
         super().on_modification(mode, members, field_names=field_names)
         # The record rules depend on who is an agent
         Pool().get('ir.rule')._domain_get_cache.clear()
+
+
+class AgentLGUMixin(LGUOwnedMixin):
+    """Records of a municipality that the help desk's agents also create
+
+    The agents of a team work for every municipality: a call or a ticket is
+    recorded for the municipality that called them."""
+    __slots__ = ()
+
+    @classmethod
+    def check_lgu_allowed(cls, mode, company_ids, records=None):
+        Team = Pool().get('ossis.helpdesk.team')
+        if Team.is_agent():
+            return
+        super().check_lgu_allowed(mode, company_ids, records=records)

@@ -4,13 +4,13 @@ import datetime as dt
 
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
-from trytond.modules.ossis_base.model import LGUOwnedMixin
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, If
 from trytond.transaction import Transaction, without_check_access
 
 from .category import KINDS
 from .exceptions import TicketError
+from .team import AgentLGUMixin
 
 PRIORITIES = [
     ('low', "Low"),
@@ -37,7 +37,7 @@ ACTIVE_STATES = {'new', 'open', 'waiting'}
 _done = Eval('state').in_(['resolved', 'closed', 'merged'])
 
 
-class Ticket(Workflow, LGUOwnedMixin, ModelSQL, ModelView):
+class Ticket(Workflow, AgentLGUMixin, ModelSQL, ModelView):
     """Help Desk Ticket
 
     A question, an error or a request of the staff of a municipality to the
@@ -210,15 +210,6 @@ class Ticket(Workflow, LGUOwnedMixin, ModelSQL, ModelView):
     def on_change_category(self):
         if self.category and self.category.team and not self.team:
             self.team = self.category.team
-
-    @classmethod
-    def check_lgu_allowed(cls, mode, company_ids, records=None):
-        # The agents raise tickets for the municipalities that call them
-        pool = Pool()
-        Team = pool.get('ossis.helpdesk.team')
-        if Team.is_agent():
-            return
-        super().check_lgu_allowed(mode, company_ids, records=records)
 
     @classmethod
     def preprocess_values(cls, mode, values):
