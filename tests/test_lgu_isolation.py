@@ -69,6 +69,8 @@ SHARED = {
 # Models linked to municipalities of which no municipality has records, so
 # that the test data cannot have any either
 EMPTY = {
+    'ossis.helpdesk.article-ossis.workflow': (
+        "the knowledge base links national workflows only"),
     'company.company.logo.cache': (
         "the logos of the municipalities, resized when first shown"),
     'company.company.tax_identifier': (
@@ -165,6 +167,7 @@ class Municipality:
         self.portal_draft(serial + 4)
         self.settings()
         self.monthly_report()
+        self.change_request()
 
     def applications(self, test, serial):
         """Create applications delivered with feedback, assigned, waiting
@@ -246,6 +249,32 @@ class Municipality:
                     'report': b'%PDF-1.4\n',
                     'recipients': f'mayor.{self.marker}@example.al',
                     }])
+
+    def change_request(self):
+        """Create a change request of a change ticket, with the new version
+        of the workflow it opened, checked"""
+        pool = Pool()
+        Category = pool.get('ossis.helpdesk.category')
+        Request = pool.get('ossis.helpdesk.change_request')
+        Ticket = pool.get('ossis.helpdesk.ticket')
+        offer = self.setup.offers['URB-09']
+        category, = Category.search([('kind', '=', 'change')], limit=1) or (
+            Category.create([{'name': "Workflow Change", 'kind': 'change'}]))
+        ticket, = Ticket.create([{
+                    'company': self.company.id,
+                    'reporter': self.setup.front.id,
+                    'subject': f"Legal check {self.marker}",
+                    'category': category.id,
+                    'services': [('add', [offer.service.id])],
+                    }])
+        request, = Request.create([{
+                    'ticket': ticket.id,
+                    'company': self.company.id,
+                    'service': offer.service.id,
+                    'description': f"A legal check {self.marker}",
+                    }])
+        Request.open_version([request])
+        Request.check([request])
 
     def mark(self):
         "Put the marker in the names of the staff, units and applicants"
