@@ -167,6 +167,7 @@ class Municipality:
         self.portal_draft(serial + 4)
         self.settings()
         self.monthly_report()
+        self.exercise_result()
         self.change_request()
 
     def applications(self, test, serial):
@@ -193,6 +194,18 @@ class Municipality:
             Application.act([waiting], 'request_info')
         with as_user(self.system):
             Application.submit_external(filing(setup, serial=serial + 3))
+
+    def exercise_result(self):
+        """Record the check of a practice exercise by the front office
+        operator"""
+        pool = Pool()
+        Exercise = pool.get('ossis.training.exercise')
+        exercise, = Exercise.create([{
+                    'name': "Register an appeal",
+                    'kind': 'register',
+                    'service_code': 'TAX-05',
+                    }])
+        Exercise.check_work([exercise], self.setup.front)
 
     def portal_draft(self, serial):
         "Create a draft of the portal with a file"
