@@ -348,22 +348,29 @@ class ChangeRequest(LGUOwnedMixin, WorkflowMixin, ModelSQL, ModelView):
         versions to the activated one, each to the step of the same code"""
         pool = Pool()
         Migration = pool.get('ossis.workflow.migration')
-        User = pool.get('res.user')
         cls.check_state(requests, {'activated'}, 'migrate')
         cls.check_administrator(requests)
-        now = dt.datetime.now()
-        user = User(Transaction().user)
         for request in requests:
             applications = cls.running_applications(request)
             step_map = same_code_steps(
                 {a.step for a in applications}, request.version)
             report = Migration.migrate(
                 applications, request.version, step_map)
-            request.migrated_count = sum(r['count'] for r in report)
-            request.migration_report = Migration.report_text(report)
-            request.migrated_at = now
-            request.migrated_by = user
-        cls.save(requests)
+            cls.record_migration(
+                [request], sum(r['count'] for r in report),
+                Migration.report_text(report))
+
+    @classmethod
+    def record_migration(cls, requests, count, report):
+        "Record on the activated requests the applications moved"
+        pool = Pool()
+        User = pool.get('res.user')
+        cls.write(requests, {
+                'migrated_count': count,
+                'migration_report': report,
+                'migrated_at': dt.datetime.now(),
+                'migrated_by': User(Transaction().user),
+                })
         cls._migrated(requests)
 
     @classmethod

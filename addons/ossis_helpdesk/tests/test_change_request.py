@@ -6,12 +6,12 @@ from types import SimpleNamespace
 
 from trytond.model.exceptions import AccessError
 from trytond.model.modelview import AccessButtonError
+from trytond.modules.ossis_application.tests import scenario
 from trytond.modules.ossis_base.tests.test_module import (
     as_user, create_lgu_user)
 from trytond.modules.ossis_base.tests.tools import ModuleDatabaseMixin
 from trytond.modules.ossis_helpdesk.exceptions import (
     ChangeRequestAccessError, ChangeRequestError)
-from trytond.modules.ossis_services.tests.municipality import municipality
 from trytond.pool import Pool
 from trytond.tests.test_tryton import CONTEXT, DB_NAME, with_transaction
 from trytond.transaction import Transaction
@@ -67,14 +67,19 @@ def set_up():
     Team = pool.get('ossis.helpdesk.team')
     User = pool.get('res.user')
     ModelData = pool.get('ir.model.data')
-    elbasan = municipality('elbasan', services=(SERVICE,))
-    pogradec = municipality('pogradec', services=(SERVICE,))
+    elbasan = scenario.municipality('elbasan', services=(SERVICE,))
+    pogradec = scenario.municipality('pogradec', services=(SERVICE,))
     agent = create_agent('config.agent')
     pogradec_agent = create_lgu_user('pogradec.agent', pogradec.company)
     User.write([pogradec_agent], {'groups': [('add', [
                         ModelData.get_id('ossis_base', 'group_helpdesk')])]})
     Team.write(list(agent.helpdesk_teams), {
             'members': [('add', [pogradec_agent.id])]})
+    Application = pool.get('ossis.application')
+    for serial in [1, 2]:
+        application = scenario.draft(elbasan, SERVICE, serial=serial)
+        with scenario.as_staff(elbasan.front):
+            Application.submit([Application(application.id)])
     ticket = change_ticket(elbasan.company, "Legal check of the maps")
     with as_user(agent):
         request, = Request.create([{
@@ -94,6 +99,11 @@ def set_up():
         'pogradec_admin': create_lgu_user(
             'pogradec.admin', pogradec.company).id,
         }
+
+
+def stored(values):
+    "Return the values of a wizard's form without the names of records"
+    return {k: v for k, v in values.items() if '.' not in k}
 
 
 def set_days(version, code, days):
@@ -279,3 +289,44 @@ class ChangeRequestTestCase(ModuleDatabaseMixin, unittest.TestCase):
         self.assertIsNone(Request(request.id).description)
         with as_user(setup.elbasan_admin):
             self.assertEqual(Request.search([]), [request])
+
+    @with_transaction()
+    def test_migration_with_wizard_recorded(self):
+        """Test the applications moved with the workflow's wizard are
+        recorded on the activated request"""
+        pool = Pool()
+        Request = pool.get('ossis.helpdesk.change_request')
+        Step = pool.get('ossis.workflow.step')
+        Migrate = pool.get('ossis.workflow.migrate', type='wizard')
+        setup = self.fixture()
+        version = setup.request.version
+        # A renamed step: the mapping by code is not enough
+        Step.write([version.step_of_code('review')], {'code': 'examination'})
+        with as_user(setup.agent):
+            Request.check([setup.request])
+        with as_user(setup.elbasan_admin):
+            Request.approve([Request(setup.request.id)])
+            Request.activate([Request(setup.request.id)])
+        with as_user(setup.elbasan_admin), Transaction().set_context(
+                active_model='ossis.workflow', active_id=version.id,
+                active_ids=[version.id]):
+            session_id, _, _ = Migrate.create()
+            start = Migrate.execute(session_id, {}, 'start')
+            data = {'start': stored(start['view']['defaults'])}
+            data['start'].setdefault('company', None)
+            # The applications run on the national version
+            data['start']['sources'] = [setup.request.source.id]
+            mapping = Migrate.execute(session_id, data, 'mapping')
+            data['mapping'] = stored(mapping['view']['defaults'])
+            examination = version.step_of_code('examination').id
+            data['mapping']['steps'] = [
+                {**stored(line), 'to_step': line['to_step'] or examination}
+                for line in data['mapping']['steps']]
+            Migrate.execute(session_id, data, 'migrate')
+            Migrate.delete(session_id)
+        request = Request(setup.request.id)
+        self.assertEqual(request.state, 'migrated')
+        self.assertEqual(request.migrated_count, 2)
+        self.assertEqual(request.migrated_by, setup.elbasan_admin)
+        self.assertEqual(
+            request.migration_report, "Bashkia Elbasan: Review → Review: 2")
