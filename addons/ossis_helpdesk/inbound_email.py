@@ -8,6 +8,8 @@ email whose subject carries the number of a ticket of its sender adds to
 that ticket; any other email of a known sender becomes a new ticket.  The
 sender is known by the email of a user, or else by the email domain of a
 municipality."""
+import email
+import email.policy
 from email.utils import parseaddr
 
 from trytond.pool import Pool, PoolMeta
@@ -36,7 +38,8 @@ class Ticket(metaclass=PoolMeta):
         values = email_.as_dict()
         sender = (values.get('from') or '').strip().lower()
         subject = (values.get('subject') or '').strip()
-        body = (values.get('text') or values.get('html') or '').strip()
+        body = (_text(email_) or values.get('text') or values.get('html')
+            or '').strip()
         files = [
             (a.get('filename') or 'attachment', a['data'])
             for a in values.get('attachments', []) if a.get('data')]
@@ -121,3 +124,16 @@ class Ticket(metaclass=PoolMeta):
                     'type': 'data',
                     'data': data,
                     } for ticket in tickets for name, data in files])
+
+
+def _text(email_):
+    """Return the text of a raw email, decoded
+
+    The inbound email module gives the text part as it is transferred:
+    Albanian text comes quoted-printable or in base64."""
+    if email_.data_type != 'raw':
+        return None
+    message = email.message_from_bytes(
+        bytes(email_.data), policy=email.policy.default)
+    part = message.get_body(preferencelist=('plain', 'html'))
+    return part.get_content() if part else None

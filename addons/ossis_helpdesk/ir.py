@@ -11,6 +11,8 @@ HELPDESK_MODELS = {
     'ossis.helpdesk.call',
     'ossis.application',
     'res.user',
+    # The errors shown to a user, read by that user only
+    'ossis.helpdesk.user_error',
     # The change requests and the workflow versions they open
     'ossis.helpdesk.change_request',
     'ossis.workflow',

@@ -116,7 +116,8 @@ class TicketTestCase(
 
     @with_transaction()
     def test_old_error_not_attached(self):
-        "Test an error shown long ago is not taken for the reason of a ticket"
+        """Test an error shown long ago is not taken for the reason of a
+        ticket, the last five are kept and no one reads another's"""
         pool = Pool()
         UserError = pool.get('ossis.helpdesk.user_error')
         self.desk()
@@ -130,6 +131,11 @@ class TicketTestCase(
         self.assertEqual(UserError.last(self.clerk.id), "Error 6")
         self.assertEqual(
             UserError.search_count([('user', '=', self.clerk.id)]), 5)
+        with as_user(self.clerk):
+            self.assertEqual(UserError.last(self.clerk.id), "Error 6")
+        with as_user(self.colleague):
+            self.assertIsNone(UserError.last(self.clerk.id))
+            self.assertEqual(UserError.search([]), [])
 
     @with_transaction()
     def test_ticket_without_reporter_refused(self):
