@@ -102,9 +102,10 @@ class Article(Workflow, ModelSQL, ModelView):
     @classmethod
     def search_text(cls, name, clause):
         "Find the articles with every word, with or without ë and ç"
-        _, _, value = clause[:3]
+        _, operator, value = clause[:3]
         value = (value or '').strip('%')
-        return [('id', 'in', [a.id for a in cls.find(value)])]
+        ids = [a.id for a in cls.find(value)]
+        return [('id', 'not in' if operator.startswith('not') else 'in', ids)]
 
     @classmethod
     def search_rec_name(cls, name, clause):

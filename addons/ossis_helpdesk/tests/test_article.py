@@ -49,7 +49,7 @@ class ArticleTestCase(ModuleDatabaseMixin, unittest.TestCase):
         "Test articles are found with or without ë and ç, in both languages"
         pool = Pool()
         Article = pool.get('ossis.helpdesk.article')
-        seal, permit, _ = create_articles()
+        seal, permit, draft = create_articles()
         for text in ["certifikaten", "çertifikatën", "CERTIFICATE", "vula"]:
             with self.subTest(text=text):
                 self.assertIn(
@@ -59,6 +59,9 @@ class ArticleTestCase(ModuleDatabaseMixin, unittest.TestCase):
         # Every word must be found
         self.assertEqual(
             Article.search([('text', 'ilike', 'vula ndertimi')]), [])
+        self.assertEqual(
+            set(Article.search([('text', 'not ilike', '%ndertimi%')])),
+            {seal, draft})
 
     @with_transaction()
     def test_staff_read_published_agents_write(self):
