@@ -74,7 +74,8 @@ class TicketServiceLevel(FigureMixin):
         else:
             category = Literal(None)
         return ticket.select(
-            *cls._meta_columns(ticket), *keys, category.as_('category'),
+            *cls._meta_columns(ticket), ticket.company,
+            category.as_('category'),
             Count(ticket.id).as_('tickets'),
             count_where(ticket, done & ~status[None]).as_('resolved'),
             count_where(
