@@ -265,3 +265,30 @@ class Path(metaclass=PoolMeta):
         help="The months a certificate of the path is valid; empty for "
         "ever.")
 
+
+
+class LessonProgress(metaclass=PoolMeta):
+    __name__ = 'ossis.training.lesson.progress'
+
+    @classmethod
+    def mark_read(cls, lessons, user):
+        pool = Pool()
+        Certificate = pool.get('ossis.training.certificate')
+        result = super().mark_read(lessons, user)
+        # The last lesson may complete a path
+        Certificate.issue_completed([user])
+        return result
+
+
+class QuizAttempt(metaclass=PoolMeta):
+    __name__ = 'ossis.training.quiz.attempt'
+
+    @classmethod
+    def submit(cls, attempt, choices):
+        pool = Pool()
+        Certificate = pool.get('ossis.training.certificate')
+        attempt = super().submit(attempt, choices)
+        if attempt.passed:
+            # A quiz passed may complete a path
+            Certificate.issue_completed([attempt.user])
+        return attempt

@@ -85,6 +85,14 @@ class CertificateTestCase(ModuleDatabaseMixin, unittest.TestCase):
                 'expiry_date': today - dt.timedelta(days=1)})
         self.assertEqual(len(Certificate.issue_completed([self.arta])), 1)
 
+        # Reading the last lesson of a path completes it too
+        other = course('BO-1', lessons=2)
+        other_path = path([other], role='back_office')
+        Progress.mark_read(other.lessons[:1], self.arta)
+        self.assertFalse(Certificate.search([('path', '=', other_path.id)]))
+        Progress.mark_read(other.lessons[1:], self.arta)
+        self.assertTrue(Certificate.search([('path', '=', other_path.id)]))
+
     @with_transaction()
     def test_revoke_and_verify(self):
         """Test a certificate is revoked only with a reason, and verifies as
