@@ -165,6 +165,7 @@ class Municipality:
         "Create records of every kind for the municipality"
         self.applications(test, serial)
         self.portal_draft(serial + 4)
+        self.learning()
         self.settings()
         self.monthly_report()
         self.exercise_result()
@@ -220,6 +221,39 @@ class Municipality:
                     'identifier': scenario.valid_identifier(serial),
                     },
                 }, [(document, f'{self.marker}.pdf', b'%PDF-1.4\n')])
+
+    def learning(self):
+        """Create a course of the municipality with a lesson, a question
+        bank and a quiz, that the front office operator has read and taken"""
+        pool = Pool()
+        Course = pool.get('ossis.training.course')
+        Progress = pool.get('ossis.training.lesson.progress')
+        Attempt = pool.get('ossis.training.quiz.attempt')
+        answers = [
+            {'text': f"Yes {self.marker}", 'correct': True},
+            {'text': f"No {self.marker}"}]
+        course, = Course.create([{
+                    'code': f'LEARN-{self.code}',
+                    'name': f"Learning {self.marker}",
+                    'company': self.company.id,
+                    'lessons': [('create', [{
+                                    'name': f"Lesson {self.marker}",
+                                    'body': f"<p>{self.marker}</p>",
+                                    }])],
+                    'questions': [('create', [{
+                                    'text': f"Question {self.marker}",
+                                    'answers': [('create', answers)],
+                                    }])],
+                    'quizzes': [('create', [{
+                                    'name': f"Quiz {self.marker}",
+                                    'question_count': 1,
+                                    }])],
+                    }])
+        front = self.setup.front
+        Progress.mark_read(course.lessons, front)
+        attempt = Attempt.start(course.quizzes[0], front)
+        line, = attempt.questions
+        Attempt.submit(attempt, {line.id: [line.question.answers[0].id]})
 
     def settings(self):
         """Create a closure day, opening hours, a workflow and the wording of

@@ -103,6 +103,10 @@ def decode_session(secret, cookie):
 
 class Portal:
     "The request of a page with what its templates need"
+    # Other modules' pages (e.g. the training) have templates and a
+    # session of their own
+    loader = LOADER
+    session_cookie = SESSION_COOKIE
 
     def __init__(self, request, pool):
         self.request = request
@@ -116,7 +120,7 @@ class Portal:
         Configuration = pool.get('ossis.portal.configuration')
         self._secret = Configuration.get_secret()
         self.session = decode_session(
-            self._secret, request.cookies.get(SESSION_COOKIE, ''))
+            self._secret, request.cookies.get(self.session_cookie, ''))
         self.private = False
         self.lgu = None
 
@@ -227,7 +231,7 @@ class Portal:
     def render(self, template, status=200, **values):
         values.setdefault('lgu', self.lgu)
         values.update(portal=self, _=self.gettext)
-        stream = LOADER.load(template).generate(**values)
+        stream = self.loader.load(template).generate(**values)
         body = stream.render('html', doctype='html5', encoding='utf-8')
         return Response(
             body, status=status, content_type='text/html; charset=utf-8')
@@ -250,7 +254,8 @@ class Portal:
         secure = self.request.is_secure
         if self.session.modified:
             response.set_cookie(
-                SESSION_COOKIE, encode_session(self._secret, self.session),
+                self.session_cookie,
+                encode_session(self._secret, self.session),
                 max_age=SESSION_AGE, path=path, secure=secure,
                 httponly=True, samesite='Lax')
         if self._language_changed:
@@ -288,8 +293,8 @@ def is_activated(pool):
     return True
 
 
-def _serve(func, request, pool, kwargs):
-    portal = Portal(request, pool)
+def _serve(func, request, pool, kwargs, page_class=Portal):
+    portal = page_class(request, pool)
     # The error pages too are in the language of the visitor
     with Transaction().set_context(language=portal.language):
         try:
@@ -315,17 +320,19 @@ def _serve(func, request, pool, kwargs):
         return portal.finish(response)
 
 
-def route(path, methods=('GET',), readonly=None, max_request_size=None):
+def route(path, methods=('GET',), readonly=None, max_request_size=None,
+        page_class=Portal):
     """Register the page at /<database>/portal<path>
 
     GET requests read only unless readonly is False; POST requests write,
-    and their forms must carry the CSRF token of the session."""
+    and their forms must carry the CSRF token of the session.  The page
+    receives an instance of page_class, a Portal or a subclass."""
     def decorator(func):
         @wraps(func)
         def endpoint(request, pool, **kwargs):
             if not is_activated(pool):
                 raise NotFound()
-            return _serve(func, request, pool, kwargs)
+            return _serve(func, request, pool, kwargs, page_class)
         endpoint = with_transaction(readonly=readonly)(endpoint)
         endpoint = with_pool(endpoint)
         if max_request_size:

@@ -4,6 +4,7 @@ from trytond.model import (
     DeactivableMixin, ModelSQL, ModelView, fields, sequence_ordered)
 from trytond.modules.ossis_base.model import LGUOwnedMixin
 from trytond.pool import Pool
+from trytond.transaction import without_check_access
 
 # The roles of the staff, each with its group ossis_base.group_<role>
 ROLES = [
@@ -58,6 +59,17 @@ class Path(LGUOwnedMixin, DeactivableMixin, ModelSQL, ModelView):
             for path_id, texts in check(paths, user).items():
                 result[path_id].extend(texts)
         return result
+
+    @classmethod
+    def learner_roles(cls, user):
+        "Return the roles of the user, from their groups"
+        pool = Pool()
+        ModelData = pool.get('ir.model.data')
+        with without_check_access():
+            groups = {g.id for g in pool.get('res.user')(user.id).groups}
+        return [
+            role for role, _ in ROLES
+            if ModelData.get_id('ossis_base', f'group_{role}') in groups]
 
     @classmethod
     def _missing_checks(cls):

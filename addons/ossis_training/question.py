@@ -47,18 +47,32 @@ class Question(ModelSQL, ModelView):
 
     @classmethod
     def check_answers(cls, questions):
+        """Refuse more right answers than the kind allows
+
+        Fewer answers than needed are not refused, as the answers are
+        added one by one: the question is just not drawn (ready)."""
         for question in questions:
             correct = [a for a in question.answers if a.correct]
-            if question.kind == 'true_false':
-                valid = len(question.answers) == 2 and len(correct) == 1
-            elif question.kind == 'single':
-                valid = len(question.answers) >= 2 and len(correct) == 1
+            if question.kind in {'single', 'true_false'} and len(correct) > 1:
+                valid = False
+            elif question.kind == 'true_false':
+                valid = len(question.answers) <= 2
             else:
-                valid = len(question.answers) >= 2 and len(correct) >= 1
+                valid = True
             if not valid:
                 raise QuestionValidationError(gettext(
                         f'ossis_training.msg_question_answers_{question.kind}',
                         question=question.rec_name))
+
+    @property
+    def ready(self):
+        "Whether the answers fit the kind, so that quizzes may draw it"
+        correct = [a for a in self.answers if a.correct]
+        if self.kind == 'true_false':
+            return len(self.answers) == 2 and len(correct) == 1
+        if self.kind == 'single':
+            return len(self.answers) >= 2 and len(correct) == 1
+        return len(self.answers) >= 2 and len(correct) >= 1
 
     def is_right(self, answers):
         "Return whether the answers chosen are exactly the correct ones"

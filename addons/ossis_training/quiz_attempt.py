@@ -65,6 +65,14 @@ class Attempt(LGUOwnedMixin, ModelSQL, ModelView):
     def expired(self):
         return bool(self.deadline and dt.datetime.now() > self.deadline)
 
+    @property
+    def minutes_left(self):
+        "Return the whole minutes left to submit, None without a limit"
+        if not self.deadline:
+            return None
+        seconds = (self.deadline - dt.datetime.now()).total_seconds()
+        return max(int(seconds // 60), 0)
+
     @classmethod
     def start(cls, quiz, user):
         """Start an attempt of the quiz for the user and return it
@@ -87,7 +95,9 @@ class Attempt(LGUOwnedMixin, ModelSQL, ModelView):
                 raise QuizAttemptError(gettext(
                         'ossis_training.msg_attempt_limit',
                         quiz=quiz.rec_name, count=quiz.max_attempts))
-            bank = Question.search([('course', '=', quiz.course.id)])
+            bank = [
+                q for q in Question.search([('course', '=', quiz.course.id)])
+                if q.ready]
             if not bank:
                 raise QuizAttemptError(gettext(
                         'ossis_training.msg_attempt_no_questions',
@@ -160,15 +170,27 @@ class Attempt(LGUOwnedMixin, ModelSQL, ModelView):
             attempt.save()
         return attempt
 
-    def attempts_left(self):
-        "Return how many attempts of the quiz the learner has left"
-        if not self.quiz.max_attempts:
-            return None
+    @classmethod
+    def results(cls, quizzes, user):
+        """Return {quiz id: {'attempts', 'best', 'passed', 'left'}} of the
+        user, 'left' being None without a limit of attempts"""
         with without_check_access():
-            used = self.search([
-                    ('user', '=', self.user.id), ('quiz', '=', self.quiz.id),
-                    ], count=True)
-        return max(self.quiz.max_attempts - used, 0)
+            attempts = cls.search([
+                    ('user', '=', user.id),
+                    ('quiz', 'in', [q.id for q in quizzes]),
+                    ])
+        result = {}
+        for quiz in quizzes:
+            own = [a for a in attempts if a.quiz == quiz]
+            scores = [a.score for a in own if a.state == 'submitted']
+            result[quiz.id] = {
+                'attempts': len(own),
+                'best': max(scores) if scores else None,
+                'passed': any(a.passed for a in own),
+                'left': (max(quiz.max_attempts - len(own), 0)
+                    if quiz.max_attempts else None),
+                }
+        return result
 
 
 class AttemptQuestion(ModelSQL, ModelView):
