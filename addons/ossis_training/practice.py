@@ -9,6 +9,8 @@ documents, feedback, attachments, notes and logs, applicants) is deleted
 with a few SQL statements per table and the initial applications are taken
 again through the real process to their states, in batches of the same
 action."""
+from collections import defaultdict
+
 from trytond.model import ModelSQL, ModelView, fields
 from trytond.modules.ossis_base import identifier
 from trytond.pool import Pool
@@ -113,23 +115,25 @@ def delete_activity(company):
     pool = Pool()
     Application = pool.get('ossis.application')
     Applicant = pool.get('ossis.applicant')
+    links = _links()
     for Model in [Application, Applicant]:
         table = Model.__table__()
         cursor = Transaction().connection.cursor()
         cursor.execute(*table.select(
                 table.id, where=table.company == company.id))
         ids = [i for i, in cursor]
-        _delete(Model, ids, set())
+        _delete(Model, ids, set(), links)
     Transaction().counter += 1
 
 
-def _delete(Model, ids, seen):
+def _delete(Model, ids, seen, links):
     "Delete the records and, first, those that refer to them"
     if not ids or Model.__name__ in seen:
         return
     seen = seen | {Model.__name__}
+    many2ones, references = links
     cursor = Transaction().connection.cursor()
-    for Referring, field in _referring(Model.__name__):
+    for Referring, field in many2ones[Model.__name__]:
         table = Referring.__table__()
         column = getattr(table, field.name)
         for sub_ids in grouped_slice(ids, IN_MAX):
@@ -138,8 +142,8 @@ def _delete(Model, ids, seen):
                 cursor.execute(*table.update([column], [None], where=where))
                 continue
             cursor.execute(*table.select(table.id, where=where))
-            _delete(Referring, [i for i, in cursor], seen)
-    for Referring, field in _referring_by_reference(Model.__name__):
+            _delete(Referring, [i for i, in cursor], seen, links)
+    for Referring, field in references:
         table = Referring.__table__()
         column = getattr(table, field.name)
         for sub_ids in grouped_slice(ids, IN_MAX):
@@ -157,29 +161,22 @@ def _stored(Model):
     return not (callable(table_query) and table_query())
 
 
-def _referring(model_name):
-    "Yield the models and their stored Many2One fields to the model"
+def _links():
+    """Return the stored Many2One fields by the model they point to and the
+    stored Reference fields, each with its model"""
     pool = Pool()
+    many2ones, references = defaultdict(list), []
     for _, Model in pool.iterobject():
         if not _stored(Model):
             continue
         for field in Model._fields.values():
-            if (isinstance(field, fields.Many2One)
-                    and not isinstance(field, fields.Function)
-                    and field.model_name == model_name):
-                yield Model, field
-
-
-def _referring_by_reference(model_name):
-    "Yield the models and their stored Reference fields"
-    pool = Pool()
-    for _, Model in pool.iterobject():
-        if not _stored(Model):
-            continue
-        for field in Model._fields.values():
-            if (isinstance(field, fields.Reference)
-                    and not isinstance(field, fields.Function)):
-                yield Model, field
+            if isinstance(field, fields.Function):
+                continue
+            if isinstance(field, fields.Many2One):
+                many2ones[field.model_name].append((Model, field))
+            elif isinstance(field, fields.Reference):
+                references.append((Model, field))
+    return many2ones, references
 
 
 def create_applicants(company):
