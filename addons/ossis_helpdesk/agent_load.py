@@ -5,14 +5,12 @@ from sql import Null
 from sql.aggregate import Count
 
 from trytond.model import fields
-from trytond.modules.ossis_monitoring.figure import FigureMixin
-from trytond.pool import Pool
 
 from .ticket import ACTIVE_STATES
-from .ticket_backlog import count_where
+from .ticket_backlog import TicketFigureMixin, count_where
 
 
-class AgentLoad(FigureMixin):
+class AgentLoad(TicketFigureMixin):
     "Help Desk Agent Load"
     __name__ = 'ossis.helpdesk.agent_load'
     __string__ = "Help Desk Agent Load"
@@ -30,15 +28,8 @@ class AgentLoad(FigureMixin):
         help="Those that missed a target.")
 
     @classmethod
-    def __setup__(cls):
-        super().__setup__()
-        cls._order = [('tickets', 'DESC'), ('id', 'ASC')]
-
-    @classmethod
     def table_query(cls):
-        Ticket = Pool().get('ossis.helpdesk.ticket')
-        ticket = Ticket.__table__()
-        status = Ticket.sla_conditions(ticket)
+        ticket, status = cls._tickets()
         keys = [ticket.company, ticket.assignee, ticket.team]
         return ticket.select(
             *cls._meta_columns(ticket), *keys,

@@ -20,7 +20,25 @@ def count_where(table, condition):
     return Count(Case((condition, table.id)))
 
 
-class TicketBacklog(FigureMixin):
+class TicketFigureMixin(FigureMixin):
+    "Figures counted from the tickets, the largest counts first"
+    __slots__ = ()
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._order = [
+            ('company', 'ASC'), ('tickets', 'DESC'), ('id', 'ASC')]
+
+    @classmethod
+    def _tickets(cls):
+        "Return the table of the tickets and the conditions of each status"
+        Ticket = Pool().get('ossis.helpdesk.ticket')
+        ticket = Ticket.__table__()
+        return ticket, Ticket.sla_conditions(ticket)
+
+
+class TicketBacklog(TicketFigureMixin):
     "Help Desk Backlog"
     __name__ = 'ossis.helpdesk.backlog'
     __string__ = "Help Desk Backlog"
@@ -41,16 +59,8 @@ class TicketBacklog(FigureMixin):
         help="The tickets that missed a target.")
 
     @classmethod
-    def __setup__(cls):
-        super().__setup__()
-        cls._order = [
-            ('company', 'ASC'), ('tickets', 'DESC'), ('id', 'ASC')]
-
-    @classmethod
     def table_query(cls):
-        Ticket = Pool().get('ossis.helpdesk.ticket')
-        ticket = Ticket.__table__()
-        status = Ticket.sla_conditions(ticket)
+        ticket, status = cls._tickets()
         keys = [
             ticket.company, ticket.category, ticket.state, ticket.priority]
         return ticket.select(

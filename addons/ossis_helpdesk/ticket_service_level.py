@@ -11,17 +11,17 @@ from sql.aggregate import Count
 
 from trytond.model import fields
 from trytond.modules.ossis_monitoring.application_statistics import percentile
-from trytond.modules.ossis_monitoring.figure import FigureMixin, share
+from trytond.modules.ossis_monitoring.figure import share
 from trytond.pool import Pool
 from trytond.transaction import Transaction
 
 from .sla import DONE_STATES
-from .ticket_backlog import count_where
+from .ticket_backlog import TicketFigureMixin, count_where
 
 TIMES = ['first_reply', 'resolution']
 
 
-class TicketServiceLevel(FigureMixin):
+class TicketServiceLevel(TicketFigureMixin):
     "Help Desk Service Level"
     __name__ = 'ossis.helpdesk.service_level'
     __string__ = "Help Desk Service Level"
@@ -56,16 +56,8 @@ class TicketServiceLevel(FigureMixin):
         'get_times')
 
     @classmethod
-    def __setup__(cls):
-        super().__setup__()
-        cls._order = [
-            ('company', 'ASC'), ('tickets', 'DESC'), ('id', 'ASC')]
-
-    @classmethod
     def table_query(cls):
-        Ticket = Pool().get('ossis.helpdesk.ticket')
-        ticket = Ticket.__table__()
-        status = Ticket.sla_conditions(ticket)
+        ticket, status = cls._tickets()
         done = ticket.state.in_(list(DONE_STATES))
         keys = [ticket.company]
         if cls._by_category():
