@@ -5,3 +5,4 @@ file registers its routes (see web.py and doc/design.rst)"""
 from . import learner_routes  # noqa: F401
 from . import lesson_routes  # noqa: F401
 from . import quiz_routes  # noqa: F401
+from . import screenshot_routes  # noqa: F401
