@@ -109,5 +109,4 @@ class TicketRaise(Wizard):
     def do_open_(self, action):
         action['pyson_domain'] = PYSONEncoder().encode(
             [('id', '=', self.ticket.id)])
-        action['views'].reverse()
         return action, {'res_id': [self.ticket.id]}
