@@ -38,9 +38,9 @@ from ossis_client import Client  # noqa: E402
 QUIZ_QUESTIONS = 10
 QUIZ_BANK = 20
 LEARNER_PASSWORD = 'ossis-bench-learner'
-# The seconds "ossis init" may take: more than the tests allow, as a
-# benchmark may run on a machine busy with other work
-INIT_TIMEOUT = 1800
+# The seconds "ossis init" and "ossis demo" may take: more than the tests
+# allow, as a benchmark may run on a machine busy with other work
+INIT_TIMEOUT, DEMO_TIMEOUT = 1800, 900
 # The form of a page's content, not the sign-out form of its header
 FORM = 'main form[method="post"]'
 FLOOR = 'style sheet (floor)'
@@ -78,10 +78,8 @@ def create_learners(admin, count):
     """Create count front office operators of Elbasan and return their
     logins"""
     company, = admin.search('company.company', [('code', '=', 'elbasan')])
-    group, = admin.search_read('ir.model.data', [
-            ('module', '=', 'ossis_base'),
-            ('fs_id', '=', 'group_front_office'),
-            ], ['db_id'])
+    group, = admin.search('res.group', [
+            ('name', '=', "OSSIS Front Office Operator")])
     prefix = f'bench.learner.{secrets.token_hex(2)}'
     logins = [f'{prefix}.{i}' for i in range(count)]
     admin.create('res.user', [{
@@ -90,7 +88,7 @@ def create_learners(admin, count):
                 'password': LEARNER_PASSWORD,
                 'company': company,
                 'companies': [('add', [company])],
-                'groups': [('add', [group['db_id']])],
+                'groups': [('add', [group])],
                 } for i, login in enumerate(logins)])
     return logins
 
@@ -207,6 +205,7 @@ def quiz_benchmark(backend, uri, learners, rounds, workers):
     database = f'bench_training_quiz_{os.getpid()}_{secrets.token_hex(3)}'
     gunicorn = Gunicorn(database, uri, workers)
     ossis_testserver.INIT_TIMEOUT = INIT_TIMEOUT
+    ossis_testserver.DEMO_TIMEOUT = DEMO_TIMEOUT
     started = time.monotonic()
     gunicorn.server.create_database()
     print(f"{backend}: demo database in {time.monotonic() - started:.0f} s",
