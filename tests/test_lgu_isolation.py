@@ -168,6 +168,7 @@ class Municipality:
         self.learning()
         self.settings()
         self.monthly_report()
+        self.training()
         self.exercise_result()
         self.change_request()
 
@@ -322,6 +323,48 @@ class Municipality:
                     }])
         Request.open_version([request])
         Request.check([request])
+
+    def training(self):
+        """Create a session of a course of the municipality given by its
+        trainer, attended and rated by the front office operator, whose
+        attendance completes a path and issues its certificate"""
+        pool = Pool()
+        Course = pool.get('ossis.training.course')
+        Path = pool.get('ossis.training.path')
+        Session = pool.get('ossis.training.session')
+        Attendee = pool.get('ossis.training.session.attendee')
+        trainer = self.user('trainer')
+        # Before the help desk agent, whom the help desk's records take last
+        self.users.insert(0, trainer)
+        course, = Course.create([{
+                    'code': f'INTAKE-{self.code}',
+                    'name': f"Intake {self.marker}",
+                    'company': self.company.id,
+                    }])
+        Path.create([{
+                    'name': f"Front office {self.marker}",
+                    'role': 'front_office',
+                    'company': self.company.id,
+                    'courses': [('create', [{
+                                    'course': course.id,
+                                    'attendance_required': True,
+                                    }])],
+                    }])
+        start = dt.datetime(2026, 3, 2, 8)
+        session, = Session.create([{
+                    'course': course.id,
+                    'company': self.company.id,
+                    'trainers': [('add', [trainer.id])],
+                    'place': f"Room {self.marker}",
+                    'start_at': start,
+                    'end_at': start + dt.timedelta(hours=3),
+                    'capacity': 10,
+                    }])
+        Session.plan([session])
+        attendee, = Session.enrol(session, [self.setup.front])
+        Session.do([session])
+        Attendee.write([attendee], {'attended': True})
+        Attendee.rate(attendee, 5, f"Useful {self.marker}")
 
     def mark(self):
         "Put the marker in the names of the staff, units and applicants"

@@ -5,4 +5,5 @@ file registers its routes (see web.py and doc/design.rst)"""
 from . import learner_routes  # noqa: F401
 from . import lesson_routes  # noqa: F401
 from . import quiz_routes  # noqa: F401
+from . import session_routes  # noqa: F401
 from . import screenshot_routes  # noqa: F401
