@@ -108,7 +108,7 @@ def test_attendance_to_verified_certificate(users, held, ossis_server):
     the certificate; the portal verifies it, then shows it revoked"""
     trainer = users['elbasan.trainer']
     session = held['session']
-    extension, content, _, _ = trainer.report(
+    extension, content, _ = trainer.report(
         'ossis.training.session.attendance', [session])
     text = PdfReader(io.BytesIO(content)).pages[0].extract_text()
     assert "Arta Hoxha" in text and "Signature" in text
