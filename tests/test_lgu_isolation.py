@@ -168,6 +168,7 @@ class Municipality:
         self.learning()
         self.settings()
         self.monthly_report()
+        self.helpdesk()
         self.training()
         self.exercise_result()
         self.change_request()
@@ -365,6 +366,44 @@ class Municipality:
         Session.do([session])
         Attendee.write([attendee], {'attended': True})
         Attendee.rate(attendee, 5, f"Useful {self.marker}")
+
+    def helpdesk(self):
+        """Create a ticket raised from an application, with a reply, an
+        internal note and an answer with a file, and the call it came
+        from"""
+        pool = Pool()
+        Application = pool.get('ossis.application')
+        Call = pool.get('ossis.helpdesk.call')
+        Ticket = pool.get('ossis.helpdesk.ticket')
+        application, = Application.search(
+            [('company', '=', self.company.id)], limit=1)
+        ticket, = Ticket.create([{
+                    'company': self.company.id,
+                    'reporter': self.setup.front.id,
+                    'subject': f"Printer {self.marker}",
+                    'description': f"No receipt {self.marker}",
+                    'application': application.id,
+                    # The load of the agent in the help desk's figures
+                    'assignee': self.users[-1].id,
+                    'services': [('add', [application.service.id])],
+                    }])
+        Ticket.reply([ticket], f"Which printer? {self.marker}")
+        Ticket.reply([ticket], f"Driver {self.marker}", 'note')
+        Ticket.receive(
+            [ticket], f"Desk 2 {self.marker}",
+            [(f'{self.marker}.png', b'png')])
+        Call.create([{
+                    'company': self.company.id,
+                    'agent': next(
+                        u for u in self.users
+                        if u.login.endswith('.helpdesk')).id,
+                    'caller': self.setup.front.id,
+                    'caller_name': f"Caller {self.marker}",
+                    'duration': dt.timedelta(minutes=3),
+                    'outcome': 'ticket',
+                    'summary': f"Printer {self.marker}",
+                    'ticket': ticket.id,
+                    }])
 
     def mark(self):
         "Put the marker in the names of the staff, units and applicants"
