@@ -29,6 +29,7 @@ sys.path.insert(0, str(ROOT / 'tests'))
 import ossis_testserver  # noqa: E402
 from ossis_testserver import DEMO_PASSWORD  # noqa: E402
 from portal import Visitor  # noqa: E402
+from smtp_mailbox import Mailbox  # noqa: E402
 from staff_load import Gunicorn, loadavg, percentile  # noqa: E402
 
 from ossis_client import Client  # noqa: E402
@@ -206,6 +207,10 @@ def quiz_benchmark(backend, uri, learners, rounds, workers):
     gunicorn = Gunicorn(database, uri, workers)
     ossis_testserver.INIT_TIMEOUT = INIT_TIMEOUT
     ossis_testserver.DEMO_TIMEOUT = DEMO_TIMEOUT
+    # The emails of the demo's jobs go to a local mail server
+    mailbox = Mailbox()
+    mailbox.start()
+    gunicorn.server.email_uri = mailbox.uri
     started = time.monotonic()
     gunicorn.server.create_database()
     print(f"{backend}: demo database in {time.monotonic() - started:.0f} s",
@@ -230,6 +235,7 @@ def quiz_benchmark(backend, uri, learners, rounds, workers):
             print_rows(backend, learners, rounds, workers, rows)
     finally:
         gunicorn.server.drop_database()
+        mailbox.stop()
 
 
 def print_rows(backend, learners, rounds, workers, rows):
