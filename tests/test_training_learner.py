@@ -156,7 +156,7 @@ def test_lesson_and_quiz(learner, training, users):
     results = answer(learner, page, "Right")
     assert "You passed with 100%" in results.text
     home = learner.get('/training/')
-    assert "Read the lesson \"The receipt\"" in home.text
+    assert 'Read the lesson "The receipt"' in home.html.text_content()
 
 
 def test_another_municipality_course_not_found(learner, training, users):
