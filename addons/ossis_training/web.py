@@ -43,12 +43,13 @@ class Learning(Portal):
         self.private = True
         self.learner = None
 
-    def gettext(self, name, **variables):
-        "Return the text of the message msg_<name> in the page's language"
-        return gettext(f'ossis_training.msg_{name}', **variables)
+    # The message is not called "name": texts have a variable of that name
+    def gettext(self, message, **variables):
+        "Return the text of msg_<message> in the page's language"
+        return gettext(f'ossis_training.msg_{message}', **variables)
 
-    def portal_text(self, name, **variables):
-        return gettext(f'ossis_portal.msg_{name}', **variables)
+    def portal_text(self, message, **variables):
+        return gettext(f'ossis_portal.msg_{message}', **variables)
 
     def training_url(self, *parts, **query):
         "Return the address of a learner's page"
