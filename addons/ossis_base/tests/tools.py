@@ -4,6 +4,7 @@
 import os
 
 import polib
+from lxml import etree
 
 from trytond.model import ModelStorage, ModelView
 from trytond.modules.company.tests import CompanyTestMixin
@@ -79,7 +80,34 @@ class LGUDelegationTestMixin:
                     f'{", ".join(sorted(links))} and has no record rule')
 
 
-class LGUTestMixin(LGUDelegationTestMixin, CompanyTestMixin):
+class ListViewTestMixin:
+    "Check that the web client can show the lists of the module"
+
+    @with_transaction()
+    def test_list_datetime_columns(self):
+        "Test lists show date and time fields through a date or time widget"
+        # The web client has no column for a date and time: such a list
+        # fails to open unless each column shows the date or the time
+        pool = Pool()
+        View = pool.get('ir.ui.view')
+        for view in View.search([('module', '=', self.module)]):
+            root = view
+            while root.inherit:
+                root = root.inherit
+            if root.type != 'tree':
+                continue
+            Model = pool.get(view.model or root.model)
+            tree = etree.fromstring(view.arch)
+            for field in tree.iter('field'):
+                type_ = getattr(
+                    Model._fields.get(field.get('name')), '_type', None)
+                if type_ in {'datetime', 'timestamp'}:
+                    with self.subTest(view=view.name, field=field.get('name')):
+                        self.assertIn(field.get('widget'), {'date', 'time'})
+
+
+class LGUTestMixin(
+        ListViewTestMixin, LGUDelegationTestMixin, CompanyTestMixin):
     """Structural checks of LGU isolation
 
     Every model with a municipality (company) field must have a global

@@ -5,10 +5,11 @@ import datetime as dt
 import io
 from collections import Counter
 
-from trytond.modules.ossis_application.tests import scenario
-from trytond.modules.ossis_application.tests.scenario import as_staff
 from trytond.model.exceptions import AccessError
 from trytond.modules.ossis_application.application_report import local_date
+from trytond.modules.ossis_application.tests import scenario
+from trytond.modules.ossis_application.tests.scenario import as_staff
+from trytond.modules.ossis_base.tests.tools import ListViewTestMixin
 from trytond.modules.ossis_monitoring.application_statistics import (
     COMPLETED, percentile, processing_days)
 from trytond.modules.ossis_services.tests.tools import load_albanian
@@ -19,7 +20,7 @@ from trytond.transaction import Transaction
 D = dt.date
 
 
-class ApplicationStatisticsTestCase(ModuleTestCase):
+class ApplicationStatisticsTestCase(ListViewTestMixin, ModuleTestCase):
     "Test the processing times and the transparency figures"
     module = 'ossis_monitoring'
     extras = []
