@@ -182,6 +182,11 @@ class DocumentTemplateTestCase(
             with self.assertRaises(AccessError):
                 Template.create([{'kind': 'receipt'}])
 
+        # The texts of the template in the other language are translations
+        texts = [('name', 'like', 'ossis.document_template,%'),
+            ('res_id', '=', receipt.id)]
+        self.assertTrue(Translation.search(texts))
+
         for user in [korce.admin, korce.front]:
             with self.subTest(user=user.login), scenario.as_staff(user):
                 self.assertEqual(Template.search([]), [])
@@ -190,9 +195,7 @@ class DocumentTemplateTestCase(
                 self.assertEqual(Application.search([
                             ('receipt_template.kind', '=', 'receipt')]), [])
                 # Nor are they read as translations
-                self.assertEqual(Translation.search([
-                            ('name', 'like', 'ossis.document_template,%'),
-                            ]), [])
+                self.assertEqual(Translation.search(texts), [])
                 with self.assertRaises(AccessError):
                     Template.read([receipt.id], ['body'])
                 with self.assertRaises(AccessError):
