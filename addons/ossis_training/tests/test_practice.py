@@ -3,17 +3,19 @@
 """Test the practice municipality: its reset, training accounts and
 exercises"""
 import time
+import unittest
 from collections import Counter
 
 from trytond.model.exceptions import AccessError
 from trytond.modules.ossis_application.tests import scenario
 from trytond.modules.ossis_application.tests.scenario import as_staff
 from trytond.modules.ossis_base.tests.test_module import create_lgu_user
+from trytond.modules.ossis_base.tests.tools import ModuleDatabaseMixin
 from trytond.modules.ossis_training.practice import (
     APPLICANTS, APPLICATIONS, complete, practice_company, practice_identifier,
     reset)
 from trytond.pool import Pool
-from trytond.tests.test_tryton import ModuleTestCase, with_transaction
+from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
 
 # The reset on the test database, a target well under the 10 s of
@@ -35,10 +37,9 @@ def state_of(company):
         )
 
 
-class PracticeTestCase(ModuleTestCase):
+class PracticeTestCase(ModuleDatabaseMixin, unittest.TestCase):
     "Test the practice municipality"
     module = 'ossis_training'
-    extras = []
 
     def learner(self, login, company):
         pool = Pool()
@@ -255,5 +256,3 @@ class PracticeTestCase(ModuleTestCase):
             self.assertTrue(
                 identifier.is_valid(practice_identifier(body)), name)
 
-
-del ModuleTestCase
