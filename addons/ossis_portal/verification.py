@@ -11,6 +11,7 @@ class Verification(Model):
     codes on its own documents extends lookup, and the portal shows its
     result without knowing what the document is."""
     __name__ = 'ossis.portal.verification'
+    __string__ = "Portal Verification"
 
     @classmethod
     def lookup(cls, text):
