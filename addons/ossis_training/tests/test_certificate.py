@@ -153,8 +153,9 @@ class CertificateTestCase(ModuleDatabaseMixin, unittest.TestCase):
         self.assertEqual(extension, 'pdf')
         page, = PdfReader(io.BytesIO(content)).pages
         text = page.extract_text()
-        for expected in ["Training Certificate", "el.arta",
-                "Path front_office", "Course FO-1", certificate.code, "Valid until",
+        for expected in [
+                "Training Certificate", "el.arta", "Path front_office",
+                "Course FO-1", certificate.code, "Valid until",
                 f"https://portal.example.al/verify/{certificate.code}"]:
             self.assertIn(expected, text)
 

@@ -5,7 +5,8 @@ from trytond.modules.ossis_base.tests.tools import (
 from trytond.tests.test_tryton import ModuleTestCase
 
 
-class OssisTrainingTestCase(LGUTestMixin, TranslationTestMixin, ModuleTestCase):
+class OssisTrainingTestCase(
+        LGUTestMixin, TranslationTestMixin, ModuleTestCase):
     "Test OSSIS Training module"
     module = 'ossis_training'
 
