@@ -372,9 +372,9 @@ class Municipality:
         Attendee.rate(attendee, 5, f"Useful {self.marker}")
 
     def helpdesk(self):
-        """Create a ticket raised from an application, with a reply, an
-        internal note and an answer with a file, and the call it came
-        from"""
+        """Create a ticket raised from an application, with a reply that
+        sends an article, an internal note and an answer with a file, and
+        the call it came from"""
         pool = Pool()
         Application = pool.get('ossis.application')
         Call = pool.get('ossis.helpdesk.call')
@@ -391,7 +391,9 @@ class Municipality:
                     'assignee': self.users[-1].id,
                     'services': [('add', [application.service.id])],
                     }])
-        Ticket.reply([ticket], f"Which printer? {self.marker}")
+        Ticket.reply(
+            [ticket], f"Which printer? {self.marker}",
+            articles=[self.printer_article()])
         Ticket.reply([ticket], f"Driver {self.marker}", 'note')
         Ticket.receive(
             [ticket], f"Desk 2 {self.marker}",
@@ -408,6 +410,21 @@ class Municipality:
                     'summary': f"Printer {self.marker}",
                     'ticket': ticket.id,
                     }])
+
+    @staticmethod
+    def printer_article():
+        """Return the published article of the knowledge base, national,
+        that the replies send"""
+        Article = Pool().get('ossis.helpdesk.article')
+        title = "Receipt printers"
+        articles = Article.search([('title', '=', title)])
+        if not articles:
+            articles = Article.create([{
+                        'title': title,
+                        'body': "Choose the A4 printer in the preferences.",
+                        }])
+            Article.publish(articles)
+        return articles[0]
 
     def mark(self):
         "Put the marker in the names of the staff, units and applicants"

@@ -193,6 +193,10 @@ class Article(Workflow, ModelSQL, ModelView):
     def draft(cls, articles):
         pass
 
+    def reply_text(self):
+        "Return the article as it ends a reply to a reporter"
+        return '\n'.join(filter(None, [f'« {self.title} »', self.body]))
+
     @classmethod
     def from_tickets(cls, tickets):
         """Create draft articles from the resolved tickets: their subject

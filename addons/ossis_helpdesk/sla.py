@@ -153,9 +153,9 @@ class Ticket(metaclass=PoolMeta):
         return (WorkingHours.between(start, end) - paused) / HOUR
 
     @classmethod
-    def reply(cls, tickets, body, kind='reply', attachments=None):
+    def reply(cls, tickets, body, kind='reply', attachments=None, **options):
         messages = super().reply(
-            tickets, body, kind=kind, attachments=attachments)
+            tickets, body, kind=kind, attachments=attachments, **options)
         if kind == 'reply':
             cls.record_first_reply(tickets)
         return messages

@@ -114,10 +114,15 @@ class TicketReply(Wizard):
         Ticket = pool.get('ossis.helpdesk.ticket')
         files = _files(self.start)
         Ticket.reply(
-            [self.record], self.start.body, self.start.kind, files)
+            [self.record], self.start.body, self.start.kind, files,
+            **self.reply_options())
         if self.start.kind == 'reply' and self.start.wait:
             Ticket.wait([self.record])
         return 'end'
+
+    def reply_options(self):
+        "Return the further keyword arguments of Ticket.reply"
+        return {}
 
     def end(self):
         return 'reload'

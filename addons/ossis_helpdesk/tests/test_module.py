@@ -5,7 +5,8 @@ from trytond.modules.ossis_base.tests.tools import (
 from trytond.tests.test_tryton import ModuleTestCase
 
 
-class OssisHelpdeskTestCase(LGUTestMixin, TranslationTestMixin, ModuleTestCase):
+class OssisHelpdeskTestCase(
+        LGUTestMixin, TranslationTestMixin, ModuleTestCase):
     "Test OSSIS Help Desk module"
     module = 'ossis_helpdesk'
 
