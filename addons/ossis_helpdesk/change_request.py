@@ -227,10 +227,7 @@ class ChangeRequest(LGUOwnedMixin, WorkflowMixin, ModelSQL, ModelView):
     def check(cls, requests):
         """Lint and simulate the version in the municipality and store the
         results"""
-        pool = Pool()
-        User = pool.get('res.user')
         cls.check_state(requests, {'draft', 'approved'}, 'check')
-        now = dt.datetime.now()
         for request in requests:
             version = cls._version(request)
             # The units and staff of the municipality are checked too,
@@ -254,9 +251,18 @@ class ChangeRequest(LGUOwnedMixin, WorkflowMixin, ModelSQL, ModelView):
             request.simulation_report = simulation_report(
                 version, simulation)
             request.checked_fingerprint = fingerprint(version)
+        cls.record_check(requests)
+
+    @classmethod
+    def record_check(cls, requests):
+        """Record who checked the requests and when, and store them: a new
+        check voids the approval of what the previous one saw"""
+        pool = Pool()
+        User = pool.get('res.user')
+        now = dt.datetime.now()
+        for request in requests:
             request.checked_at = now
             request.checked_by = User(Transaction().user)
-            # A new check voids the approval of what the previous one saw
             request.approved_at = request.approved_by = None
         cls.save(requests)
         cls._draft(requests)

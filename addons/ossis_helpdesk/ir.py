@@ -16,10 +16,19 @@ HELPDESK_MODELS = {
     # The change requests and the workflow versions they open
     'ossis.helpdesk.change_request',
     'ossis.workflow',
+    # The articles that answered the tickets
+    'ossis.helpdesk.ticket-ossis.helpdesk.article',
     # The figures of the tickets
     'ossis.helpdesk.backlog',
     'ossis.helpdesk.service_level',
     'ossis.helpdesk.agent_load',
+    'ossis.helpdesk.article_usage',
+    }
+# The models that agents read for every municipality without changing them
+# there: an agent who also administers a municipality changes only its own.
+# The offers, which the change requests change.
+HELPDESK_READ_MODELS = {
+    'ossis.lgu.service',
     }
 
 
@@ -32,7 +41,9 @@ class Rule(metaclass=PoolMeta):
         Team = pool.get('ossis.helpdesk.team')
         User = pool.get('res.user')
         context = super()._get_context(model_name)
-        if model_name in HELPDESK_MODELS:
+        reading = Transaction().context.get('_helpdesk_rule_mode') == 'read'
+        if (model_name in HELPDESK_MODELS
+                or (model_name in HELPDESK_READ_MODELS and reading)):
             user_id = Transaction().user
             context['user_id'] = user_id
             # The help desk supports every municipality, including those
@@ -42,9 +53,15 @@ class Rule(metaclass=PoolMeta):
         return context
 
     @classmethod
+    def get(cls, model_name, mode='read'):
+        # The mode tells _get_context whether the rules are for reading
+        with Transaction().set_context(_helpdesk_rule_mode=mode):
+            return super().get(model_name, mode=mode)
+
+    @classmethod
     def _get_cache_key(cls, model_names):
         key = super()._get_cache_key(model_names)
-        if model_names & HELPDESK_MODELS:
+        if model_names & (HELPDESK_MODELS | HELPDESK_READ_MODELS):
             key = (*key, Transaction().user)
         return key
 

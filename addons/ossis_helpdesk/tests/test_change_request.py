@@ -330,3 +330,162 @@ class ChangeRequestTestCase(ModuleDatabaseMixin, unittest.TestCase):
         self.assertEqual(request.migrated_by, setup.elbasan_admin)
         self.assertEqual(
             request.migration_report, "Bashkia Elbasan: Review → Review: 2")
+
+    # Change requests carried out as a change of the offer
+
+    def offer_request(self, setup):
+        "Open an offer change of Elbasan for the service, as the agent"
+        Request = Pool().get('ossis.helpdesk.change_request')
+        with as_user(setup.agent):
+            request, = Request.create([{
+                        'ticket': setup.request.ticket.id,
+                        'company': setup.elbasan.id,
+                        'service': setup.request.service.id,
+                        'kind': 'offer',
+                        }])
+            Request.open_offer([request])
+        return Request(request.id)
+
+    @with_transaction()
+    def test_offer_change_end_to_end(self):
+        """Test the new fee and deadline, checked and approved, are written
+        on the offer when activated, and nothing is migrated"""
+        pool = Pool()
+        Offer = pool.get('ossis.lgu.service')
+        Request = pool.get('ossis.helpdesk.change_request')
+        setup = self.fixture()
+        request = self.offer_request(setup)
+        offer, = Offer.search([
+                ('company', '=', setup.elbasan.id),
+                ('service_code', '=', SERVICE)])
+        self.assertEqual(request.offer, offer)
+        self.assertEqual(
+            (request.previous_fee, request.previous_days,
+                request.previous_online),
+            (offer.fee, offer.days, offer.online))
+        self.assertEqual((request.fee, request.days), (offer.fee, offer.days))
+        new_days = offer.days - 2
+
+        with as_user(setup.agent):
+            Request.write([Request(request.id)], {
+                    'fee': offer.fee + 200, 'days': new_days})
+            Request.check([Request(request.id)])
+        request = Request(request.id)
+        self.assertEqual(request.lint_errors, 0)
+        self.assertEqual(request.lint_report.splitlines(), [
+                f"New Fee: {offer.fee} → {offer.fee + 200}",
+                f"New Deadline: {offer.days} → {new_days}",
+                ])
+        with as_user(setup.elbasan_admin):
+            Request.approve([Request(request.id)])
+            Request.activate([Request(request.id)])
+        request = Request(request.id)
+        self.assertEqual(request.state, 'activated')
+        self.assertEqual(request.activated_by, setup.elbasan_admin)
+        offer = Offer(offer.id)
+        self.assertEqual((offer.fee, offer.days), (
+                request.fee, new_days))
+        with as_user(setup.elbasan_admin):
+            with self.assertRaises(AccessButtonError):
+                Request.migrate([Request(request.id)])
+        # Called by another module, without the button's checks
+        with self.assertRaisesRegex(
+                ChangeRequestError, "no application is moved"):
+            Request.migrate([Request(request.id)])
+        self.assertEqual(Request(request.id).state, 'activated')
+
+    @with_transaction()
+    def test_agents_read_offers_change_none(self):
+        """Test the agents read the offers of every municipality and change
+        none, even an agent who administers another municipality"""
+        pool = Pool()
+        Offer = pool.get('ossis.lgu.service')
+        setup = self.fixture()
+        offer, = Offer.search([
+                ('company', '=', setup.elbasan.id),
+                ('service_code', '=', SERVICE)])
+        fee = offer.fee
+        for user in [setup.agent, setup.pogradec_agent]:
+            with self.subTest(user=user.login), as_user(user):
+                self.assertEqual(
+                    Offer.search([('company', '=', setup.elbasan.id)]),
+                    [offer])
+                with self.assertRaises(AccessError):
+                    Offer.write([Offer(offer.id)], {'fee': 0})
+        with as_user(setup.pogradec_admin):
+            self.assertEqual(
+                Offer.search([('company', '=', setup.elbasan.id)]), [])
+        self.assertEqual(Offer(offer.id).fee, fee)
+
+    @with_transaction()
+    def test_offer_beyond_national_bounds_not_approved(self):
+        """Test a deadline beyond the legal one is found by the check and
+        blocks the approval, with the offer unchanged"""
+        pool = Pool()
+        Offer = pool.get('ossis.lgu.service')
+        Request = pool.get('ossis.helpdesk.change_request')
+        setup = self.fixture()
+        request = self.offer_request(setup)
+        offer = request.offer
+        legal_days = offer.service.legal_days
+        with as_user(setup.agent):
+            Request.write([Request(request.id)], {'days': legal_days + 5})
+            Request.check([Request(request.id)])
+        request = Request(request.id)
+        self.assertEqual(request.lint_errors, 1)
+        self.assertIn(
+            f"longer than the legal deadline of {legal_days} days",
+            request.lint_report)
+        with as_user(setup.elbasan_admin):
+            with self.assertRaisesRegex(
+                    ChangeRequestError, "break a rule"):
+                Request.approve([Request(request.id)])
+        self.assertNotApproved(request)
+        self.assertEqual(Offer(offer.id).days, request.previous_days)
+
+    @with_transaction()
+    def test_offer_changed_since_check_refused(self):
+        "Test new values written after the check are not approved"
+        Request = Pool().get('ossis.helpdesk.change_request')
+        setup = self.fixture()
+        request = self.offer_request(setup)
+        with as_user(setup.agent):
+            Request.check([Request(request.id)])
+            Request.write([Request(request.id)], {'fee': 0})
+        with as_user(setup.elbasan_admin):
+            with self.assertRaisesRegex(ChangeRequestError, "check them"):
+                Request.approve([Request(request.id)])
+        self.assertNotApproved(request)
+
+    @with_transaction()
+    def test_offer_change_without_offer_refused(self):
+        """Test an offer change of a service the municipality does not offer
+        opens nothing, and a workflow version is not opened on an offer
+        change"""
+        pool = Pool()
+        Offer = pool.get('ossis.lgu.service')
+        Request = pool.get('ossis.helpdesk.change_request')
+        setup = self.fixture()
+        with as_user(setup.agent):
+            request, = Request.create([{
+                        'ticket': setup.request.ticket.id,
+                        'company': setup.elbasan.id,
+                        'service': setup.request.service.id,
+                        'kind': 'offer',
+                        }])
+        Offer.write(Offer.search([
+                    ('company', '=', setup.elbasan.id),
+                    ('service_code', '=', SERVICE)]), {'active': False})
+        with as_user(setup.agent):
+            with self.assertRaisesRegex(
+                    ChangeRequestError, "does not offer the service"):
+                Request.open_offer([Request(request.id)])
+            with self.assertRaises(AccessButtonError):
+                Request.open_version([Request(request.id)])
+        with self.assertRaisesRegex(
+                ChangeRequestError, "no workflow version"):
+            Request.open_version([Request(request.id)])
+        request = Request(request.id)
+        self.assertIsNone(request.offer)
+        self.assertIsNone(request.version)
+        self.assertIsNone(request.fee)
