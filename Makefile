@@ -237,7 +237,9 @@ test-sqlite: setup-test
 	$(call run_pytest,sqlite)
 
 # Tryton creates and drops $(OSSIS_TEST_DB_NAME) itself.  The database
-# cache is a pg_dump folder: without the PostgreSQL client tools it is off.
+# cache is a set of template databases on the server, named ossis-<key>-*
+# (conftest.py), copied in a fraction of the time a dump takes to restore;
+# those of another key are dropped first.
 test-postgresql: setup-test
 	@if [ -z "$(OSSIS_TEST_POSTGRESQL)" ]; then \
 		echo "ossis: set OSSIS_TEST_POSTGRESQL, e.g." \
@@ -250,13 +252,10 @@ test-postgresql: setup-test
 			"OSSIS_TEST_POSTGRESQL (is it running? does the user exist" \
 			"and may it create databases?)" >&2; exit 1; }
 	@key=$(TEST_CACHE_KEY); \
-	mkdir -p .cache/db; \
-	find .cache/db -mindepth 1 -maxdepth 1 ! -name "$$key" \
-		-exec rm -rf {} +; \
+	$(PY) scripts/drop-test-templates.py '$(OSSIS_TEST_POSTGRESQL)' "$$key"; \
 	export TRYTOND_DATABASE_URI='$(OSSIS_TEST_POSTGRESQL)' \
-		DB_NAME=$(OSSIS_TEST_DB_NAME); \
-	if command -v pg_dump >/dev/null && command -v pg_restore >/dev/null; \
-	then export DB_CACHE=$(CURDIR)/.cache/db/$$key; else unset DB_CACHE; fi; \
+		DB_NAME=$(OSSIS_TEST_DB_NAME) \
+		DB_CACHE='$(OSSIS_TEST_POSTGRESQL)' OSSIS_TEST_CACHE_KEY=$$key; \
 	$(call run_pytest,postgresql)
 
 # --- cleaning --------------------------------------------------------------

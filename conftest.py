@@ -10,6 +10,8 @@ its largest OSSIS dependency (built the same way when missing, and cached)
 and only its own modules are activated on it.  Activating the modules in
 this order is what an update does on a production database."""
 import functools
+import hashlib
+import os
 
 from trytond.modules import get_module_info
 from trytond.pool import Pool
@@ -17,6 +19,11 @@ from trytond.tests import test_tryton
 from trytond.transaction import Transaction
 
 _activate_module = test_tryton.activate_module
+_db_cache_file = test_tryton._db_cache_file
+# On PostgreSQL, the cached databases are template databases of the server,
+# named after the content of the checkout (OSSIS_TEST_CACHE_KEY, see the
+# Makefile): a template built from other code is never used.
+CACHE_KEY = os.environ.get('OSSIS_TEST_CACHE_KEY')
 
 
 @functools.cache
@@ -78,4 +85,13 @@ def _activate_on_base(modules):
         transaction.commit()
 
 
+def db_cache_file(path, name):
+    "Return the cache of the modules, a template named after the key"
+    if CACHE_KEY and (test_tryton.DB_CACHE or '').startswith('postgresql://'):
+        digest = hashlib.shake_128(name.encode('utf-8')).hexdigest(16)
+        return f'{test_tryton.DB_CACHE}/ossis-{CACHE_KEY}-{digest}'
+    return _db_cache_file(path, name)
+
+
 test_tryton.activate_module = activate_module
+test_tryton._db_cache_file = db_cache_file
