@@ -36,11 +36,17 @@ def _closure(module):
 
 
 def _base(modules):
-    """Return the OSSIS dependency of the modules whose database holds the
-    most of theirs, or None"""
-    dependencies = set().union(*(_closure(m) for m in modules))
+    """Return the OSSIS module, among the modules and their dependencies,
+    whose database holds the most of what they need without being all of
+    it, or None
+
+    For a set of modules that is one of them, with the others activated on
+    its database: the isolation scan of every module starts from the
+    database of the largest one."""
+    wanted = set().union(*(_closure(m) for m in modules))
     candidates = [
-        m for m in dependencies - set(modules) if m.startswith('ossis_')]
+        m for m in wanted
+        if m.startswith('ossis_') and _closure(m) != wanted]
     if not candidates:
         return None
     return max(candidates, key=lambda m: (len(_closure(m)), m))
