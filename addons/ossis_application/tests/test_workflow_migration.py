@@ -12,7 +12,9 @@ from trytond.pool import Pool
 from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
 
-BATCH = 500
+# Each record of a batch checks the ids of the whole batch (trytond's
+# ModelStorage asserts them): large batches cost the square of their size
+BATCH = 100
 # Acting reads the documents of the whole batch for each application
 ACT_BATCH = 50
 
@@ -136,9 +138,10 @@ class WorkflowMigrationTestCase(ModuleDatabaseMixin, unittest.TestCase):
         "Return workflow, step, unit and due date of each application"
         pool = Pool()
         Application = pool.get('ossis.application')
-        return {a.id: (a.workflow.id, a.step.id, a.step_unit.id,
-                a.step_due_date)
-            for a in Application.search([('company', '=', company.id)])}
+        names = ['workflow', 'step', 'step_unit', 'step_due_date']
+        return {r['id']: tuple(r[n] for n in names)
+            for r in Application.search_read(
+                [('company', '=', company.id)], fields_names=list(names))}
 
     def migrations(self):
         pool = Pool()
