@@ -37,6 +37,8 @@ STATES = [
     ]
 
 _readonly = {'readonly': Eval('state') != 'draft'}
+# The languages of the step names that an approval covers
+NAME_LANGUAGES = ('sq', 'en')
 
 
 class ChangeRequest(LGUOwnedMixin, WorkflowMixin, ModelSQL, ModelView):
@@ -432,10 +434,16 @@ def same_code_steps(steps, target):
 
 
 def fingerprint(workflow):
-    "Return a digest of the steps and transitions of the workflow"
+    """Return a digest of the steps and transitions of the workflow, with
+    the names of the steps in every language, which the applicants read"""
+    Step = Pool().get('ossis.workflow.step')
     graph = workflow_graph(workflow)
-    # Without the names, which are read in the user's language
     steps = [(s.code, s.kind, s.role, s.days, s.unit_source, s.unit_key)
         for s in graph.steps]
-    text = repr((steps, graph.transitions))
+    names = []
+    for language in NAME_LANGUAGES:
+        with Transaction().set_context(language=language):
+            names.append(sorted(
+                    (s.code, s.name) for s in Step.browse(workflow.steps)))
+    text = repr((steps, graph.transitions, names))
     return hashlib.sha256(text.encode('utf-8')).hexdigest()

@@ -263,6 +263,24 @@ class ChangeRequestTestCase(ModuleDatabaseMixin, unittest.TestCase):
         self.assertNotApproved(setup.request)
 
     @with_transaction()
+    def test_step_renamed_since_check_refused(self):
+        """Test a step renamed after the check, in Albanian only, voids what
+        the administrator would approve: the applicants read the names"""
+        pool = Pool()
+        Request = pool.get('ossis.helpdesk.change_request')
+        Step = pool.get('ossis.workflow.step')
+        setup = self.fixture()
+        with as_user(setup.agent):
+            Request.check([setup.request])
+        review = setup.request.version.step_of_code('review')
+        with Transaction().set_context(language='sq'):
+            Step.write([Step(review.id)], {'name': "Shqyrtimi ligjor"})
+        with as_user(setup.elbasan_admin):
+            with self.assertRaisesRegex(ChangeRequestError, "check it again"):
+                Request.approve([Request(setup.request.id)])
+        self.assertNotApproved(setup.request)
+
+    @with_transaction()
     def test_requests_of_other_municipality_hidden(self):
         """Test the administrator of another municipality neither finds,
         reads nor changes a request, also through its links"""
