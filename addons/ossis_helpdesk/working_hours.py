@@ -7,20 +7,11 @@ import zoneinfo
 from trytond.cache import Cache
 from trytond.i18n import gettext
 from trytond.model import ModelSingleton, ModelSQL, ModelView, fields
+from trytond.modules.ossis_base.weekly_hours import WeeklyHoursMixin
 from trytond.pool import Pool
 
 from .exceptions import WorkingHoursError, WorkingHoursValidationError
 from .working_time import NoWorkingTime, WorkingTime
-
-WEEKDAYS = [
-    ('0', "Monday"),
-    ('1', "Tuesday"),
-    ('2', "Wednesday"),
-    ('3', "Thursday"),
-    ('4', "Friday"),
-    ('5', "Saturday"),
-    ('6', "Sunday"),
-    ]
 
 
 class WorkingHours(ModelSingleton, ModelSQL, ModelView):
@@ -100,48 +91,25 @@ class WorkingHours(ModelSingleton, ModelSQL, ModelView):
         return cls.working_time().between(start, end)
 
 
-class WorkingHoursDay(ModelSQL, ModelView):
+class WorkingHoursDay(WeeklyHoursMixin, ModelSQL, ModelView):
     "Opening Hours of a Day of the Help Desk"
     __name__ = 'ossis.helpdesk.working_hours.day'
     __string__ = "Help Desk Opening Hours"
+    _hours_of = 'working_hours'
 
     working_hours = fields.Many2One(
         'ossis.helpdesk.working_hours', "Working Hours", required=True,
         ondelete='CASCADE')
-    weekday = fields.Selection(WEEKDAYS, "Day", required=True, sort=False)
-    weekday_string = weekday.translated('weekday')
-    opens = fields.Time("Opens", required=True)
-    closes = fields.Time("Closes", required=True)
 
-    @classmethod
-    def __setup__(cls):
-        super().__setup__()
-        cls.__access__.add('working_hours')
-        cls._order = [('weekday', 'ASC'), ('opens', 'ASC'), ('id', 'ASC')]
+    def reversed_error(self):
+        return WorkingHoursValidationError(gettext(
+                'ossis_helpdesk.msg_working_hours_order',
+                day=self.weekday_string))
 
-    @classmethod
-    def validate_fields(cls, records, field_names):
-        super().validate_fields(records, field_names)
-        cls.check_times(records)
-
-    @classmethod
-    def check_times(cls, records):
-        for record in records:
-            if record.opens >= record.closes:
-                raise WorkingHoursValidationError(gettext(
-                        'ossis_helpdesk.msg_working_hours_order',
-                        day=record.weekday_string))
-        days = {(r.working_hours, r.weekday) for r in records}
-        for working_hours, weekday in days:
-            others = cls.search([
-                    ('working_hours', '=', working_hours.id),
-                    ('weekday', '=', weekday),
-                    ], order=[('opens', 'ASC')])
-            for before, after in zip(others, others[1:]):
-                if after.opens < before.closes:
-                    raise WorkingHoursValidationError(gettext(
-                            'ossis_helpdesk.msg_working_hours_overlap',
-                            day=after.weekday_string))
+    def overlap_error(self):
+        return WorkingHoursValidationError(gettext(
+                'ossis_helpdesk.msg_working_hours_overlap',
+                day=self.weekday_string))
 
     @classmethod
     def on_modification(cls, mode, records, field_names=None):

@@ -18,6 +18,7 @@ from trytond.modules.ossis_portal.company import contrast_with_white
 from trytond.modules.ossis_portal.log import mask_codes
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
+from trytond.transaction import Transaction
 
 
 def po_texts(module, context=False):
@@ -73,10 +74,12 @@ class OssisPortalTestCase(
 
     @with_transaction()
     def test_opening_hours(self):
-        "Test the opening hours of a desk, closing after opening"
+        """Test the opening hours of a desk, closing after opening, without
+        overlaps, with nothing stored when refused"""
         pool = Pool()
         OrgUnit = pool.get('ossis.org_unit')
         OpeningHours = pool.get('ossis.org_unit.opening_hours')
+        transaction = Transaction()
         elbasan = lgu('elbasan')
         desk, = OrgUnit.create([{
                     'company': elbasan.id, 'name': "Desk", 'type': 'other',
@@ -89,15 +92,30 @@ class OssisPortalTestCase(
                                     'closes': dt.time(12)},
                                 ])],
                     }])
-
-        self.assertEqual(desk.opening_hours_by_day(), [
-                ('0', [(dt.time(8), dt.time(12)), (dt.time(13), dt.time(16))]),
-                ('1', [(dt.time(8), dt.time(16))]),
-                ])
-        with self.assertRaises(ValidationError):
-            OpeningHours.create([{
-                        'org_unit': desk.id, 'weekday': '2',
-                        'opens': dt.time(16), 'closes': dt.time(8)}])
+        # Stored, so that a refusal's rollback keeps it
+        transaction.commit()
+        try:
+            self.assertEqual(desk.opening_hours_by_day(), [
+                    ('0', [
+                            (dt.time(8), dt.time(12)),
+                            (dt.time(13), dt.time(16))]),
+                    ('1', [(dt.time(8), dt.time(16))]),
+                    ])
+            for opens, closes, error in [
+                    (dt.time(16), dt.time(8), "must close after"),
+                    (dt.time(11), dt.time(14), "overlap"),
+                    ]:
+                with self.subTest(opens=opens), \
+                        self.assertRaisesRegex(ValidationError, error):
+                    OpeningHours.create([{
+                                'org_unit': desk.id, 'weekday': '0',
+                                'opens': opens, 'closes': closes}])
+                transaction.rollback()
+                self.assertEqual(OpeningHours.search(
+                        [('org_unit', '=', desk.id)], count=True), 3)
+        finally:
+            OrgUnit.delete([OrgUnit(desk.id)])
+            transaction.commit()
 
     @with_transaction()
     def test_secret(self):
