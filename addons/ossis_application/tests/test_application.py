@@ -12,7 +12,7 @@ from trytond.modules.ossis_application.exceptions import (
 from trytond.modules.ossis_application.tests import scenario
 from trytond.modules.ossis_base.tests.test_module import as_user, lgu
 from trytond.modules.ossis_base.tests.tools import (
-    LGUTestMixin, TranslationTestMixin)
+    LGUTestMixin, TranslationTestMixin, municipal_today)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
@@ -132,11 +132,11 @@ class ApplicationTestCase(
             self.assertEqual(
                 application.due_date,
                 Calendar.add_working_days(
-                    setup.company, dt.date.today(), days))
+                    setup.company, municipal_today(), days))
         else:
             self.assertEqual(
                 application.due_date,
-                dt.date.today() + dt.timedelta(days=days))
+                municipal_today() + dt.timedelta(days=days))
 
         self.act(setup.back, [application], 'forward')
         self.assertEqual(Application(application.id).state, 'in_progress')
@@ -259,11 +259,11 @@ class ApplicationTestCase(
         self.assertEqual(application.state, 'waiting')
         due_date = application.due_date
         self.assertTrue(application.service.suspendable)
-        self.assertEqual(application.suspended_date, dt.date.today())
+        self.assertEqual(application.suspended_date, municipal_today())
 
         # The applicant answers three working days later (or, online, on
         # the weekend after the third one)
-        today = dt.date.today()
+        today = municipal_today()
         if not Calendar.is_working_day(setup.company, today):
             today = Calendar.add_working_days(setup.company, today, -1)
         suspended = Calendar.add_working_days(setup.company, today, -3)

@@ -11,6 +11,7 @@ from trytond.model.exceptions import AccessError
 from trytond.modules.ossis_application.exceptions import (
     ApplicationAccessError, ApplicationActionError, ApplicationDocumentError)
 from trytond.modules.ossis_application.tests import scenario
+from trytond.modules.ossis_base.tests.tools import municipal_today
 from trytond.pool import Pool
 from trytond.tests.test_tryton import activate_module, with_transaction
 from trytond.transaction import Transaction
@@ -55,7 +56,6 @@ class ApplicationDeskTestCase(scenario.ProcessTestMixin, unittest.TestCase):
         "Test a fee marked paid without a date was paid today"
         pool = Pool()
         Application = pool.get('ossis.application')
-        Date = pool.get('ir.date')
         setup = scenario.municipality('elbasan')
         application = scenario.draft(
             setup, service_code='URB-09', complete=False)
@@ -64,13 +64,13 @@ class ApplicationDeskTestCase(scenario.ProcessTestMixin, unittest.TestCase):
         form = Application(application.id)
         form.fee_state = 'paid'
         form.on_change_fee_state()
-        self.assertEqual(form.fee_paid_date, Date.today())
+        self.assertEqual(form.fee_paid_date, municipal_today())
 
         with scenario.as_staff(setup.front):
             Application.write([Application(application.id)], {
                     'fee_state': 'paid', 'fee_receipt': 'R-1'})
         self.assertEqual(
-            Application(application.id).fee_paid_date, Date.today())
+            Application(application.id).fee_paid_date, municipal_today())
 
     @with_transaction()
     def test_fee_fields_named_apart(self):

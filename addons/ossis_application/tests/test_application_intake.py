@@ -5,7 +5,8 @@ import unittest
 from trytond.model.exceptions import AccessError
 from trytond.modules.ossis_application.tests import scenario
 from trytond.modules.ossis_base.exceptions import LGUMismatchError
-from trytond.modules.ossis_base.tests.tools import ModuleDatabaseMixin
+from trytond.modules.ossis_base.tests.tools import (
+    ModuleDatabaseMixin, municipal_today)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import with_transaction
 
@@ -65,7 +66,6 @@ class ApplicationIntakeTestCase(ModuleDatabaseMixin, unittest.TestCase):
         Application = pool.get('ossis.application')
         Applicant = pool.get('ossis.applicant')
         Attachment = pool.get('ir.attachment')
-        Date = pool.get('ir.date')
         setup = scenario.municipality('elbasan')
         values = self.values(setup, 'j0010 1999w')
         values['documents'][0].update(scan=b'%PDF-1.4', scan_name='id.pdf')
@@ -84,7 +84,7 @@ class ApplicationIntakeTestCase(ModuleDatabaseMixin, unittest.TestCase):
         self.assertEqual(
             (application.fee_state, application.fee_receipt,
                 application.fee_paid_date),
-            ('paid', 'BKT-1', Date.today()))
+            ('paid', 'BKT-1', municipal_today()))
         (action, data), = result['actions']
         self.assertEqual(action['report_name'], 'ossis.application.receipt')
         self.assertEqual(data['ids'], [application.id])
@@ -128,14 +128,13 @@ class ApplicationIntakeTestCase(ModuleDatabaseMixin, unittest.TestCase):
         "Test the service brings its checklist and fee, ticked at once"
         pool = Pool()
         Start = pool.get('ossis.application.intake.start')
-        Date = pool.get('ir.date')
         setup = scenario.municipality('elbasan')
         with scenario.as_staff(setup.front):
             start = Start(**Start.default_get(
                     list(Start._fields), with_rec_name=False))
             self.assertEqual(start.desk, setup.desk)
             self.assertTrue(start.fee_paid)
-            self.assertEqual(start.fee_paid_date, Date.today())
+            self.assertEqual(start.fee_paid_date, municipal_today())
             start.service_code = 'urb-09'
             start.on_change_service_code()
             self.assertEqual(start.lgu_service, setup.offers['URB-09'])

@@ -12,7 +12,7 @@ from trytond.modules.ossis_application.tests import scenario
 from trytond.modules.ossis_base.tests.test_module import (
     as_user, create_lgu_user)
 from trytond.modules.ossis_base.tests.tools import (
-    LGUTestMixin, TranslationTestMixin)
+    LGUTestMixin, TranslationTestMixin, municipal_today)
 from trytond.pool import Pool
 from trytond.pyson import PYSONDecoder, PYSONEncoder
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
@@ -30,13 +30,12 @@ class ApplicationBackOfficeTestCase(
         "Test the task lists give each user the right applications"
         pool = Pool()
         Application = pool.get('ossis.application')
-        Date = pool.get('ir.date')
         setup = scenario.municipality('elbasan')
         free = self.submitted(setup, 1)
         taken = self.submitted(setup, 2)
         with scenario.as_staff(setup.back):
             Application.take([taken])
-        today = Date.today()
+        today = municipal_today()
         monday = today - dt.timedelta(days=today.weekday())
         Application.write([free], {'step_due_date': monday})
         Application.write([taken], {
@@ -98,11 +97,10 @@ class ApplicationBackOfficeTestCase(
         pool = Pool()
         Application = pool.get('ossis.application')
         ActWindow = pool.get('ir.action.act_window')
-        Date = pool.get('ir.date')
         ModelData = pool.get('ir.model.data')
         setup = scenario.municipality('elbasan')
         later, sooner = self.submitted(setup, 1), self.submitted(setup, 2)
-        today = Date.today()
+        today = municipal_today()
         for application, days in [(later, 10), (sooner, 3)]:
             Application.write([application], {
                     'due_date': today + dt.timedelta(days=days),
@@ -241,9 +239,8 @@ class ApplicationBackOfficeTestCase(
         Cron = pool.get('ir.cron')
         ModelData = pool.get('ir.model.data')
         Notification = pool.get('res.notification')
-        Date = pool.get('ir.date')
         setup = scenario.municipality('elbasan')
-        today = Date.today()
+        today = municipal_today()
         late_date = Calendar.add_working_days(setup.company, today, -3)
         late = self.submitted(setup, 1)
         on_time = self.submitted(setup, 2)

@@ -1,7 +1,9 @@
 # This file is part of OSSIS.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
 "Test helpers shared by the OSSIS modules"
+import datetime as dt
 import os
+from zoneinfo import ZoneInfo
 
 import polib
 from lxml import etree
@@ -13,6 +15,15 @@ from trytond.pool import Pool
 from trytond.tests.test_tryton import (
     activate_module, drop_db, with_transaction)
 from trytond.tools import file_open
+
+# Where the municipalities count their days
+TIMEZONE = ZoneInfo('Europe/Tirane')
+
+
+def municipal_today():
+    """Return the day in Albania, which the municipalities' records carry:
+    the server runs in UTC, a day behind in the last hour before midnight"""
+    return dt.datetime.now(TIMEZONE).date()
 
 
 class ModuleDatabaseMixin:

@@ -8,6 +8,7 @@ from trytond.modules.ossis_application.application import RUNNING
 from trytond.modules.ossis_application.tests import scenario
 from trytond.modules.ossis_application.tests.scenario import as_staff
 from trytond.modules.ossis_base.tests.test_module import create_lgu_user
+from trytond.modules.ossis_base.tests.tools import municipal_today
 from trytond.modules.ossis_monitoring.figure_applications import next_month
 from trytond.modules.ossis_monitoring.overdue_trend import days_counted
 from trytond.modules.ossis_monitoring.workload import COMPLETING_ACTIONS
@@ -53,13 +54,12 @@ class DashboardTestCase(ModuleTestCase):
         some assigned, some at another unit, one withdrawn late"""
         pool = Pool()
         Application = pool.get('ossis.application')
-        Date = pool.get('ir.date')
         setup = scenario.municipality(code)
         setup.admin = create_lgu_user(f'{code}.admin', setup.company)
         setup.auditor = create_lgu_user(
             f'{code}.auditor', setup.company, 'group_auditor')
         apps = self.running(setup, 8, serial)
-        today = Date.today()
+        today = municipal_today()
         self.update(apps, submitted_date=dt.datetime.combine(
                 today - dt.timedelta(days=40), dt.time(10)))
         self.update(apps[:3], due_date=today - dt.timedelta(days=20))
@@ -84,8 +84,7 @@ class DashboardTestCase(ModuleTestCase):
         "Return the backlog counted application by application"
         pool = Pool()
         Application = pool.get('ossis.application')
-        Date = pool.get('ir.date')
-        today = Date.today()
+        today = municipal_today()
         expected = Counter()
         for application in Application.search([
                     ('company', '=', company.id),
@@ -143,10 +142,9 @@ class DashboardTestCase(ModuleTestCase):
         Trend = pool.get('ossis.monitoring.overdue_trend')
         Volume = pool.get('ossis.monitoring.volume')
         History = pool.get('ossis.application.history')
-        Date = pool.get('ir.date')
         elbasan = self.municipality('elbasan', 1)
         self.municipality('pogradec', 100)
-        today = Date.today()
+        today = municipal_today()
 
         with as_staff(elbasan.admin):
             backlog = Backlog.search([])
