@@ -106,6 +106,15 @@ def stored(values):
     return {k: v for k, v in values.items() if '.' not in k}
 
 
+def elbasan_offer(setup):
+    "Return Elbasan's offer of the service of the change requests"
+    Offer = Pool().get('ossis.lgu.service')
+    offer, = Offer.search([
+            ('company', '=', setup.elbasan.id),
+            ('service_code', '=', SERVICE)])
+    return offer
+
+
 def set_days(version, code, days):
     pool = Pool()
     Step = pool.get('ossis.workflow.step')
@@ -373,9 +382,7 @@ class ChangeRequestTestCase(ModuleDatabaseMixin, unittest.TestCase):
         Request = pool.get('ossis.helpdesk.change_request')
         setup = self.fixture()
         request = self.offer_request(setup)
-        offer, = Offer.search([
-                ('company', '=', setup.elbasan.id),
-                ('service_code', '=', SERVICE)])
+        offer = elbasan_offer(setup)
         self.assertEqual(request.offer, offer)
         self.assertEqual(
             (request.previous_fee, request.previous_days,
@@ -419,9 +426,7 @@ class ChangeRequestTestCase(ModuleDatabaseMixin, unittest.TestCase):
         pool = Pool()
         Offer = pool.get('ossis.lgu.service')
         setup = self.fixture()
-        offer, = Offer.search([
-                ('company', '=', setup.elbasan.id),
-                ('service_code', '=', SERVICE)])
+        offer = elbasan_offer(setup)
         fee = offer.fee
         for user in [setup.agent, setup.pogradec_agent]:
             with self.subTest(user=user.login), as_user(user):
@@ -491,9 +496,7 @@ class ChangeRequestTestCase(ModuleDatabaseMixin, unittest.TestCase):
                         'service': setup.request.service.id,
                         'kind': 'offer',
                         }])
-        Offer.write(Offer.search([
-                    ('company', '=', setup.elbasan.id),
-                    ('service_code', '=', SERVICE)]), {'active': False})
+        Offer.write([elbasan_offer(setup)], {'active': False})
         with as_user(setup.agent):
             with self.assertRaisesRegex(
                     ChangeRequestError, "does not offer the service"):
