@@ -1,5 +1,8 @@
 # This file is part of OSSIS.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
+import datetime as dt
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
 from sql import Literal
 
 from trytond.i18n import gettext
@@ -17,6 +20,20 @@ OSSIS_STATUSES = [
     ('live', "Live"),
     ('suspended', "Suspended"),
     ]
+
+
+def day_start(date, timezone):
+    """Return the UTC instant without time zone at which the day starts in
+    the time zone (UTC when none or unknown)"""
+    instant = dt.datetime.combine(date, dt.time())
+    try:
+        zone = ZoneInfo(timezone) if timezone else None
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = None
+    if zone is None:
+        return instant
+    return instant.replace(tzinfo=zone).astimezone(dt.timezone.utc).replace(
+        tzinfo=None)
 
 
 class Company(metaclass=PoolMeta):
@@ -154,6 +171,11 @@ class Company(metaclass=PoolMeta):
         if mode in {'create', 'delete'}:
             # National administrators see every municipality
             User._get_companies_cache.clear()
+
+    def day_start(self, date):
+        """Return the instant, in UTC without time zone as trytond stores
+        it, at which the day starts in the municipality"""
+        return day_start(date, self.timezone)
 
     @classmethod
     def get_by_code(cls, code):

@@ -37,7 +37,6 @@ import datetime as dt
 import io
 import math
 from collections import Counter, defaultdict, namedtuple
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sql import Literal, Null
 from sql.aggregate import Count, Sum
@@ -116,19 +115,6 @@ class _Tally:
             ratings=len(self.ratings))
 
 
-def utc_midnight(company, date):
-    "Return the UTC instant at which the day starts in the municipality"
-    instant = dt.datetime.combine(date, dt.time())
-    try:
-        zone = ZoneInfo(company.timezone) if company.timezone else None
-    except ZoneInfoNotFoundError:
-        zone = None
-    if zone is None:
-        return instant
-    return instant.replace(tzinfo=zone).astimezone(dt.timezone.utc).replace(
-        tzinfo=None)
-
-
 class LGUService(metaclass=PoolMeta):
     __name__ = 'ossis.lgu.service'
 
@@ -194,11 +180,10 @@ class LGUService(metaclass=PoolMeta):
         by_bounds = defaultdict(set)
         for company in companies:
             end = ends[company.id]
-            by_bounds[(
-                    utc_midnight(company, end - dt.timedelta(
-                            days=WINDOW - 1)),
-                    utc_midnight(company, end + dt.timedelta(days=1)))
-                ].add(company.id)
+            since = end - dt.timedelta(days=WINDOW - 1)
+            until = end + dt.timedelta(days=1)
+            by_bounds[company.day_start(since), company.day_start(until)].add(
+                company.id)
         result = defaultdict(Counter)
         for (since, until), company_ids in by_bounds.items():
             offer_ids = [o for o, c in offer_companies.items()

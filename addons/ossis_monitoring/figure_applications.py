@@ -17,30 +17,27 @@ from trytond.pool import Pool, PoolMeta
 from .open_applications import NOTHING, ApplicationsMixin
 
 
-def instant(date):
-    return dt.datetime.combine(date, dt.time())
-
-
 def next_month(date):
     return (date.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
 
 
-def decided_between(start, end):
-    "Return the domain of the applications decided from start to end"
+def decided_between(company, start, end):
+    """Return the domain of the applications decided from start to end, days
+    of the municipality"""
     return [
         ('state', 'in', DECIDED),
-        ('decided_date', '>=', instant(start)),
-        ('decided_date', '<', instant(end)),
+        ('decided_date', '>=', company.day_start(start)),
+        ('decided_date', '<', company.day_start(end)),
         ]
 
 
-def received_or_decided_between(start, end):
+def received_or_decided_between(company, start, end):
     """Return the domain of the applications submitted or decided from
-    start to end"""
+    start to end, days of the municipality"""
     return ['OR', [
-            ('submitted_date', '>=', instant(start)),
-            ('submitted_date', '<', instant(end)),
-            ], decided_between(start, end)]
+            ('submitted_date', '>=', company.day_start(start)),
+            ('submitted_date', '<', company.day_start(end)),
+            ], decided_between(company, start, end)]
 
 
 def gender_domain(gender):
@@ -73,7 +70,7 @@ class Volume(ApplicationsMixin, metaclass=PoolMeta):
         return [
             *super()._applications_record_domain(record),
             *gender_domain(record.gender),
-            received_or_decided_between(start, end),
+            received_or_decided_between(record.company, start, end),
             ]
 
 
@@ -112,7 +109,7 @@ class ServiceTime(
     def _applications_record_domain(cls, record):
         return [
             *super()._applications_record_domain(record),
-            *decided_between(*year_bounds(record.year)),
+            *decided_between(record.company, *year_bounds(record.year)),
             ]
 
 
@@ -132,7 +129,8 @@ class ProcessingDays(
     def _applications_record_domain(cls, record):
         return [
             *super()._applications_record_domain(record),
-            *decided_between(record.month, next_month(record.month)),
+            *decided_between(
+                record.company, record.month, next_month(record.month)),
             ]
 
 
@@ -144,7 +142,8 @@ class Municipality(
     def _applications_record_domain(cls, record):
         return [
             *super()._applications_record_domain(record),
-            received_or_decided_between(*year_bounds(record.year)),
+            received_or_decided_between(
+                record.company, *year_bounds(record.year)),
             ]
 
 

@@ -3,12 +3,12 @@
 """How many applications were overdue at the end of each recent week
 
 An application was overdue on a day when it was submitted before the end
-of the day, had not yet ended (decided, withdrawn or cancelled) and its due
-date was before the day.  The last point is today: it equals the overdue
-applications of the backlog.  The count is exact from the dates of the
-applications and their history, with one approximation: the due date is
-the current one, so the days an application waited for the applicant after
-that week already move it.
+of the day (midnight in the municipality's time zone), had not yet ended
+(decided, withdrawn or cancelled) and its due date was before the day.  The
+last point is today: it equals the overdue applications of the backlog.
+The count is exact from the dates of the applications and their history,
+with one approximation: the due date is the current one, so the days an
+application waited for the applicant after that week already move it.
 """
 import datetime as dt
 
@@ -17,8 +17,10 @@ from sql.aggregate import Count, Min
 from sql.conditionals import Case, Coalesce
 
 from trytond.model import ModelSQL, ModelView, fields
+from trytond.modules.ossis_base.company import day_start
 from trytond.modules.ossis_base.model import LGUOwnedMixin
 from trytond.pool import Pool
+from trytond.transaction import Transaction
 
 from .open_applications import ApplicationsMixin
 
@@ -39,9 +41,9 @@ def days_counted(today, weeks=WEEKS):
     return days
 
 
-def end_of(day):
-    "Return the instant at which the day ends"
-    return dt.datetime.combine(day + dt.timedelta(days=1), dt.time())
+def end_of(day, timezone):
+    "Return the UTC instant at which the day ends in the time zone"
+    return day_start(day + dt.timedelta(days=1), timezone)
 
 
 class OverdueTrend(
@@ -75,12 +77,22 @@ class OverdueTrend(
         days = days_counted(Date.today())
         ended = cls._ended_query()
         end = Coalesce(application.decided_date, ended.ended)
+        zones = cls._companies_by_timezone()
+
+        def end_of_day(day):
+            "Return the end of the day in the municipality's time zone"
+            ends = {end_of(day, zone): ids for zone, ids in zones.items()}
+            if len(ends) <= 1:
+                return next(iter(ends), end_of(day, None))
+            return Case(*(
+                    (application.company.in_(ids), instant)
+                    for instant, ids in ends.items()))
 
         def overdue_on(day):
             return Count(Case((
                     (application.due_date < day)
-                    & (application.submitted_date < end_of(day))
-                    & ((end == Null) | (end >= end_of(day))),
+                    & (application.submitted_date < end_of_day(day))
+                    & ((end == Null) | (end >= end_of_day(day))),
                     application.id)))
 
         counts = With(query=application
@@ -93,7 +105,7 @@ class OverdueTrend(
                 where=(application.state != 'draft')
                 & (application.due_date != Null)
                 & (application.submitted_date != Null)
-                & ((end == Null) | (end >= end_of(days[0][1]))),
+                & ((end == Null) | (end >= end_of_day(days[0][1]))),
                 group_by=[application.company]))
         return Union(*(company
                 .join(counts, 'LEFT', condition=counts.company == company.id)
@@ -106,6 +118,19 @@ class OverdueTrend(
                     where=~company.id.in_(Company.practice_ids_query()))
                 for i, (week, day) in enumerate(days)),
             all_=True, with_=[counts])
+
+    @classmethod
+    def _companies_by_timezone(cls):
+        "Return the ids of the municipalities by time zone"
+        pool = Pool()
+        Company = pool.get('company.company')
+        company = Company.__table__()
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*company.select(company.id, company.timezone))
+        zones = {}
+        for company_id, zone in cursor:
+            zones.setdefault(zone, []).append(company_id)
+        return zones
 
     @classmethod
     def _ended_query(cls):
@@ -121,7 +146,7 @@ class OverdueTrend(
 
     @classmethod
     def _applications_record_domain(cls, record):
-        end = end_of(record.date)
+        end = end_of(record.date, record.company.timezone)
         return [
             ('company', '=', record.company.id),
             ('state', '!=', 'draft'),

@@ -13,7 +13,6 @@ completed this month
     information or an opinion, approved or rejected) since the first day
     of the month; a person of several units counts them in each.
 """
-import datetime as dt
 
 from sql import Null
 from sql.aggregate import Count
@@ -21,8 +20,10 @@ from sql.conditionals import Coalesce
 
 from trytond.model import ModelSQL, ModelView, fields
 from trytond.modules.ossis_application.application import RUNNING
+from trytond.modules.ossis_base.company import day_start
 from trytond.modules.ossis_base.model import LGUOwnedMixin
 from trytond.pool import Pool
+from trytond.transaction import Transaction
 
 from .backlog import overdue_count
 from .open_applications import ApplicationsMixin
@@ -73,8 +74,11 @@ class Workload(
         unit = OrgUnit.__table__()
         today = Date.today()
         tasks = cls._tasks_query(today)
+        # The month starts at midnight where the user works, as today does
+        company_id = Transaction().context.get('company')
+        timezone = Company(company_id).timezone if company_id else None
         completed = cls._completed_query(
-            dt.datetime.combine(today.replace(day=1), dt.time()))
+            day_start(today.replace(day=1), timezone))
         return (member
             .join(unit, condition=member.org_unit == unit.id)
             .join(tasks, 'LEFT', condition=(

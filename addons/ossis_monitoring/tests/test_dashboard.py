@@ -116,7 +116,7 @@ class DashboardTestCase(ModuleTestCase):
         "Count the applications late at the end of the day, one by one"
         pool = Pool()
         Application = pool.get('ossis.application')
-        end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time())
+        end = company.day_start(day + dt.timedelta(days=1))
         count = 0
         for application in Application.search([
                     ('company', '=', company.id)]):
@@ -158,7 +158,7 @@ class DashboardTestCase(ModuleTestCase):
 
             workload = {
                 (r.unit, r.employee): r for r in Workload.search([])}
-            month = dt.datetime.combine(today.replace(day=1), dt.time())
+            month = elbasan.company.day_start(today.replace(day=1))
             for (unit, employee), record in workload.items():
                 tasks = [a for a in elbasan.applications
                     if a.state in RUNNING and a.assignee == employee
@@ -209,6 +209,40 @@ class DashboardTestCase(ModuleTestCase):
                 self.assertEqual(record.received, len([
                             a for a in Volume.counted_applications([record])
                             if start <= a.submitted_date.date() < end]))
+
+    @with_transaction()
+    def test_trend_day_ends_at_municipal_midnight(self):
+        """A week's point counts what ended before midnight in the
+        municipality, whatever the time zone of the server"""
+        pool = Pool()
+        Trend = pool.get('ossis.monitoring.overdue_trend')
+        History = pool.get('ossis.application.history')
+        elbasan = self.municipality('elbasan', 1)
+        withdrawn, = [a for a in elbasan.applications
+            if a.state == 'withdrawn']
+        history, = History.search([
+                ('application', '=', withdrawn.id),
+                ('to_state', '=', 'withdrawn'),
+                ])
+        with as_staff(elbasan.admin):
+            sunday = Trend.search([])[-2].date
+        midnight = elbasan.company.day_start(sunday + dt.timedelta(days=1))
+        # Albania is ahead of UTC: its midnight is the evening before in UTC
+        self.assertLess(
+            midnight, dt.datetime.combine(
+                sunday + dt.timedelta(days=1), dt.time()))
+        table = History.__table__()
+        cursor = Transaction().connection.cursor()
+        for minutes, overdue in [(-30, 3), (30, 4)]:
+            cursor.execute(*table.update(
+                    [table.date],
+                    [midnight + dt.timedelta(minutes=minutes)],
+                    where=table.id == history.id))
+            with as_staff(elbasan.admin):
+                point = Trend.search([])[-2]
+                self.assertEqual(point.overdue, overdue)
+                self.assertEqual(
+                    len(Trend.counted_applications([point])), overdue)
 
     @with_transaction()
     def test_isolation(self):
