@@ -837,17 +837,16 @@ class Application(Workflow, LGUOwnedMixin, ModelSQL, ModelView):
     @classmethod
     def _user_employees(cls):
         pool = Pool()
-        User = pool.get('res.user')
-        user = User(Transaction().user)
-        return list(user.employees)
+        Employee = pool.get('company.employee')
+        OrgUnit = pool.get('ossis.org_unit')
+        return Employee.browse(OrgUnit.user_units().employees)
 
     @classmethod
     def _user_units(cls):
         "Return the org units of the user's employees"
-        units = []
-        for employee in cls._user_employees():
-            units.extend(employee.org_units)
-        return units
+        pool = Pool()
+        OrgUnit = pool.get('ossis.org_unit')
+        return OrgUnit.browse(OrgUnit.user_units().members)
 
     @classmethod
     def _user_roles(cls):
@@ -862,22 +861,20 @@ class Application(Workflow, LGUOwnedMixin, ModelSQL, ModelView):
     def _actor(cls):
         """Return the roles of the user, the ids of the units the user acts
         for, and the employee recorded in the history"""
+        pool = Pool()
+        Employee = pool.get('company.employee')
+        OrgUnit = pool.get('ossis.org_unit')
         transaction = Transaction()
         if transaction.user == 0:
             return None, None, None
-        pool = Pool()
-        OrgUnit = pool.get('ossis.org_unit')
-        employees = cls._user_employees()
-        units = {u.id for u in cls._user_units()}
+        user_units = OrgUnit.user_units()
         # A head acts for the units headed
-        with without_check_access():
-            units.update(u.id for u in OrgUnit.search([
-                        ('head', 'in', [e.id for e in employees]),
-                        ]))
+        units = set(user_units.members) | user_units.headed
+        employees = user_units.employees
         employee_id = transaction.context.get('employee')
-        employee = next(
-            (e for e in employees if e.id == employee_id),
-            employees[0] if employees else None)
+        if employee_id not in employees:
+            employee_id = employees[0] if employees else None
+        employee = Employee(employee_id) if employee_id else None
         return cls._user_roles(), units, employee
 
     @classmethod
@@ -889,11 +886,7 @@ class Application(Workflow, LGUOwnedMixin, ModelSQL, ModelView):
         roles, units, employee = cls._actor()
         if roles is None:
             return set(), set(), set()
-        employees = [e.id for e in cls._user_employees()]
-        with without_check_access():
-            headed = {u.id for u in OrgUnit.search([
-                        ('head', 'in', employees),
-                        ])}
+        headed = set(OrgUnit.user_units().headed)
         return ({employee.id} if employee else set()), units, headed
 
     @classmethod

@@ -197,3 +197,12 @@ class Employee(LGUOwnedMixin, metaclass=PoolMeta):
             ('company', '=', Eval('company', -1)),
             ],
         help="The org units the employee works in.")
+
+    @classmethod
+    def on_modification(cls, mode, employees, field_names=None):
+        pool = Pool()
+        OrgUnit = pool.get('ossis.org_unit')
+        super().on_modification(mode, employees, field_names=field_names)
+        if mode == 'delete':
+            # The database deletes their memberships and links to users
+            OrgUnit._user_units_cache.clear()

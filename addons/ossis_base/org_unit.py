@@ -1,10 +1,19 @@
 # This file is part of OSSIS.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
+from collections import namedtuple
+
+from trytond.cache import Cache
 from trytond.model import (
-    DeactivableMixin, ModelSQL, ModelView, sequence_ordered, fields, tree)
+    DeactivableMixin, ModelSQL, ModelView, fields, sequence_ordered, tree)
+from trytond.pool import Pool
 from trytond.pyson import Eval
+from trytond.transaction import Transaction, without_check_access
 
 from .model import LGUOwnedMixin
+
+# The ids of a user's employees and of the units they are members of (in
+# the order of the user's fields), and of the units they head
+UserUnits = namedtuple('UserUnits', ['employees', 'members', 'headed'])
 
 ORG_UNIT_TYPES = [
     ('front_office', "Front Office Desk"),
@@ -61,6 +70,11 @@ class OrgUnit(
             ('company', '=', Eval('company', -1)),
             ])
 
+    # Read by every back office action and list: kept until a unit, a
+    # membership or a link of a user to an employee changes
+    _user_units_cache = Cache(
+        'ossis.org_unit.user_units', context=False)
+
     @classmethod
     def __setup__(cls):
         super().__setup__()
@@ -69,6 +83,34 @@ class OrgUnit(
     @classmethod
     def default_type(cls):
         return 'back_office'
+
+    @classmethod
+    def on_modification(cls, mode, units, field_names=None):
+        super().on_modification(mode, units, field_names=field_names)
+        cls._user_units_cache.clear()
+
+    @classmethod
+    def user_units(cls, user_id=None):
+        "Return the UserUnits of the user (of the transaction by default)"
+        pool = Pool()
+        User = pool.get('res.user')
+        if user_id is None:
+            user_id = Transaction().user
+        cached = cls._user_units_cache.get(user_id)
+        if cached is not None:
+            return UserUnits(*cached)
+        with without_check_access():
+            employees = User(user_id).employees
+            # In the order of the employees and of their units
+            members = dict.fromkeys(
+                u.id for e in employees for u in e.org_units)
+            headed = {u.id for u in cls.search([
+                        ('head', 'in', [e.id for e in employees]),
+                        ], order=[])} if employees else set()
+        units = UserUnits(
+            tuple(e.id for e in employees), tuple(members), frozenset(headed))
+        cls._user_units_cache.set(user_id, tuple(units))
+        return units
 
 
 class OrgUnitEmployee(ModelSQL):
@@ -85,3 +127,10 @@ class OrgUnitEmployee(ModelSQL):
     def __setup__(cls):
         super().__setup__()
         cls.__access__.add('org_unit')
+
+    @classmethod
+    def on_modification(cls, mode, records, field_names=None):
+        pool = Pool()
+        OrgUnit = pool.get('ossis.org_unit')
+        super().on_modification(mode, records, field_names=field_names)
+        OrgUnit._user_units_cache.clear()

@@ -160,6 +160,13 @@ class UserCompany(_UserLink, metaclass=PoolMeta):
 class UserEmployee(_UserLink, metaclass=PoolMeta):
     __name__ = 'res.user-company.employee'
 
+    @classmethod
+    def on_modification(cls, mode, records, field_names=None):
+        pool = Pool()
+        OrgUnit = pool.get('ossis.org_unit')
+        super().on_modification(mode, records, field_names=field_names)
+        OrgUnit._user_units_cache.clear()
+
 
 class UserGroup(_UserLink, metaclass=PoolMeta):
     __name__ = 'res.user-res.group'

@@ -318,6 +318,53 @@ class OssisBaseTestCase(LGUTestMixin, TranslationTestMixin, ModuleTestCase):
                     'org_units': [('add', [unit_pogradec.id])],
                     })
 
+    @with_transaction()
+    def test_user_units_follow_changes(self):
+        """The units a user acts for, which are cached, follow the changes
+        of memberships, heads, units and the user's employees"""
+        pool = Pool()
+        OrgUnit = pool.get('ossis.org_unit')
+        Employee = pool.get('company.employee')
+        Party = pool.get('party.party')
+        User = pool.get('res.user')
+        elbasan = lgu('elbasan')
+        taxes, permits = OrgUnit.create([{
+                    'company': elbasan.id, 'name': "Taxes",
+                    }, {
+                    'company': elbasan.id, 'name': "Permits",
+                    }])
+        party, = Party.create([{'name': "Arta"}])
+        employee, = Employee.create([{
+                    'company': elbasan.id, 'party': party.id,
+                    }])
+        user = create_lgu_user('arta', elbasan)
+
+        def units():
+            found = OrgUnit.user_units(user.id)
+            return found.employees, set(found.members), set(found.headed)
+
+        self.assertEqual(units(), ((), set(), set()))
+        User.write([user], {'employees': [('add', [employee.id])]})
+        self.assertEqual(units(), ((employee.id,), set(), set()))
+        Employee.write([employee], {'org_units': [('add', [taxes.id])]})
+        self.assertEqual(units(), ((employee.id,), {taxes.id}, set()))
+        OrgUnit.write([permits], {'head': employee.id})
+        self.assertEqual(
+            units(), ((employee.id,), {taxes.id}, {permits.id}))
+        # An inactive unit is headed by nobody
+        OrgUnit.write([permits], {'active': False})
+        self.assertEqual(units(), ((employee.id,), {taxes.id}, set()))
+        Employee.write([employee], {'org_units': [('remove', [taxes.id])]})
+        self.assertEqual(units(), ((employee.id,), set(), set()))
+        Employee.write([employee], {'org_units': [('add', [taxes.id])]})
+        User.write([user], {'employees': [('remove', [employee.id])]})
+        self.assertEqual(units(), ((), set(), set()))
+        User.write([user], {'employees': [('add', [employee.id])]})
+        self.assertEqual(units(), ((employee.id,), {taxes.id}, set()))
+        # The database removes the links of a deleted employee
+        Employee.delete([employee])
+        self.assertEqual(units(), ((), set(), set()))
+
     # Working-day calendar
 
     def assertWorkingDays(self, company, expected):
