@@ -12,6 +12,7 @@ transaction that stores the reports commits (trytond's transactional
 sendmail), so a retried transaction does not send them twice either.
 """
 import datetime as dt
+import smtplib
 from email.message import EmailMessage
 from email.utils import formataddr, getaddresses
 
@@ -20,7 +21,7 @@ from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Unique, fields
 from trytond.modules.ossis_base.model import LGUOwnedMixin
 from trytond.pool import Pool, PoolMeta
-from trytond.sendmail import send_message_transactional
+from trytond.sendmail import get_smtp_server, send_message_transactional
 from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
@@ -270,6 +271,8 @@ class MonthlyReport(ReportMixin, LGUOwnedMixin, ModelSQL, ModelView):
         """Send each report to its recipients when the transaction commits
         and note when"""
         now = dt.datetime.now()
+        if any(r.recipients for r in reports):
+            cls.check_mail_server()
         for report in reports:
             to = report.recipients.split() if report.recipients else []
             if not to:
@@ -277,6 +280,19 @@ class MonthlyReport(ReportMixin, LGUOwnedMixin, ModelSQL, ModelView):
             send_message_transactional(cls.email(report, to), strict=True)
             report.sent_at = now
             report.save()
+
+    @classmethod
+    def check_mail_server(cls):
+        """Refuse, before anything is stored, when the mail server does not
+        answer: at the commit, the failure would stop the other scheduled
+        jobs too"""
+        try:
+            server = get_smtp_server(strict=True)
+        except (OSError, smtplib.SMTPException) as exception:
+            raise MonthlyReportError(gettext(
+                    'ossis_monitoring.msg_monthly_report_mail_server',
+                    error=exception)) from exception
+        server.quit()
 
     @classmethod
     def email(cls, report, to):

@@ -244,6 +244,29 @@ class MonthlyReportTestCase(
         with Transaction().start(DB_NAME, 0):
             check()
 
+    def test_mail_server_down(self):
+        """Test the job refuses with a translated message when the mail
+        server does not answer, and stores no report to send later"""
+        with socket.create_server(('127.0.0.1', 0)) as sock:
+            closed = sock.getsockname()[1]
+        config.set('email', 'uri', f'smtp://127.0.0.1:{closed}')
+
+        def run_cron():
+            pool = Pool()
+            Cron = pool.get('ir.cron')
+            ModelData = pool.get('ir.model.data')
+            Report = pool.get('ossis.monitoring.monthly_report')
+            cron = Cron(ModelData.get_id(
+                    'ossis_monitoring', 'cron_monthly_report'))
+            with self.assertRaises(MonthlyReportError) as cm:
+                Cron.run_once([cron])
+            self.assertIn(
+                "the mail server does not answer", cm.exception.message)
+            Transaction().rollback()
+            return Report.search_count([])
+        self.assertEqual(committed(run_cron), 0)
+        self.assertEqual(self.mailbox.messages, [])
+
     def test_monthly_report(self):
         """Test the cron makes and mails the reports of the previous month
         once, with the figures and charts; each municipality reads its
@@ -254,7 +277,11 @@ class MonthlyReportTestCase(
             ModelData = pool.get('ir.model.data')
             cron = Cron(ModelData.get_id(
                     'ossis_monitoring', 'cron_monthly_report'))
-            self.assertEqual((cron.interval_type, cron.day), ('months', 1))
+            # Daily: the reports are made on the 1st, or later when the
+            # mail server did not answer
+            self.assertEqual(
+                (cron.interval_number, cron.interval_type, cron.hour),
+                (1, 'days', 5))
             Cron.run_once([cron])
         committed(run_cron)
 
