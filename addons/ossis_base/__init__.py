@@ -1,5 +1,7 @@
 # This file is part of OSSIS.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
 
+# trytond's caches keyed by the context ignore the records of a wizard
+from . import cache  # noqa: F401
 # trytond's cursor_dict without rebuilding the column names for each row
 from . import cursor  # noqa: F401

@@ -120,6 +120,27 @@ class OssisBaseTestCase(LGUTestMixin, TranslationTestMixin, ModuleTestCase):
             modelsql.cursor_dict.__code__.co_filename,
             ossis_cursor.cursor_dict.__code__.co_filename)
 
+    @with_transaction()
+    def test_cache_ignores_wizard_records(self):
+        """trytond's caches keyed by the context find their values again
+        when only the records of a wizard differ"""
+        pool = Pool()
+        Model = pool.get('ir.model')
+        cache = Model._get_names_cache
+        Model.get_name_items()
+        hits = cache.hit
+        for active_id in [1, 2]:
+            with Transaction().set_context(
+                    active_model='ossis.org_unit', active_id=active_id,
+                    active_ids=[active_id, 3]):
+                Model.get_name_items()
+        self.assertEqual(cache.hit, hits + 2)
+        # The rest of the context still keys the values
+        misses = cache.miss
+        with Transaction().set_context(language='sq'):
+            Model.get_name_items()
+        self.assertEqual(cache.miss, misses + 1)
+
     # Identifiers
 
     def test_identifier_valid(self):
