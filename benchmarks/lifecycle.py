@@ -103,8 +103,9 @@ def main():
     parser.add_argument(
         '--profile', metavar='FILE',
         help="profile the ORM intake and lifecycle in batches with "
-        "cProfile, save the statistics in FILE.<backend> and print the top "
-        "functions (the profiler slows the ORM figures down: profile in a "
+        "cProfile, save the statistics in FILE.<backend> (and those of the "
+        "applications one per call in FILE.<backend>.single) and print the "
+        "top functions (the profiler slows the ORM figures down: profile in a "
         "run of its own)")
     parser.add_argument(
         '--cache', metavar='DIRECTORY',
@@ -574,9 +575,16 @@ def bench_orm(options, results, setup):
         print("--- the functions of the OSSIS modules by cumulative time")
         pstats.Stats(profile).sort_stats('cumulative').print_stats(
             r'[/\\]ossis_[a-z]+[/\\]', 30)
-    single_intake, single_steps = (t.seconds for t in orm_run(
-            setup, applicants[options.count:options.count + options.single],
-            1))
+    if profile:
+        profile = cProfile.Profile()
+        profile.enable()
+    single_intake, single_steps = orm_run(
+        setup, applicants[options.count:options.count + options.single], 1)
+    if profile:
+        profile.disable()
+        profile.dump_stats(f'{options.profile}.single')
+    single_cpu = single_intake.cpu_seconds + single_steps.cpu_seconds
+    single_intake, single_steps = single_intake.seconds, single_steps.seconds
     run_queued()
 
     n, transitions = options.count, options.count * len(LIFECYCLE)
@@ -616,6 +624,9 @@ def bench_orm(options, results, setup):
     results.add(
         'orm_single', "ORM intake + lifecycle, batch 1: lifecycles",
         rate(n, single_intake + single_steps), '/s')
+    results.add(
+        'orm_single_cpu', "ORM intake + lifecycle, batch 1: CPU of this "
+        "process", f"{1000 * single_cpu / n:.1f} ms/lifecycle", '')
     results.orm_rate = rate(options.count, intake + steps)
 
 
