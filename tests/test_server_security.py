@@ -9,9 +9,12 @@
   error 500 with a traceback;
 - anonymous callers are not told which databases exist;
 - requests larger than the limits of the configuration are refused with
-  HTTP 413 and change nothing.
+  HTTP 413 and change nothing;
+- a long answer over JSON-RPC is gzipped for a client that accepts it, and
+  otherwise plain JSON without a gzip header.
 """
 import base64
+import gzip
 import json
 import urllib.error
 import urllib.request
@@ -256,3 +259,27 @@ def test_xml_rpc_over_limit_is_refused(connect):
             'ossis.lgu.service',
             [('service_code', '=', 'x' * MAX_SIZE_AUTHENTICATED)])
     assert refusal.value.http_status == 413
+
+
+# Long answers
+
+def test_long_answer_plain_or_gzipped_as_accepted(ossis_server):
+    """A long JSON-RPC answer is gzipped for a client that accepts it, and
+    plain JSON without a gzip header for one that does not"""
+    user_id, key = rpc_session(ossis_server, 'elbasan.back')
+    url = f'{ossis_server.url}/{ossis_server.database}/rpc/'
+    request = rpc(
+        'model.ossis.application.fields_view_get', None, 'form', {})
+    headers = {'Authorization': authorization('elbasan.back', user_id, key)}
+
+    status, plain_headers, plain = post(url, request, headers)
+    assert status == 200, plain
+    assert 'Content-Encoding' not in plain_headers
+    assert len(plain) > 1400
+    answer = json.loads(plain)['result']
+
+    status, gzip_headers, compressed = post(
+        url, request, {**headers, 'Accept-Encoding': 'gzip'})
+    assert status == 200, compressed
+    assert gzip_headers['Content-Encoding'] == 'gzip'
+    assert json.loads(gzip.decompress(compressed))['result'] == answer

@@ -5,3 +5,7 @@
 from . import cache  # noqa: F401
 # trytond's cursor_dict without rebuilding the column names for each row
 from . import cursor  # noqa: F401
+# trytond's long JSON-RPC answers in large pieces, without a false header
+from . import jsonrpc  # noqa: F401
+# trytond's labels of selection values built once per list
+from . import selection  # noqa: F401

@@ -1,6 +1,7 @@
 # This file is part of OSSIS.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
 import datetime as dt
+from unittest import mock
 
 from trytond.exceptions import UserError
 from trytond.model.exceptions import (
@@ -140,6 +141,39 @@ class OssisBaseTestCase(LGUTestMixin, TranslationTestMixin, ModuleTestCase):
         with Transaction().set_context(language='sq'):
             Model.get_name_items()
         self.assertEqual(cache.miss, misses + 1)
+
+    @with_transaction()
+    def test_selection_labels_built_once_per_read(self):
+        "The labels of the values of a selection are built once per read"
+        pool = Pool()
+        OrgUnit = pool.get('ossis.org_unit')
+        elbasan = lgu('elbasan')
+        units = OrgUnit.create([{
+                    'company': elbasan.id, 'name': name, 'type': type_,
+                    } for name, type_ in [
+                    ("Taxes", 'back_office'), ("Mayor", 'management'),
+                    ("Archive", 'other')]])
+        ids = [u.id for u in units]
+        with mock.patch.object(
+                OrgUnit, 'fields_get', wraps=OrgUnit.fields_get) as built:
+            rows = OrgUnit.read(ids, ['type:string'])
+            self.assertEqual(
+                [r['type:string'] for r in rows],
+                ["Back Office Unit", "Management", "Other"])
+            self.assertEqual(built.call_count, 1)
+            OrgUnit.read(ids * 10, ['type:string'])
+            self.assertEqual(built.call_count, 2)
+
+    def test_json_answer_pieces(self):
+        "The tokens of a long JSON answer are joined into large pieces"
+        from trytond.modules.ossis_base.jsonrpc import pieces
+        # 7,000 characters in 5,000 tokens
+        tokens = ['{', '"a"', ':', '1', '}'] * 1000
+        joined = list(pieces(tokens, size=1000))
+        self.assertEqual(''.join(joined), ''.join(tokens))
+        self.assertEqual(len(joined), 7)
+        self.assertTrue(all(len(p) >= 1000 for p in joined[:-1]))
+        self.assertEqual(list(pieces([])), [])
 
     # Identifiers
 
