@@ -36,6 +36,7 @@ After a change of the indexes, update each database first (trytond-admin
 """
 import argparse
 import base64
+import gzip
 import json
 import os
 import shutil
@@ -163,14 +164,19 @@ class Clerk:
             'model.res.user.get_preferences', [True, {}])
 
     def call(self, method, params):
-        headers = {'Content-Type': 'application/json'}
+        # As a browser asks: the server gzips the long answers
+        headers = {
+            'Content-Type': 'application/json', 'Accept-Encoding': 'gzip'}
         if self.session:
             headers['Authorization'] = self.session
         request = urllib.request.Request(
             self.url, headers=headers, data=json.dumps({
                     'id': 1, 'method': method, 'params': params}).encode())
         with urllib.request.urlopen(request, timeout=300) as response:
-            answer = json.loads(response.read())
+            body = response.read()
+            if response.headers.get('Content-Encoding') == 'gzip':
+                body = gzip.decompress(body)
+            answer = json.loads(body)
         if answer.get('error'):
             raise RPCError(f"{method}: {str(answer['error'])[:300]}")
         return answer['result']
