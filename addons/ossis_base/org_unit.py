@@ -113,7 +113,19 @@ class OrgUnit(
         return units
 
 
-class OrgUnitEmployee(ModelSQL):
+class UserUnitsLinkMixin:
+    "A link whose changes change the units that users act for"
+    __slots__ = ()
+
+    @classmethod
+    def on_modification(cls, mode, records, field_names=None):
+        pool = Pool()
+        OrgUnit = pool.get('ossis.org_unit')
+        super().on_modification(mode, records, field_names=field_names)
+        OrgUnit._user_units_cache.clear()
+
+
+class OrgUnitEmployee(UserUnitsLinkMixin, ModelSQL):
     "Org Unit - Employee"
     __name__ = 'ossis.org_unit-company.employee'
     __string__ = "Org Unit - Employee"
@@ -127,10 +139,3 @@ class OrgUnitEmployee(ModelSQL):
     def __setup__(cls):
         super().__setup__()
         cls.__access__.add('org_unit')
-
-    @classmethod
-    def on_modification(cls, mode, records, field_names=None):
-        pool = Pool()
-        OrgUnit = pool.get('ossis.org_unit')
-        super().on_modification(mode, records, field_names=field_names)
-        OrgUnit._user_units_cache.clear()

@@ -5,6 +5,7 @@ from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
 
 from .exceptions import UserCompanyError
+from .org_unit import UserUnitsLinkMixin
 
 
 class User(metaclass=PoolMeta):
@@ -157,15 +158,8 @@ class UserCompany(_UserLink, metaclass=PoolMeta):
     __name__ = 'res.user-company.company'
 
 
-class UserEmployee(_UserLink, metaclass=PoolMeta):
+class UserEmployee(UserUnitsLinkMixin, _UserLink, metaclass=PoolMeta):
     __name__ = 'res.user-company.employee'
-
-    @classmethod
-    def on_modification(cls, mode, records, field_names=None):
-        pool = Pool()
-        OrgUnit = pool.get('ossis.org_unit')
-        super().on_modification(mode, records, field_names=field_names)
-        OrgUnit._user_units_cache.clear()
 
 
 class UserGroup(_UserLink, metaclass=PoolMeta):
