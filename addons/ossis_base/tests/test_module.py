@@ -143,6 +143,28 @@ class OssisBaseTestCase(LGUTestMixin, TranslationTestMixin, ModuleTestCase):
         self.assertEqual(cache.miss, misses + 1)
 
     @with_transaction()
+    def test_rollback_after_commit_of_cleared_cache(self):
+        """What a transaction does after a commit that cleared a cache is
+        still rolled back"""
+        pool = Pool()
+        OrgUnit = pool.get('ossis.org_unit')
+        transaction = Transaction()
+        elbasan = lgu('elbasan')
+        # A unit created clears the cache of the units users act for
+        kept, = OrgUnit.create([{'company': elbasan.id, 'name': "Kept"}])
+        transaction.commit()
+        try:
+            OrgUnit.create([{'company': elbasan.id, 'name': "Rolled Back"}])
+            transaction.rollback()
+            self.assertEqual(
+                [u.name for u in OrgUnit.search([
+                            ('name', 'in', ["Kept", "Rolled Back"])])],
+                ["Kept"])
+        finally:
+            OrgUnit.delete([kept])
+            transaction.commit()
+
+    @with_transaction()
     def test_selection_labels_built_once_per_read(self):
         "The labels of the values of a selection are built once per read"
         pool = Pool()
