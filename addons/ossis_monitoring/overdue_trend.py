@@ -81,7 +81,9 @@ class OverdueTrend(
 
         def end_of_day(day):
             "Return the end of the day in the municipality's time zone"
-            ends = {end_of(day, zone): ids for zone, ids in zones.items()}
+            ends = {}
+            for zone, ids in zones.items():
+                ends.setdefault(end_of(day, zone), []).extend(ids)
             if len(ends) <= 1:
                 return next(iter(ends), end_of(day, None))
             return Case(*(

@@ -245,6 +245,29 @@ class DashboardTestCase(ModuleTestCase):
                     len(Trend.counted_applications([point])), overdue)
 
     @with_transaction()
+    def test_trend_in_several_time_zones(self):
+        """Each municipality's points end its days at its own midnight, also
+        when the municipalities are in several time zones"""
+        pool = Pool()
+        Company = pool.get('company.company')
+        Trend = pool.get('ossis.monitoring.overdue_trend')
+        elbasan = self.municipality('elbasan', 1)
+        pogradec = self.municipality('pogradec', 100)
+        # Rome's midnight is Tirana's; UTC's is another instant
+        Company.write([pogradec.company], {'timezone': 'Europe/Rome'})
+        Company.write(
+            Company.search([('code', '=', 'berat')]), {'timezone': 'UTC'})
+        for setup in [elbasan, pogradec]:
+            with as_staff(setup.admin):
+                trend = Trend.search([])
+                self.assertEqual(len(trend), len(days_counted(
+                            municipal_today())))
+                for record in trend:
+                    self.assertEqual(
+                        record.overdue,
+                        self.expected_trend(setup.company, record.date))
+
+    @with_transaction()
     def test_isolation(self):
         """A unit head reads the figures of the units headed, the staff of
         a municipality those of their own municipality only"""
