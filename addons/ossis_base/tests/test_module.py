@@ -165,6 +165,36 @@ class OssisBaseTestCase(LGUTestMixin, TranslationTestMixin, ModuleTestCase):
             transaction.commit()
 
     @with_transaction()
+    def test_log_lines_stored_at_commit(self):
+        """The lines of trytond's log of a call are stored at its commit as
+        they were built; no user may make one"""
+        pool = Pool()
+        Log = pool.get('ir.model.log')
+        Party = pool.get('party.party')
+        transaction = Transaction()
+        party, = Party.create([{'name': "Log"}])
+        transaction.commit()
+        try:
+            with transaction.set_user(1), check_access():
+                Party.write([Party(party.id)], {'name': "Log Again"})
+            transaction.commit()
+            line, = Log.search([('resource', '=', str(party))])
+            self.assertEqual(
+                (line.event, line.target, line.user.id), ('write', 'name', 1))
+            self.assertEqual(line.action, "Name")
+
+            # Only trytond makes the lines
+            with check_access(), self.assertRaises(AccessError):
+                Log.create([{'event': 'write', 'resource': str(party)}])
+            transaction.rollback()
+            self.assertEqual(
+                Log.search_count([('resource', '=', str(party))]), 1)
+        finally:
+            Log.delete(Log.search([('resource', '=', str(party))]))
+            Party.delete([party])
+            transaction.commit()
+
+    @with_transaction()
     def test_selection_labels_built_once_per_read(self):
         "The labels of the values of a selection are built once per read"
         pool = Pool()
