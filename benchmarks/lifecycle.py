@@ -553,6 +553,8 @@ def bench_orm(options, results, setup):
     ids = []
     intake, steps = orm_run(
         setup, applicants[:options.count], options.batch, actions, ids)
+    if profile:
+        profile.disable()
     # The output documents, rendered by the tasks queued at issue, after
     # the clerks' transactions as a queue worker renders them
     documents = Timer()
@@ -566,7 +568,6 @@ def bench_orm(options, results, setup):
     cpu = intake.cpu_seconds + steps.cpu_seconds
     intake, steps = intake.seconds, steps.seconds
     if profile:
-        profile.disable()
         profile.dump_stats(options.profile)
         print("--- profile of the ORM intake and lifecycle: functions by "
             "internal time")
