@@ -15,6 +15,7 @@ from trytond.model.modelview import AccessButtonError
 from trytond.modules.company.model import set_employee
 from trytond.modules.ossis_base.lock import lock_for_update, lock_unchanged
 from trytond.modules.ossis_base.model import LGUOwnedMixin
+from trytond.modules.ossis_base.workflow import state_transition
 from trytond.modules.ossis_workflow.workflow_graph import ROLE_GROUPS
 from trytond.pool import Pool
 from trytond.pyson import Eval, Id, If
@@ -990,7 +991,7 @@ class Application(Workflow, LGUOwnedMixin, ModelSQL, ModelView):
         cls.notify(cls.browse(submitted), 'submitted')
 
     @classmethod
-    @Workflow.transition('submitted')
+    @state_transition('submitted')
     def _register(cls, applications):
         """Number the drafts, start their workflow and return them"""
         pool = Pool()
@@ -1037,6 +1038,7 @@ class Application(Workflow, LGUOwnedMixin, ModelSQL, ModelView):
                         step, intake.to_step, employee, now))
                 step = intake.to_step
             values = {
+                'state': 'submitted',
                 'number': numbers[application],
                 'workflow': workflow.id,
                 'service': application.lgu_service.service.id,
@@ -1218,10 +1220,11 @@ class Application(Workflow, LGUOwnedMixin, ModelSQL, ModelView):
         if to_write:
             with cls._checked_by_action():
                 cls.write(*grouped(to_write))
-                cls._record_decider(moved.get('decided', []))
+                if moved.get('decided'):
+                    cls._record_decider(moved['decided'])
             History.create(history)
             # The target state depends on the step: logged as
-            # Workflow.transition logs the fixed ones
+            # state_transition logs the fixed ones
             for state, records in moved.items():
                 cls.log(records, 'transition', f'state:{state}')
         for event, records in events.items():
@@ -1397,7 +1400,7 @@ class Application(Workflow, LGUOwnedMixin, ModelSQL, ModelView):
 
     @classmethod
     @ModelView.button
-    @Workflow.transition('in_progress')
+    @state_transition('in_progress')
     def resume(cls, applications):
         "Restart the clock when the applicant answers"
         pool = Pool()
@@ -1439,8 +1442,9 @@ class Application(Workflow, LGUOwnedMixin, ModelSQL, ModelView):
 
     @classmethod
     def _store_step(cls, applications, action, state, to_write, public=True):
-        """Write the values and store the history of a transition to the
-        state, whose method is decorated with Workflow.transition"""
+        """Write the values with the state and store the history of a
+        transition to the state, whose method is decorated with
+        state_transition"""
         pool = Pool()
         History = pool.get('ossis.application.history')
         if not to_write:
@@ -1450,6 +1454,7 @@ class Application(Workflow, LGUOwnedMixin, ModelSQL, ModelView):
         now = dt.datetime.now()
         history = []
         for records, values in zip(to_write[::2], to_write[1::2]):
+            values['state'] = state
             values.setdefault('action_comment', None)
             values.setdefault('applicant_message', None)
             for application in records:
@@ -1473,7 +1478,7 @@ class Application(Workflow, LGUOwnedMixin, ModelSQL, ModelView):
         cls.notify(cls.browse(issued), 'ready')
 
     @classmethod
-    @Workflow.transition('ready')
+    @state_transition('ready')
     def _issue(cls, applications):
         "Give the decided applications their verification code"
         cls._check_step_actor(applications)
@@ -1654,7 +1659,7 @@ class Application(Workflow, LGUOwnedMixin, ModelSQL, ModelView):
         return (self.representative or self.applicant).rec_name
 
     @classmethod
-    @Workflow.transition('delivered')
+    @state_transition('delivered')
     @set_employee('delivered_by')
     def _record_delivery(cls, applications, desk, recipient, date):
         roles, units, _ = cls._actor()
@@ -1679,7 +1684,7 @@ class Application(Workflow, LGUOwnedMixin, ModelSQL, ModelView):
 
     @classmethod
     @ModelView.button
-    @Workflow.transition('closed')
+    @state_transition('closed')
     def close(cls, applications):
         now = dt.datetime.now()
         to_write = []
@@ -1691,14 +1696,14 @@ class Application(Workflow, LGUOwnedMixin, ModelSQL, ModelView):
 
     @classmethod
     @ModelView.button
-    @Workflow.transition('withdrawn')
+    @state_transition('withdrawn')
     def withdraw(cls, applications):
         "End the application at the request of the applicant"
         cls._end(applications, 'withdrawn', 'withdraw')
 
     @classmethod
     @ModelView.button
-    @Workflow.transition('cancelled')
+    @state_transition('cancelled')
     def cancel(cls, applications):
         "End the application registered by mistake"
         cls._end(applications, 'cancelled', 'cancel')

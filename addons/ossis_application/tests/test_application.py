@@ -177,6 +177,14 @@ class ApplicationTestCase(
         citizen = History.citizen_history(application)
         self.assertNotIn('employee', citizen[0])
         self.assertEqual(citizen[1]['step'], "Being reviewed")
+        # trytond's log, stored at the commit, has each transition once
+        self.assertEqual([
+                line.target for line in Transaction().log_records
+                if line.event == 'transition'
+                and line.resource == application], [
+                'state:submitted', 'state:in_progress', 'state:in_progress',
+                'state:decided', 'state:ready', 'state:delivered',
+                'state:closed'])
 
     @with_transaction()
     def test_deliver_many(self):
