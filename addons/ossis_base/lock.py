@@ -65,27 +65,32 @@ def _is_lock_error(exception):
     return getattr(exception, 'sqlstate', None) in LOCK_ERRORS
 
 
+def _lock_timeout_sql(seconds):
+    return 'SET LOCAL lock_timeout = %d' % max(1, int(seconds * 1000))
+
+
 def _set_lock_timeout(cursor, seconds):
-    cursor.execute(
-        'SET LOCAL lock_timeout = %d' % max(1, int(seconds * 1000)))
+    cursor.execute(_lock_timeout_sql(seconds))
 
 
 def _try_lock(table, ids, nowait):
     """Lock the rows in a savepoint and return whether they are locked; a
     failed lock leaves the transaction usable"""
     cursor = Transaction().connection.cursor()
-    cursor.execute('SAVEPOINT ossis_lock')
+    # Statements without parameters go together: one round trip each side
+    start = ['SAVEPOINT ossis_lock']
+    if not nowait:
+        start.append(_lock_timeout_sql(lock_timeout()))
+    cursor.execute('; '.join(start))
     try:
-        if not nowait:
-            _set_lock_timeout(cursor, lock_timeout())
         cursor.execute(*_select_for_update(table, ids, nowait=nowait))
     except backend.DatabaseOperationalError as exception:
         if not _is_lock_error(exception):
             raise
         cursor.execute('ROLLBACK TO SAVEPOINT ossis_lock')
         return False
-    cursor.execute('SET LOCAL lock_timeout TO DEFAULT')
-    cursor.execute('RELEASE SAVEPOINT ossis_lock')
+    cursor.execute(
+        'SET LOCAL lock_timeout TO DEFAULT; RELEASE SAVEPOINT ossis_lock')
     _locked(table, ids)
     return True
 
