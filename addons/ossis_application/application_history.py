@@ -2,7 +2,7 @@
 # this repository contains the full copyright notices and license terms.
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, fields
-from trytond.modules.ossis_base.model import LGUOwnedMixin
+from trytond.modules.ossis_base.model import LGUOwnedMixin, MadeByProcessMixin
 from trytond.pool import Pool
 
 from .exceptions import HistoryModificationError
@@ -25,7 +25,8 @@ HISTORY_ACTIONS = [
     ]
 
 
-class ApplicationHistory(LGUOwnedMixin, ModelSQL, ModelView):
+class ApplicationHistory(
+        MadeByProcessMixin, LGUOwnedMixin, ModelSQL, ModelView):
     """Application History
 
     What happened to an application: every transition, assignment and

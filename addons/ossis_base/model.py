@@ -1,6 +1,8 @@
 # This file is part of OSSIS.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
 from trytond.i18n import gettext
+from trytond.model.exceptions import (
+    RequiredValidationError, SelectionValidationError)
 from trytond.pool import Pool
 from trytond.transaction import Transaction, without_check_access
 
@@ -128,6 +130,70 @@ class LGUOwnedMixin(RuleFirstMixin):
         raise LGUMismatchError(gettext(
                 'ossis_base.msg_lgu_link_mismatch',
                 **cls.__names__(field_name)))
+
+
+class MadeByProcessMixin:
+    """Records that only the process makes, from values it computed, and
+    that never change
+
+    No user may create or modify one (``ir.model.access``).  trytond
+    validates a record it created by reading it back; these are checked
+    from the values in hand instead: the required values and the
+    selections.  Their fields may have no domain and no conditional
+    requirement, which would need the records."""
+    __slots__ = ()
+
+    @classmethod
+    def __post_setup__(cls):
+        super().__post_setup__()
+        for name, field in cls._fields.items():
+            assert not field.domain, (cls.__name__, name)
+            assert 'required' not in field.states, (cls.__name__, name)
+
+    @classmethod
+    def _before_create(cls, vlist):
+        vlist = super()._before_create(vlist)
+        cls.check_values_in_hand(vlist)
+        return vlist
+
+    @classmethod
+    def check_values_in_hand(cls, vlist):
+        "Check the required values and the selections of the new records"
+        required = [n for n, f in cls._fields.items() if f.required]
+        selections = {
+            n: cls._selection_values(f) for n, f in cls._fields.items()
+            if f._type == 'selection' and f.selection}
+        for values in vlist:
+            for name in required:
+                if values.get(name) is None:
+                    raise RequiredValidationError(gettext(
+                            'ir.msg_required_validation',
+                            **cls.__names__(name)))
+            for name, allowed in selections.items():
+                value = values.get(name)
+                if value not in allowed:
+                    raise SelectionValidationError(gettext(
+                            'ossis_base.msg_selection_value', value=value,
+                            **cls.__names__(name)))
+
+    @classmethod
+    def _selection_values(cls, field):
+        selection = field.selection
+        if isinstance(selection, str):
+            selection = getattr(cls, selection)()
+        allowed = {value for value, _ in selection}
+        # None and '' are equivalent, as trytond validates them
+        if allowed & {None, ''}:
+            allowed |= {None, ''}
+        return allowed
+
+    @classmethod
+    def _validate(cls, records, field_names=None):
+        if field_names is None:
+            field_names = set(cls._fields)
+        # What trytond runs after the checks of the fields
+        cls.validate(records)
+        cls.validate_fields(records, field_names)
 
 
 def _ids(value):

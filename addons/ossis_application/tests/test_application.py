@@ -4,7 +4,8 @@ import datetime as dt
 import re
 
 from trytond.exceptions import UserError
-from trytond.model.exceptions import AccessError
+from trytond.model.exceptions import (
+    AccessError, RequiredValidationError, SelectionValidationError)
 from trytond.modules.ossis_application.exceptions import (
     ApplicantValidationError, ApplicationAccessError, ApplicationActionError,
     ApplicationDecidedError, ApplicationDocumentError,
@@ -252,6 +253,38 @@ class ApplicationTestCase(
                         'date': dt.datetime.now(),
                         'action': 'approve',
                         }])
+
+    @with_transaction()
+    def test_history_checked_in_hand(self):
+        """The process's history rows are checked from their values: a row
+        without a required value or with a value out of its options is
+        refused, and none is stored"""
+        pool = Pool()
+        History = pool.get('ossis.application.history')
+        setup = scenario.municipality('elbasan')
+        application = scenario.draft(setup)
+        row = {
+            'application': application.id,
+            'company': setup.company.id,
+            'date': dt.datetime.now(),
+            'action': 'submit',
+            'from_state': 'draft',
+            'to_state': 'submitted',
+            }
+        for values, error in [
+                ({'action': None}, RequiredValidationError),
+                ({'company': None}, RequiredValidationError),
+                ({'action': 'sign'}, SelectionValidationError),
+                ({'to_state': 'lost'}, SelectionValidationError)]:
+            with self.subTest(values=values):
+                with self.assertRaises(error):
+                    History.create([row, dict(row, **values)])
+                self.assertFalse(History.search(
+                        [('application', '=', application.id)]))
+        made, = History.create([row])
+        self.assertEqual(
+            (made.action, made.from_state, made.to_state, made.company),
+            ('submit', 'draft', 'submitted', setup.company))
 
     @with_transaction()
     def test_request_information_stops_clock(self):
