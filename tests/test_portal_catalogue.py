@@ -104,3 +104,38 @@ def test_service_filed_through_e_albania(visitor):
         if 'URB-01' in li.text_content() or li.cssselect(
             'a[href$="/URB-01"]')]
     assert not entry.cssselect('.badge')
+
+
+def test_kept_pages_follow_changes(visitor, users):
+    """The catalogue and the fiches, kept rendered for the next visitors,
+    show the change of an offer at once, in each language"""
+    national = users['national.admin']
+    offer, = national.search_read('ossis.lgu.service', [
+            ('company.code', '=', 'elbasan'),
+            ('service_code', '=', 'TAX-01'),
+            ], ['fee'])
+
+    def shown():
+        facts = {}
+        for lang in ['sq', 'en']:
+            catalogue = visitor.get('/elbasan/', lang=lang)
+            entry, = [li for li in catalogue.html.cssselect('ul.services li')
+                if li.cssselect('a')[0].get('href').endswith('/TAX-01')]
+            fiche = visitor.get('/elbasan/services/TAX-01', lang=lang)
+            facts[lang] = (
+                entry.cssselect('.facts')[0].text_content().split(),
+                fiche.html.cssselect('dl.summary')[0].text_content().split())
+        return facts
+
+    before = shown()
+    assert shown() == before
+    national.write('ossis.lgu.service', [offer['id']], {'fee': 4321})
+    try:
+        changed = shown()
+        for lang in ['sq', 'en']:
+            assert changed[lang] != before[lang]
+            assert any('321' in f for f in changed[lang][0])
+    finally:
+        national.write(
+            'ossis.lgu.service', [offer['id']], {'fee': offer['fee']})
+    assert shown() == before

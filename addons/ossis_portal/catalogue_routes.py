@@ -10,6 +10,7 @@ from trytond.cache import Cache
 from trytond.modules.ossis_base.text import fold
 from trytond.transaction import Transaction
 
+from .page_cache import cached_page
 from .web import HERE, route
 
 STATIC = {
@@ -134,18 +135,26 @@ def municipalities(portal):
 
 @route('/<lgu>/')
 def catalogue(portal, lgu):
+    return cached_page(portal, lambda: catalogue_page(portal, lgu))
+
+
+def catalogue_page(portal, lgu):
     company = portal.set_lgu(lgu)
     query = portal.request.args.get('q', '').strip()[:SEARCH_LENGTH]
     records = offers(portal.pool, company)
     found = search(portal.pool, records, query) if query else records
     found = by_name_match(entries(portal.pool, found), query)
-    return portal.render(
+    return portal.render_body(
         'catalogue.html', query=query, found=found,
         categories=by_category(found), total=len(records))
 
 
 @route('/<lgu>/services/<code>')
 def fiche(portal, lgu, code):
+    return cached_page(portal, lambda: fiche_page(portal, lgu, code))
+
+
+def fiche_page(portal, lgu, code):
     pool = portal.pool
     Fiche = pool.get('ossis.service.fiche', type='report')
     company = portal.set_lgu(lgu)
@@ -157,7 +166,7 @@ def fiche(portal, lgu, code):
     desks = sorted(offer.desks, key=lambda d: (
             d.administrative_unit.name if d.administrative_unit else '',
             d.name))
-    return portal.render(
+    return portal.render_body(
         'fiche.html', offer=offer, service=offer.service, fiche=Fiche,
         desks=desks, measured=measured,
         exemption_text=lambda e: exemption_text(portal, e))

@@ -7,6 +7,7 @@ from trytond.model import fields
 from trytond.pool import PoolMeta
 
 from .exceptions import ColourValidationError
+from .page_cache import PageSourceMixin
 
 COLOUR = re.compile(r'^#[0-9a-fA-F]{6}$')
 DEFAULT_COLOUR = '#1f4e79'
@@ -30,7 +31,7 @@ def contrast_with_white(colour):
     return 1.05 / (relative_luminance(colour) + 0.05)
 
 
-class Company(metaclass=PoolMeta):
+class Company(PageSourceMixin, metaclass=PoolMeta):
     __name__ = 'company.company'
 
     portal_colour = fields.Char(

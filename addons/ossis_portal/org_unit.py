@@ -6,9 +6,10 @@ from trytond.modules.ossis_base.weekly_hours import WeeklyHoursMixin
 from trytond.pool import PoolMeta
 
 from .exceptions import OpeningHoursValidationError
+from .page_cache import PageSourceMixin
 
 
-class OrgUnit(metaclass=PoolMeta):
+class OrgUnit(PageSourceMixin, metaclass=PoolMeta):
     __name__ = 'ossis.org_unit'
 
     address = fields.Char(
@@ -28,7 +29,7 @@ class OrgUnit(metaclass=PoolMeta):
         return sorted(days.items())
 
 
-class OpeningHours(WeeklyHoursMixin, ModelSQL, ModelView):
+class OpeningHours(PageSourceMixin, WeeklyHoursMixin, ModelSQL, ModelView):
     "Opening Hours"
     __name__ = 'ossis.org_unit.opening_hours'
     __string__ = "Opening Hours"

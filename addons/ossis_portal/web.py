@@ -229,10 +229,16 @@ class Portal:
     # Responses
 
     def render(self, template, status=200, **values):
+        return self.html(self.render_body(template, **values), status)
+
+    def render_body(self, template, **values):
+        "Return the page of the template as UTF-8 bytes"
         values.setdefault('lgu', self.lgu)
         values.update(portal=self, _=self.gettext)
         stream = self.loader.load(template).generate(**values)
-        body = stream.render('html', doctype='html5', encoding='utf-8')
+        return stream.render('html', doctype='html5', encoding='utf-8')
+
+    def html(self, body, status=200):
         return Response(
             body, status=status, content_type='text/html; charset=utf-8')
 

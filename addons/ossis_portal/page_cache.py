@@ -1,0 +1,52 @@
+# This file is part of OSSIS.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""Pages that are the same for every visitor, kept rendered
+
+The catalogue of a municipality and the fiches of its services are the
+portal's most visited pages and its heaviest: a hundred services to list
+took about 26 ms of CPU each time.  They change seldom.  Rendered once per
+address and language, they are kept ten minutes, as the search texts, and
+dropped in every process when a municipality, an offer, a service or a
+desk changes.  Only the addresses without parameters but the language are
+kept: a search is not, nor any address that a visitor may vary at will."""
+from trytond.cache import Cache
+
+# Named after the module, which the tests may import under a second name
+_pages = Cache(f'{__name__}.pages', duration=10 * 60, context=False)
+
+
+def page_key(portal):
+    "Return the key of the page of the request, None when not kept"
+    request = portal.request
+    if set(request.args) - {'lang'}:
+        return None
+    return (
+        portal.database, request.path,
+        tuple(request.args.items(multi=True)), portal.language)
+
+
+def cached_page(portal, render):
+    """Return the response of the page kept for the request, or else of the
+    body that render returns, kept for the next visitors"""
+    key = page_key(portal)
+    body = _pages.get(key) if key else None
+    if body is None:
+        body = render()
+        if key:
+            _pages.set(key, body)
+    return portal.html(body)
+
+
+def clear_pages():
+    "Drop the pages kept, in every process at the commit"
+    _pages.clear()
+
+
+class PageSourceMixin:
+    "A model whose records the kept pages show"
+    __slots__ = ()
+
+    @classmethod
+    def on_modification(cls, mode, records, field_names=None):
+        super().on_modification(mode, records, field_names=field_names)
+        clear_pages()
