@@ -20,6 +20,7 @@ from sql import Literal, Null
 from sql.conditionals import Coalesce, NullIf
 from sql.operators import Concat, Exists
 
+from trytond import backend
 from trytond.pool import Pool
 from trytond.tools import cursor_dict
 from trytond.transaction import Transaction
@@ -73,24 +74,66 @@ def _published(t):
         & (t.company.ossis_practice == Literal(False)))
 
 
-def _rows(query):
-    cursor = Transaction().connection.cursor()
-    cursor.execute(*query)
+class _Value:
+    "The place of a value in a query written once: its name and index"
+    __slots__ = ('name', 'index')
+
+    def __init__(self, name, index=None):
+        self.name = name
+        self.index = index
+
+    def of(self, values):
+        value = values[self.name]
+        return value if self.index is None else value[self.index]
+
+
+# The SQL and the parameters of each query, by name, backend, language
+# and number of ids
+_WRITTEN = {}
+
+
+def _rows(build, **values):
+    """Return the rows of the query that build makes of the values
+
+    The SQL is written once per language and number of values: python-sql
+    took about as long to write the statements of a status page as the
+    database to run them.  build gets a placeholder for each value (a list
+    of them for a list) and must not test them."""
+    transaction = Transaction()
+    shape = tuple(sorted(
+            (name, len(value) if isinstance(value, (list, tuple)) else None)
+            for name, value in values.items()))
+    key = (build.__name__, backend.name, transaction.language, shape)
+    written = _WRITTEN.get(key)
+    if written is None:
+        placeholders = {
+            name: _Value(name) if length is None
+            else [_Value(name, i) for i in range(length)]
+            for name, length in shape}
+        written = _WRITTEN[key] = tuple(build(**placeholders))
+    sql, params = written
+    cursor = transaction.connection.cursor()
+    cursor.execute(sql, [
+            p.of(values) if isinstance(p, _Value) else p for p in params])
     return [SimpleNamespace(**r) for r in cursor_dict(cursor)]
 
 
 def find(number, code):
     """Return the id, the number and the municipality's code of the
     application of the number and the tracking code, or None"""
-    t = _tables()
-    rows = _rows(_published(t).select(
-            t.application.id, t.application.number,
-            t.company.code.as_('lgu'),
-            where=(t.application.number == number)
-            & (t.application.tracking_code == code)
-            & (t.application.state != 'draft'),
-            limit=1))
+    rows = _rows(_find_query, number=number, code=code)
     return rows[0] if rows else None
+
+
+def _find_query(number, code):
+    t = _tables()
+    return _published(t).select(
+        t.application.id, t.application.number,
+        t.company.code.as_('lgu'),
+        where=(t.application.number == number)
+        & (t.application.tracking_code == code)
+        & (t.application.state != 'draft'),
+        limit=1)
 
 
 def opened(ids):
@@ -98,18 +141,21 @@ def opened(ids):
     the service of the applications of the ids, in the order of the ids"""
     if not ids:
         return []
-    t = _tables()
-    rows = {r.id: r for r in _rows(
-            _published(t).join(
-                t.service, condition=t.application.service == t.service.id
-                ).select(
-                t.application.id, t.application.number,
-                t.company.code.as_('lgu'),
-                translated(
-                    t.service, t.service.name, 'ossis.service', 'name'
-                    ).as_('service_name'),
-                where=t.application.id.in_(ids)))}
+    rows = {r.id: r for r in _rows(_opened_query, ids=list(ids))}
     return [rows[i] for i in ids if i in rows]
+
+
+def _opened_query(ids):
+    t = _tables()
+    return _published(t).join(
+        t.service, condition=t.application.service == t.service.id
+        ).select(
+        t.application.id, t.application.number,
+        t.company.code.as_('lgu'),
+        translated(
+            t.service, t.service.name, 'ossis.service', 'name'
+            ).as_('service_name'),
+        where=t.application.id.in_(ids))
 
 
 def status(ids, lgu, number):
@@ -119,6 +165,15 @@ def status(ids, lgu, number):
     its step (``step_kind``, ``step_name``) and ``has_feedback``"""
     if not ids:
         return None
+    rows = _rows(_status_query, ids=list(ids), lgu=lgu, number=number)
+    if not rows:
+        return None
+    row, = rows
+    row.has_feedback = bool(row.has_feedback)
+    return row
+
+
+def _status_query(ids, lgu, number):
     t = _tables()
     application = t.application
     query = _published(t).join(
@@ -146,46 +201,49 @@ def status(ids, lgu, number):
         where=application.id.in_(ids)
         & (t.company.code == lgu) & (application.number == number),
         limit=1)
-    rows = _rows(query)
-    if not rows:
-        return None
-    row, = rows
-    row.has_feedback = bool(row.has_feedback)
-    return row
+    return query
 
 
 def history(application_id):
     """Return the lines of the history the applicant may read and the
     requests for information, the oldest first, with the step they led to
     (``step_kind``, ``step_name``)"""
+    return _rows(_history_query, application_id=application_id)
+
+
+def _history_query(application_id):
     t = _tables()
     history = t.history
-    return _rows(history.join(
-            t.step, 'LEFT', condition=history.to_step == t.step.id
-            ).select(
-            history.id, history.date, history.action, history.to_state,
-            history.message, history.public,
-            t.step.kind.as_('step_kind'), step_name(t.step).as_('step_name'),
-            where=(history.application == application_id)
-            & ((history.public == Literal(True))
-                | (history.action == 'request_info')),
-            order_by=[history.date.asc, history.id.asc]))
+    return history.join(
+        t.step, 'LEFT', condition=history.to_step == t.step.id
+        ).select(
+        history.id, history.date, history.action, history.to_state,
+        history.message, history.public,
+        t.step.kind.as_('step_kind'), step_name(t.step).as_('step_name'),
+        where=(history.application == application_id)
+        & ((history.public == Literal(True))
+            | (history.action == 'request_info')),
+        order_by=[history.date.asc, history.id.asc])
 
 
 def missing_documents(application_id):
     """Return the lines of the checklist still missing with the ``name`` of
     their document, the mandatory first"""
-    t = _tables()
-    document = t.document
-    rows = _rows(document.join(
-            t.document_type,
-            condition=document.document_type == t.document_type.id
-            ).select(
-            document.id, document.mandatory, document.sequence,
-            translated(
-                t.document_type, t.document_type.name,
-                'ossis.document.type', 'name').as_('name'),
-            where=(document.application == application_id)
-            & (document.status == 'missing')))
+    rows = _rows(_missing_documents_query, application_id=application_id)
     return sorted(rows, key=lambda d: (
             not d.mandatory, d.sequence or 0, d.id))
+
+
+def _missing_documents_query(application_id):
+    t = _tables()
+    document = t.document
+    return document.join(
+        t.document_type,
+        condition=document.document_type == t.document_type.id
+        ).select(
+        document.id, document.mandatory, document.sequence,
+        translated(
+            t.document_type, t.document_type.name,
+            'ossis.document.type', 'name').as_('name'),
+        where=(document.application == application_id)
+        & (document.status == 'missing'))

@@ -91,3 +91,30 @@ class TrackingQueriesTestCase(unittest.TestCase):
             print(f"\n{len(executed)} statements:", *executed, sep='\n')
         self.assertLessEqual(
             len(executed), MAX_STATEMENTS, '\n'.join(executed))
+
+    def test_queries_written_once(self):
+        """Test the queries are written once per language and take the
+        values of each lookup"""
+        from trytond.modules.ossis_portal import tracking_read
+        with Transaction().start(DB_NAME, 0, readonly=True):
+            found = tracking_read.find(self.number, self.code)
+            written = len(tracking_read._WRITTEN)
+            self.assertEqual(found.number, self.number)
+            self.assertIsNone(tracking_read.find(self.number, 'WRONG'))
+            self.assertIsNone(tracking_read.find('ELB-0000-000000', self.code))
+            self.assertEqual(
+                tracking_read.find(self.number, self.code).id, found.id)
+            self.assertEqual(len(tracking_read._WRITTEN), written)
+            # The names are read in the language of the page
+            status = {}
+            for language in ['sq', 'en', 'sq']:
+                with Transaction().set_context(language=language):
+                    status[language] = tracking_read.status(
+                        [found.id], found.lgu, found.number)
+            self.assertEqual(status['sq'].service_name, self.names[0])
+            self.assertEqual(status['sq'].number, self.number)
+            self.assertEqual(sorted(
+                    key[2] for key in tracking_read._WRITTEN
+                    if key[0] == '_status_query'
+                    and key[3] == (('ids', 1), ('lgu', None),
+                        ('number', None))), ['en', 'sq'])
