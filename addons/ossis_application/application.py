@@ -12,7 +12,6 @@ from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Unique, Workflow, fields
 from trytond.model.fields.field import get_eval_fields
 from trytond.model.modelview import AccessButtonError
-from trytond.modules.company.model import set_employee
 from trytond.modules.ossis_base.lock import lock_for_update, lock_unchanged
 from trytond.modules.ossis_base.model import LGUOwnedMixin
 from trytond.modules.ossis_base.workflow import state_transition
@@ -1178,6 +1177,7 @@ class Application(Workflow, LGUOwnedMixin, ModelSQL, ModelView):
         events = defaultdict(list)
         moved = defaultdict(list)
         batch = _Batch()
+        deciders = cls._employee_values('decided_by', applications)
         for application in applications:
             if application.state not in {'submitted', 'in_progress'}:
                 raise ApplicationActionError(gettext(
@@ -1207,6 +1207,8 @@ class Application(Workflow, LGUOwnedMixin, ModelSQL, ModelView):
                         'ossis_application.msg_application_not_running',
                         application=application.rec_name))
             moved[values['state']].append(application)
+            if values['state'] == 'decided':
+                values.update(deciders.get(application, {}))
             values['action_comment'] = None
             values['applicant_message'] = None
             to_write.extend(([application], values))
@@ -1220,8 +1222,6 @@ class Application(Workflow, LGUOwnedMixin, ModelSQL, ModelView):
         if to_write:
             with cls._checked_by_action():
                 cls.write(*grouped(to_write))
-                if moved.get('decided'):
-                    cls._record_decider(moved['decided'])
             History.create(history)
             # The target state depends on the step: logged as
             # state_transition logs the fixed ones
@@ -1354,9 +1354,21 @@ class Application(Workflow, LGUOwnedMixin, ModelSQL, ModelView):
         return values, event
 
     @classmethod
-    @set_employee('decided_by')
-    def _record_decider(cls, applications):
-        "Record the employee of the user as the one who decided"
+    def _employee_values(cls, field, applications):
+        """Return by application the value of the field that records the
+        user's current employee as the one who acted, with the rule of
+        company's set_employee: only in a field not set yet, and for an
+        employee of the application's municipality
+
+        The actions write it with their other values: set_employee writes
+        it after them, once more reading and writing the records."""
+        pool = Pool()
+        User = pool.get('res.user')
+        employee = User(Transaction().user).employee
+        if not employee:
+            return {}
+        return {a: {field: employee.id} for a in applications
+            if not getattr(a, field) and a.company == employee.company}
 
     @classmethod
     @ModelView.button
@@ -1660,7 +1672,6 @@ class Application(Workflow, LGUOwnedMixin, ModelSQL, ModelView):
 
     @classmethod
     @state_transition('delivered')
-    @set_employee('delivered_by')
     def _record_delivery(cls, applications, desk, recipient, date):
         roles, units, _ = cls._actor()
         for application in applications:
@@ -1673,12 +1684,14 @@ class Application(Workflow, LGUOwnedMixin, ModelSQL, ModelView):
                         'ossis_application.msg_application_not_your_desk',
                         desk=desk.rec_name))
         date = date or dt.datetime.now()
+        deliverers = cls._employee_values('delivered_by', applications)
         to_write = []
         for application in applications:
             to_write.extend(([application], {
                         'delivered_date': date,
                         'delivery_desk': desk.id,
                         'delivered_to': recipient or application.holder_name(),
+                        **deliverers.get(application, {}),
                         }))
         cls._store_step(applications, 'deliver', 'delivered', to_write)
 
