@@ -1177,7 +1177,7 @@ class Application(Workflow, LGUOwnedMixin, ModelSQL, ModelView):
         events = defaultdict(list)
         moved = defaultdict(list)
         batch = _Batch()
-        deciders = cls._employee_values('decided_by', applications)
+        decided = {}
         for application in applications:
             if application.state not in {'submitted', 'in_progress'}:
                 raise ApplicationActionError(gettext(
@@ -1208,7 +1208,7 @@ class Application(Workflow, LGUOwnedMixin, ModelSQL, ModelView):
                         application=application.rec_name))
             moved[values['state']].append(application)
             if values['state'] == 'decided':
-                values.update(deciders.get(application, {}))
+                decided[application] = values
             values['action_comment'] = None
             values['applicant_message'] = None
             to_write.extend(([application], values))
@@ -1219,6 +1219,9 @@ class Application(Workflow, LGUOwnedMixin, ModelSQL, ModelView):
             history.extend(rows)
             if event:
                 events[event].append(application)
+        for application, employee in cls._employee_values(
+                'decided_by', list(decided)).items():
+            decided[application].update(employee)
         if to_write:
             with cls._checked_by_action():
                 cls.write(*grouped(to_write))
@@ -1356,15 +1359,14 @@ class Application(Workflow, LGUOwnedMixin, ModelSQL, ModelView):
     @classmethod
     def _employee_values(cls, field, applications):
         """Return by application the value of the field that records the
-        user's current employee as the one who acted, with the rule of
+        employee who acted, the one of the history rows, with the rule of
         company's set_employee: only in a field not set yet, and for an
         employee of the application's municipality
 
         The actions write it with their other values: set_employee writes
-        it after them, once more reading and writing the records."""
-        pool = Pool()
-        User = pool.get('res.user')
-        employee = User(Transaction().user).employee
+        it after them, reading the user's employees and the applications
+        once more."""
+        _, _, employee = cls._actor()
         if not employee:
             return {}
         return {a: {field: employee.id} for a in applications
