@@ -3,6 +3,8 @@
 """Workflow transitions whose method writes the state with its values"""
 from functools import wraps
 
+from trytond.transaction import without_check_access
+
 
 def state_transition(state):
     """Decorate a method of a ``Workflow`` model that moves its records to
@@ -27,9 +29,14 @@ def state_transition(state):
                     if current != state:
                         before[record] = current
             result = func(cls, allowed, *args, **kwargs)
+            # Only the state: the method's write emptied the cache of the
+            # records, whose next attribute would read every field again
+            with without_check_access():
+                states = {r['id']: r[field] for r in cls.read(
+                        [r.id for r in before], [field])}
             moved, left = [], []
             for record, current in before.items():
-                after = getattr(record, field)
+                after = states[record.id]
                 if after == current:
                     left.append(record)
                 if after in {current, state}:
