@@ -794,7 +794,12 @@ class Application(Workflow, LGUOwnedMixin, ModelSQL, ModelView):
             if field.domain:
                 names.add(name)
             read |= names
-        return frozenset(COMPUTED_FIELDS - read)
+        return frozenset(cls._computed_fields() - read)
+
+    @classmethod
+    def _computed_fields(cls):
+        "Return the fields the actions compute and check before writing"
+        return set(COMPUTED_FIELDS)
 
     @classmethod
     @contextlib.contextmanager
@@ -1040,12 +1045,16 @@ class Application(Workflow, LGUOwnedMixin, ModelSQL, ModelView):
                 'state': 'submitted',
                 'number': numbers[application],
                 'workflow': workflow.id,
-                'service': application.lgu_service.service.id,
                 'submitted_date': now,
                 'due_date': cls._due_date(application, today),
                 'receipt_template': batch.template(application, 'receipt'),
                 }
             values.update(cls._step_values(application, step, today, now))
+            service = application.lgu_service.service
+            if application.service != service:
+                # Written when it changed only: the domain of the fee
+                # exemption, which depends on it, is checked on the records
+                values['service'] = service.id
             to_write.extend(([application], values))
         if to_write:
             cls.write(*to_write)

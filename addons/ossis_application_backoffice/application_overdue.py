@@ -29,6 +29,11 @@ class Application(metaclass=PoolMeta):
         return super().copy(applications, default=default)
 
     @classmethod
+    def _computed_fields(cls):
+        # Cleared by each step the actions move the applications to
+        return super()._computed_fields() | {'escalated'}
+
+    @classmethod
     def _step_values(cls, application, step, today, now):
         values = super()._step_values(application, step, today, now)
         values['escalated'] = False
