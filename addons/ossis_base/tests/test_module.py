@@ -182,6 +182,9 @@ class OssisBaseTestCase(LGUTestMixin, TranslationTestMixin, ModuleTestCase):
             self.assertEqual(
                 (line.event, line.target, line.user.id), ('write', 'name', 1))
             self.assertEqual(line.action, "Name")
+            # Stored with who made it and when, as a create stores a record
+            self.assertEqual(line.create_uid.id, 1)
+            self.assertIsNotNone(line.create_date)
 
             # Only trytond makes the lines
             with check_access(), self.assertRaises(AccessError):
