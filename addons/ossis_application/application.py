@@ -146,7 +146,8 @@ class _Batch:
     municipality, its offer, the workflows that apply, the published
     templates, the missing documents"""
 
-    def __init__(self):
+    def __init__(self, applications=()):
+        self._applications = applications
         self._today, self._offered, self._workflows = {}, {}, {}
         self._templates, self._missing = {}, {}
 
@@ -188,11 +189,24 @@ class _Batch:
         return self._templates[key]
 
     def missing_documents(self, application):
-        "Return the names of the mandatory documents not received"
+        """Return the names of the mandatory documents not received, read
+        for all the applications of the batch at once"""
+        pool = Pool()
+        Document = pool.get('ossis.application.document')
         if application.id not in self._missing:
-            self._missing[application.id] = [
-                d.rec_name for d in application.documents
-                if not d.complete]
+            ids = {a.id for a in self._applications} | {application.id}
+            ids -= self._missing.keys()
+            for id_ in ids:
+                self._missing[id_] = []
+            with without_check_access():
+                documents = Document.search([
+                        ('application', 'in', list(ids)),
+                        ('mandatory', '=', True),
+                        ('status', '=', 'missing'),
+                        ])
+            for document in documents:
+                self._missing[document.application.id].append(
+                    document.rec_name)
         return self._missing[application.id]
 
 
@@ -1003,7 +1017,7 @@ class Application(Workflow, LGUOwnedMixin, ModelSQL, ModelView):
         History = pool.get('ossis.application.history')
         roles, units, employee = cls._actor()
         now = dt.datetime.now()
-        batch = _Batch()
+        batch = _Batch(applications)
         # Desks filing at once wait their turn for the numbers: first, so
         # that a desk that waited starts again with little to redo; a
         # refusal below gives the numbers back as it rolls back
@@ -1185,7 +1199,7 @@ class Application(Workflow, LGUOwnedMixin, ModelSQL, ModelView):
         to_write, history = [], []
         events = defaultdict(list)
         moved = defaultdict(list)
-        batch = _Batch()
+        batch = _Batch(applications)
         decided = {}
         for application in applications:
             if application.state not in {'submitted', 'in_progress'}:

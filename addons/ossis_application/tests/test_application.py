@@ -585,8 +585,11 @@ class ApplicationTestCase(
         self.assertTrue(mandatory)
         with self.assertRaises(ApplicationActionError) as cm:
             self.submit(setup, application)
+        # Every one missing, in the order of the checklist
         self.assertIn(
-            mandatory[0].document_type.rec_name, cm.exception.message)
+            ', '.join(d.document_type.rec_name for d in mandatory
+                if d.status == 'missing'),
+            cm.exception.message)
         application = Application(application.id)
         self.assertEqual(application.state, 'draft')
         self.assertIsNone(application.number)
