@@ -150,6 +150,9 @@ class _Batch:
         self._applications = applications
         self._today, self._offered, self._workflows = {}, {}, {}
         self._templates, self._missing = {}, {}
+        self._conditional = {}
+        # The transitions and values of an action, by Application._plan
+        self.plans = {}
 
     def today(self, company):
         pool = Pool()
@@ -188,6 +191,16 @@ class _Batch:
             self._templates[key] = Application._template(application, kind)
         return self._templates[key]
 
+    def conditional(self, step):
+        """Return whether a condition of a transition out of the step, or
+        out of a step it leads to, reads the application"""
+        if step.id not in self._conditional:
+            steps = [step] + [t.to_step for t in step.transitions
+                if t.to_step]
+            self._conditional[step.id] = any(
+                t.condition for s in steps for t in s.transitions)
+        return self._conditional[step.id]
+
     def missing_documents(self, application):
         """Return the names of the mandatory documents not received, read
         for all the applications of the batch at once"""
@@ -208,6 +221,10 @@ class _Batch:
                 self._missing[document.application.id].append(
                     document.rec_name)
         return self._missing[application.id]
+
+
+def _id(record):
+    return record.id if record else None
 
 
 def _pop_created(values, name):
@@ -1192,7 +1209,6 @@ class Application(Workflow, LGUOwnedMixin, ModelSQL, ModelView):
     def _act(cls, applications, action, comment):
         pool = Pool()
         History = pool.get('ossis.application.history')
-        OrgUnit = pool.get('ossis.org_unit')
         cls._lock_unchanged(applications)
         roles, units, employee = cls._actor()
         now = dt.datetime.now()
@@ -1206,25 +1222,19 @@ class Application(Workflow, LGUOwnedMixin, ModelSQL, ModelView):
                 raise ApplicationActionError(gettext(
                         'ossis_application.msg_application_not_running',
                         application=application.rec_name))
-            chain = cls._action_transitions(
-                application, action, roles, units)
+            chain, outcomes = cls._plan(
+                application, action, roles, units, now, employee, batch)
             for transition in chain:
                 cls._check_transition(application, transition, batch)
-            today = batch.today(application.company)
             values, event, rows = {}, None, []
             state, step = application.state, application.step
-            unit = application.step_unit
-            for transition in chain:
-                done, event = cls._transition_values(
-                    application, transition, today, now, employee, unit=unit)
+            for transition, (done, event) in zip(chain, outcomes):
                 rows.append(cls._history_values(
                         application, transition.action, state,
                         done['state'], step, transition.to_step or step,
                         employee, now))
                 values.update(done)
                 state, step = done['state'], transition.to_step or step
-                if 'step_unit' in done:
-                    unit = OrgUnit(done['step_unit'])
             if (application.state, values['state']) not in cls._transitions:
                 raise ApplicationActionError(gettext(
                         'ossis_application.msg_application_not_running',
@@ -1242,9 +1252,9 @@ class Application(Workflow, LGUOwnedMixin, ModelSQL, ModelView):
             history.extend(rows)
             if event:
                 events[event].append(application)
-        for application, employee in cls._employee_values(
+        for application, recorded in cls._employee_values(
                 'decided_by', list(decided)).items():
-            decided[application].update(employee)
+            decided[application].update(recorded)
         if to_write:
             with cls._checked_by_action():
                 cls.write(*grouped(to_write))
@@ -1255,6 +1265,38 @@ class Application(Workflow, LGUOwnedMixin, ModelSQL, ModelView):
                 cls.log(records, 'transition', f'state:{state}')
         for event, records in events.items():
             cls.notify(cls.browse(records), event)
+
+    @classmethod
+    def _plan(cls, application, action, roles, units, now, employee, batch):
+        """Return the transitions the action takes from the current step of
+        the application, checked for the user, with the values and the
+        event of each
+
+        The applications of the batch at the same step, in the same unit,
+        for the same offer and desk share them, unless a condition of the
+        transitions reads the application: they are found and computed once
+        for all of them."""
+        pool = Pool()
+        OrgUnit = pool.get('ossis.org_unit')
+        key = None
+        if not batch.conditional(application.step):
+            key = (action, application.step.id, application.company.id,
+                application.lgu_service.id, application.service.id,
+                _id(application.step_unit), _id(application.desk))
+            if key in batch.plans:
+                return batch.plans[key]
+        chain = cls._action_transitions(application, action, roles, units)
+        today = batch.today(application.company)
+        outcomes, unit = [], application.step_unit
+        for transition in chain:
+            done, event = cls._transition_values(
+                application, transition, today, now, employee, unit=unit)
+            outcomes.append((done, event))
+            if 'step_unit' in done:
+                unit = OrgUnit(done['step_unit'])
+        if key is not None:
+            batch.plans[key] = chain, outcomes
+        return chain, outcomes
 
     @classmethod
     def _action_transitions(cls, application, action, roles, units):

@@ -233,6 +233,77 @@ class ApplicationTestCase(
                     'deliver']] * 2)
 
     @with_transaction()
+    def test_batch_follows_each_condition(self):
+        """Test the applications acted on in one call each take the
+        transition whose condition they meet, in its own unit"""
+        pool = Pool()
+        Application = pool.get('ossis.application')
+        Step = pool.get('ossis.workflow.step')
+        Transition = pool.get('ossis.workflow.transition')
+        Workflow = pool.get('ossis.workflow')
+        setup = scenario.municipality('elbasan')
+        old = Workflow.get_active(setup.company, ['TAX-05'])['TAX-05']
+        new = old.copy_as_draft()
+        review = new.step_of_code('review')
+        # Businesses go through a legal check held by the desk, persons
+        # go straight to the approval; the check's day is the review's
+        Step.write([review], {'days': max(review.days - 1, 0)})
+        legal, = Step.create([{
+                    'workflow': new.id,
+                    'sequence': (review.sequence or 0) + 1,
+                    'code': 'legal',
+                    'name': "Legal Check",
+                    'kind': 'review',
+                    'unit_source': 'desk',
+                    'role': 'back_office',
+                    'days': 1,
+                    }])
+        forward, = [t for t in review.transitions if t.action == 'forward']
+        Transition.write([forward], {
+                'condition': '[["applicant_kind", "=", "person"]]'})
+        Transition.create([{
+                    'workflow': new.id,
+                    'from_step': review.id,
+                    'action': 'forward',
+                    'to_step': legal.id,
+                    'role': 'back_office',
+                    'condition': '[["applicant_kind", "=", "business"]]',
+                    }, {
+                    'workflow': new.id,
+                    'from_step': legal.id,
+                    'action': 'forward',
+                    'to_step': forward.to_step.id,
+                    'role': 'back_office',
+                    }])
+        Workflow.activate([new])
+        person = scenario.draft(setup, serial=1)
+        business = scenario.draft(
+            setup, serial=2, applicant=scenario.applicant(
+                setup.company, 2, kind='business').id)
+        applications = [person, business, scenario.draft(setup, serial=3)]
+        self.button(setup.front, applications, 'submit')
+
+        self.act(setup.back, applications, 'forward')
+        person, business, other = Application.browse(applications)
+        self.assertEqual(
+            [a.step.code for a in [person, business, other]],
+            ['approval', 'legal', 'approval'])
+        approval = person.step
+        self.assertEqual(
+            [a.step_unit for a in [person, business, other]],
+            [approval.unit_for(setup.company, person.lgu_service,
+                    person.desk),
+                setup.desk,
+                approval.unit_for(setup.company, other.lgu_service,
+                    other.desk)])
+        self.assertEqual(
+            [[(h.from_step.code, h.to_step.code) for h in a.history
+                    if h.action == 'forward'][0]
+                for a in [person, business, other]],
+            [('review', 'approval'), ('review', 'legal'),
+                ('review', 'approval')])
+
+    @with_transaction()
     def test_history_immutable(self):
         "Test nobody changes or deletes the history"
         pool = Pool()
