@@ -3,9 +3,11 @@
 import datetime as dt
 from unittest import mock
 
+from trytond.cache import LRUDict
 from trytond.exceptions import UserError
 from trytond.model.exceptions import (
     AccessError, SQLConstraintError, ValidationError)
+from trytond.modules.ossis_base import cache as ossis_cache
 from trytond.modules.ossis_base import identifier
 from trytond.modules.ossis_base.exceptions import (
     CalendarError, ClosureValidationError, InvalidIdentifier, LGUMismatchError,
@@ -141,6 +143,34 @@ class OssisBaseTestCase(LGUTestMixin, TranslationTestMixin, ModuleTestCase):
         with Transaction().set_context(language='sq'):
             Model.get_name_items()
         self.assertEqual(cache.miss, misses + 1)
+
+    @with_transaction()
+    def test_record_cache_made_once(self):
+        """A transaction makes its cache of records once for a user and a
+        context, and keeps those of other users and contexts apart"""
+        pool = Pool()
+        OrgUnit = pool.get('ossis.org_unit')
+        transaction = Transaction()
+        get_cache = Transaction.get_cache
+        self.assertEqual(
+            get_cache.__code__.co_filename,
+            ossis_cache.get_cache.__code__.co_filename)
+        made = mock.Mock(wraps=LRUDict)
+        with mock.patch.dict(get_cache.__globals__, LRUDict=made):
+            cache = transaction.get_cache()
+            self.assertIs(transaction.get_cache(), cache)
+            OrgUnit(1), OrgUnit(2)
+            self.assertIs(transaction.get_cache(), cache)
+            once = made.call_count
+            with transaction.set_user(transaction.user + 1):
+                self.assertIsNot(transaction.get_cache(), cache)
+            with transaction.set_context(language='sq'):
+                self.assertIsNot(transaction.get_cache(), cache)
+            self.assertEqual(made.call_count, once + 2)
+            # The records of a model are kept in the cache of their model
+            cache['ossis.org_unit'][1]['name'] = "Kept"
+            self.assertEqual(
+                transaction.get_cache()['ossis.org_unit'][1]['name'], "Kept")
 
     @with_transaction()
     def test_rollback_after_commit_of_cleared_cache(self):
