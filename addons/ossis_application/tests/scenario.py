@@ -117,6 +117,27 @@ class ProcessTestMixin:
                 ])
 
 
+def legal_check(draft, unit_source, days):
+    """Add to the draft workflow version a "Legal Check" step of the days
+    after its review, which gives it those days: the steps still fit within
+    the legal deadline.  Return the review and the new step."""
+    pool = Pool()
+    Step = pool.get('ossis.workflow.step')
+    review = draft.step_of_code('review')
+    Step.write([review], {'days': max(review.days - days, 0)})
+    legal, = Step.create([{
+                'workflow': draft.id,
+                'sequence': (review.sequence or 0) + 1,
+                'code': 'legal',
+                'name': "Legal Check",
+                'kind': 'review',
+                'unit_source': unit_source,
+                'role': 'back_office',
+                'days': days,
+                }])
+    return review, legal
+
+
 def run_queue():
     """Run the tasks the transaction queued, as the server does after a
     request when no queue worker is configured; return how many ran"""

@@ -238,26 +238,14 @@ class ApplicationTestCase(
         transition whose condition they meet, in its own unit"""
         pool = Pool()
         Application = pool.get('ossis.application')
-        Step = pool.get('ossis.workflow.step')
         Transition = pool.get('ossis.workflow.transition')
         Workflow = pool.get('ossis.workflow')
         setup = scenario.municipality('elbasan')
         old = Workflow.get_active(setup.company, ['TAX-05'])['TAX-05']
         new = old.copy_as_draft()
-        review = new.step_of_code('review')
         # Businesses go through a legal check held by the desk, persons
-        # go straight to the approval; the check's day is the review's
-        Step.write([review], {'days': max(review.days - 1, 0)})
-        legal, = Step.create([{
-                    'workflow': new.id,
-                    'sequence': (review.sequence or 0) + 1,
-                    'code': 'legal',
-                    'name': "Legal Check",
-                    'kind': 'review',
-                    'unit_source': 'desk',
-                    'role': 'back_office',
-                    'days': 1,
-                    }])
+        # go straight to the approval
+        review, legal = scenario.legal_check(new, 'desk', 1)
         forward, = [t for t in review.transitions if t.action == 'forward']
         Transition.write([forward], {
                 'condition': '[["applicant_kind", "=", "person"]]'})

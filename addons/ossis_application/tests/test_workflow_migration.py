@@ -99,23 +99,10 @@ def version_2(old):
     Step = pool.get('ossis.workflow.step')
     Transition = pool.get('ossis.workflow.transition')
     new = old.copy_as_draft()
-    review = new.step_of_code('review')
     approval = new.step_of_code('approval')
     Step.write([approval], {'code': 'proposal', 'name': "Proposal"})
-    # The legal check takes its days from the review: the steps still fit
-    # within the legal deadline
-    Step.write([review], {'days': max(review.days - 2, 0)})
     Step.write([new.step_of_code('decision')], {'unit_source': 'desk'})
-    legal, = Step.create([{
-                'workflow': new.id,
-                'sequence': (review.sequence or 0) + 1,
-                'code': 'legal',
-                'name': "Legal Check",
-                'kind': 'review',
-                'unit_source': 'service',
-                'role': 'back_office',
-                'days': 2,
-                }])
+    review, legal = scenario.legal_check(new, 'service', 2)
     forward, = [t for t in review.transitions if t.action == 'forward']
     Transition.write([forward], {'to_step': legal.id})
     Transition.create([{
