@@ -107,8 +107,8 @@ def test_service_filed_through_e_albania(visitor):
 
 
 def test_kept_pages_follow_changes(visitor, users):
-    """The catalogue and the fiches, kept rendered for the next visitors,
-    show the change of an offer at once, in each language"""
+    """The catalogue, its search results and the fiches, kept for the
+    next visitors, show the change of an offer at once, in each language"""
     national = users['national.admin']
     offer, = national.search_read('ossis.lgu.service', [
             ('company.code', '=', 'elbasan'),
@@ -118,13 +118,18 @@ def test_kept_pages_follow_changes(visitor, users):
     def shown():
         facts = {}
         for lang in ['sq', 'en']:
-            catalogue = visitor.get('/elbasan/', lang=lang)
-            entry, = [li for li in catalogue.html.cssselect('ul.services li')
-                if li.cssselect('a')[0].get('href').endswith('/TAX-01')]
+            listed = []
+            for query in [{}, {'q': 'TAX-01'}]:
+                catalogue = visitor.get('/elbasan/', lang=lang, **query)
+                entry, = [li for li in catalogue.html.cssselect(
+                        'ul.services li')
+                    if li.cssselect('a')[0].get('href').endswith('/TAX-01')]
+                listed.append(entry.cssselect('.facts')[0].text_content())
             fiche = visitor.get('/elbasan/services/TAX-01', lang=lang)
             facts[lang] = (
-                entry.cssselect('.facts')[0].text_content().split(),
-                fiche.html.cssselect('dl.summary')[0].text_content().split())
+                listed[0].split(),
+                fiche.html.cssselect('dl.summary')[0].text_content().split(),
+                listed[1].split())
         return facts
 
     before = shown()
@@ -135,6 +140,9 @@ def test_kept_pages_follow_changes(visitor, users):
         for lang in ['sq', 'en']:
             assert changed[lang] != before[lang]
             assert any('321' in f for f in changed[lang][0])
+            # The search lists the offer as the catalogue does
+            assert changed[lang][2] == changed[lang][0]
+            assert before[lang][2] == before[lang][0]
     finally:
         national.write(
             'ossis.lgu.service', [offer['id']], {'fee': offer['fee']})

@@ -6,11 +6,10 @@ from collections import namedtuple
 from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response
 
-from trytond.cache import Cache
 from trytond.modules.ossis_base.text import fold
 from trytond.transaction import Transaction
 
-from .page_cache import cached_page
+from .page_cache import cached_page, kept_values
 from .web import HERE, route
 
 STATIC = {
@@ -21,49 +20,55 @@ CREST_TYPES = {
     b'\xff\xd8\xff': 'image/jpeg',
     }
 THEME = ":root { --lgu-colour: %(colour)s; }\n"
-# The search texts of the offers of a municipality, kept for ten minutes:
-# the catalogue changes seldom and a change shows after at most that time.
-# Named after the module, which the tests may import under a second name.
-_search_texts = Cache(f'{__name__}.search_texts', duration=10 * 60)
+# What the catalogue of a municipality lists and the texts its search looks
+# in, kept as its pages: dropped at a change of the municipality, an offer
+# or a service, and after ten minutes.  Named after the module, which the
+# tests may import under a second name.
+_catalogues = kept_values(f'{__name__}.catalogues')
+_search_texts = kept_values(f'{__name__}.search_texts')
 # A search longer than this is cut: nobody types more
 SEARCH_LENGTH = 100
+
+
+def today(pool, company):
+    "Return the date of today in the municipality"
+    Date = pool.get('ir.date')
+    with Transaction().set_context(company=company.id):
+        return Date.today()
 
 
 def offers(pool, company, code=None):
     """Return the offers of the municipality valid today, by code; only the
     offer of the code when given"""
     LGUService = pool.get('ossis.lgu.service')
-    Date = pool.get('ir.date')
-    with Transaction().set_context(company=company.id):
-        today = Date.today()
+    date = today(pool, company)
     domain = [('service_code', '=', code)] if code else []
     return LGUService.search(domain + [
             ('company', '=', company.id),
             ('service.state', '=', 'published'),
-            ['OR', ('start_date', '=', None), ('start_date', '<=', today)],
-            ['OR', ('end_date', '=', None), ('end_date', '>=', today)],
+            ['OR', ('start_date', '=', None), ('start_date', '<=', date)],
+            ['OR', ('end_date', '=', None), ('end_date', '>=', date)],
             ], order=[('service_code', 'ASC')])
 
 
-def search_texts(pool, records):
-    """Return the folded text of each offer in Albanian and in English:
-    its code, name, purpose, category and documents"""
-    key = tuple(sorted(r.id for r in records))
+def search_texts(pool, ids):
+    """Return the folded text of each offer of the ids in Albanian and in
+    English: its code, name, purpose, category and documents"""
+    key = tuple(sorted(ids))
     texts = _search_texts.get(key)
     if texts is None:
-        texts = _read_search_texts(pool, records)
-        _search_texts.set(key, texts)
+        texts = _search_texts.set(key, _read_search_texts(pool, ids))
     return texts
 
 
-def _read_search_texts(pool, records):
+def _read_search_texts(pool, ids):
     LGUService = pool.get('ossis.lgu.service')
-    texts = {r.id: [r.service_code] for r in records}
+    texts = {}
     for language in ['sq', 'en']:
         with Transaction().set_context(language=language):
-            for offer in LGUService.browse(records):
+            for offer in LGUService.browse(ids):
                 service = offer.service
-                texts[offer.id].extend([
+                texts.setdefault(offer.id, [offer.service_code]).extend([
                         service.name, service.purpose or '',
                         service.output_document or '',
                         service.category.name if service.category else ''])
@@ -72,23 +77,34 @@ def _read_search_texts(pool, records):
     return {i: fold(' '.join(t)) for i, t in texts.items()}
 
 
-# An offer as the catalogue lists it
+# An offer as the catalogue lists it, and its category
 Entry = namedtuple(
     'Entry', ['id', 'code', 'name', 'online', 'fee', 'category'])
+Category = namedtuple('Category', ['id', 'code', 'name'])
+
+
+def catalogue_entries(pool, company):
+    """Return the entries of the offers of the municipality valid today, by
+    code, in the language of the page"""
+    key = (company.id, today(pool, company))
+    listed = _catalogues.get(key)
+    if listed is None:
+        listed = _catalogues.set(key, entries(pool, offers(pool, company)))
+    return listed
 
 
 def entries(pool, records):
     """Return the entries of the offers, read at once: the catalogue lists
     a hundred of them"""
     LGUService = pool.get('ossis.lgu.service')
-    Category = pool.get('ossis.service.category')
+    ServiceCategory = pool.get('ossis.service.category')
     Fiche = pool.get('ossis.service.fiche', type='report')
     rows = LGUService.read([r.id for r in records], [
             'service_code', 'online', 'fee', 'service.name',
             'service.category'])
-    categories = {c.id: c for c in Category.browse(list({
-                    r['service.']['category'] for r in rows
-                    if r['service.']['category']}))}
+    categories = {c['id']: Category(**c) for c in ServiceCategory.read(
+            list({r['service.']['category'] for r in rows
+                    if r['service.']['category']}), ['code', 'name'])}
     return [Entry(
             id=r['id'], code=r['service_code'], name=r['service.']['name'],
             online=r['online'], fee=Fiche.amount(r['fee']),
@@ -96,13 +112,13 @@ def entries(pool, records):
         for r in rows]
 
 
-def search(pool, records, query):
-    "Return the offers matching every word of the query"
+def search(pool, entries, query):
+    "Return the entries of the offers matching every word of the query"
     words = fold(query[:SEARCH_LENGTH]).split()
     if not words:
-        return list(records)
-    texts = search_texts(pool, records)
-    return [r for r in records if all(w in texts[r.id] for w in words)]
+        return list(entries)
+    texts = search_texts(pool, [e.id for e in entries])
+    return [e for e in entries if all(w in texts[e.id] for w in words)]
 
 
 def by_name_match(entries, query):
@@ -141,12 +157,12 @@ def catalogue(portal, lgu):
 def catalogue_page(portal, lgu):
     company = portal.set_lgu(lgu)
     query = portal.request.args.get('q', '').strip()[:SEARCH_LENGTH]
-    records = offers(portal.pool, company)
-    found = search(portal.pool, records, query) if query else records
-    found = by_name_match(entries(portal.pool, found), query)
+    listed = catalogue_entries(portal.pool, company)
+    found = search(portal.pool, listed, query) if query else listed
+    found = by_name_match(found, query)
     return portal.render_body(
         'catalogue.html', query=query, found=found,
-        categories=by_category(found), total=len(records))
+        categories=by_category(found), total=len(listed))
 
 
 @route('/<lgu>/services/<code>')

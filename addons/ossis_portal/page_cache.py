@@ -8,11 +8,24 @@ took about 26 ms of CPU each time.  They change seldom.  Rendered once per
 address and language, they are kept ten minutes, as the search texts, and
 dropped in every process when a municipality, an offer, a service or a
 desk changes.  Only the addresses without parameters but the language are
-kept: a search is not, nor any address that a visitor may vary at will."""
+kept: a search is not, nor any address that a visitor may vary at will.
+What a search lists, the entries of the catalogue and the texts searched,
+is kept in the same way."""
 from trytond.cache import Cache
 
+KEPT = 10 * 60
 # Named after the module, which the tests may import under a second name
-_pages = Cache(f'{__name__}.pages', duration=10 * 60, context=False)
+_pages = Cache(f'{__name__}.pages', duration=KEPT, context=False)
+# The caches of what those pages show, dropped with them
+_kept = [_pages]
+
+
+def kept_values(name):
+    """Return a cache of values that the kept pages show, kept as long as
+    them and dropped with them; its keys include the language"""
+    cache = Cache(name, duration=KEPT)
+    _kept.append(cache)
+    return cache
 
 
 def page_key(portal):
@@ -38,8 +51,9 @@ def cached_page(portal, render):
 
 
 def clear_pages():
-    "Drop the pages kept, in every process at the commit"
-    _pages.clear()
+    "Drop the pages and the values kept, in every process at the commit"
+    for cache in _kept:
+        cache.clear()
 
 
 class PageSourceMixin:
