@@ -13,6 +13,15 @@ this, so OSSIS gives trytond a pool that, as soon as it finds one broken
 connection, replaces all the idle ones at once: the next request gets a
 new connection.
 
+A pool is made the first time a process connects to a database; it
+connects in the background and trytond waited for its first connection up
+to the same 30 s.  A database that does not exist, or a server that refuses
+the connection, made any request to that name (a login to a mistyped
+database, a request from anyone to a made-up name) hold a server process
+for 30 s, and left behind a pool that went on trying.  OSSIS's pool
+connects once before it is made: when that fails, the request fails at
+once and no pool is kept.
+
 The queue worker keeps a connection of its own to learn of new tasks, and
 trytond's worker never replaces it: once PostgreSQL ended it, the worker
 ran no task until it was restarted.  OSSIS gives it a new connection.
@@ -25,15 +34,34 @@ import logging
 
 import psycopg
 import psycopg_pool
+from psycopg.conninfo import conninfo_to_dict
 
 logger = logging.getLogger(__name__)
 
 
-class ConnectionPool(psycopg_pool.ConnectionPool):
-    "psycopg's pool that renews its idle connections when one is broken"
+# Seconds the first connection to a database may take, unless the address
+# of the database gives its own connect_timeout
+CONNECT_TIMEOUT = 10
 
-    def __init__(self, *args, check=None, **kwargs):
-        super().__init__(*args, check=self.check_or_renew, **kwargs)
+
+class ConnectionPool(psycopg_pool.ConnectionPool):
+    """psycopg's pool that renews its idle connections when one is broken,
+    and that is made only for a database it can connect to"""
+
+    def __init__(self, conninfo='', *args, check=None, kwargs=None, **options):
+        self.probe(conninfo, kwargs or {})
+        super().__init__(
+            conninfo, *args, check=self.check_or_renew, kwargs=kwargs,
+            **options)
+
+    @staticmethod
+    def probe(conninfo, kwargs):
+        """Connect once to the database, or raise psycopg.OperationalError
+        at once (trytond's DatabaseOperationalError)"""
+        kwargs = {k: v for k, v in kwargs.items() if k != 'cursor_factory'}
+        if 'connect_timeout' not in conninfo_to_dict(conninfo, **kwargs):
+            kwargs['connect_timeout'] = CONNECT_TIMEOUT
+        psycopg.connect(conninfo, **kwargs).close()
 
     def check_or_renew(self, connection):
         try:
