@@ -114,6 +114,11 @@ def test_track_opens_the_status_page(visitor, users, national):
         '%m/%d/%Y') in text
     assert [li.text_content() for li in page.html.cssselect(
             'ol.history li')]
+    # The actions of the history are named in the language of the page
+    for language, name in [('sq', "Paraqitje"), ('en', "Submitted")]:
+        lines = visitor.get(page.url, lang=language).html.cssselect(
+            'ol.history li')
+        assert f"· {name}" in lines[0].text_content()
     for secret in applicant.values():
         if isinstance(secret, str) and len(secret) > 3:
             assert secret not in text

@@ -123,6 +123,7 @@ class Portal:
             self._secret, request.cookies.get(self.session_cookie, ''))
         self.private = False
         self.lgu = None
+        self._lang = None
 
     def _language(self):
         language = self.request.args.get('lang')
@@ -151,8 +152,11 @@ class Portal:
             'ossis.org_unit.opening_hours', 'weekday', weekday)
 
     def lang(self):
-        Lang = self.pool.get('ir.lang')
-        return Lang.get(self.language)
+        "Return the language of the page, read once per request"
+        if self._lang is None:
+            Lang = self.pool.get('ir.lang')
+            self._lang = Lang.get(self.language)
+        return self._lang
 
     def format_date(self, date):
         if not date:
