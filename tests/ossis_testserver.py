@@ -45,6 +45,14 @@ DROPPED_ENVIRON = {
     }
 
 
+def _interruptible():
+    """Let SIGINT stop the process, as stop() expects: the tests may run in
+    a background job of a shell ("make test" runs both backends so), which
+    ignores SIGINT, and so did every process it started, until stop() gave
+    up after STOP_TIMEOUT"""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 class HarnessError(Exception):
     "The test server could not be set up"
 
@@ -118,7 +126,8 @@ class OssisProcess:
                     *self.command[1:]],
                 env=self.server.environ(), cwd=ROOT,
                 stdin=subprocess.DEVNULL, stdout=log,
-                stderr=subprocess.STDOUT, start_new_session=True)
+                stderr=subprocess.STDOUT, start_new_session=True,
+                preexec_fn=_interruptible)
         finally:
             log.close()
 
