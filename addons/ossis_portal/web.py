@@ -20,7 +20,7 @@ from functools import wraps
 from pathlib import Path
 from urllib.parse import urlencode
 
-from genshi.template import TemplateLoader
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from werkzeug.exceptions import HTTPException, NotFound
 from werkzeug.utils import redirect as werkzeug_redirect
 from werkzeug.wrappers import Response
@@ -35,7 +35,21 @@ from trytond.wsgi import app
 logger = logging.getLogger(__name__)
 
 HERE = Path(__file__).parent
-LOADER = TemplateLoader([str(HERE / 'templates')], auto_reload=False)
+
+
+def template_environment(*folders):
+    """Return the templates of the folders, the first first: HTML-escaped,
+    loaded once, and an error for a name that a page does not give"""
+    environment = Environment(
+        loader=FileSystemLoader([str(f) for f in folders]),
+        autoescape=True, auto_reload=False, undefined=StrictUndefined)
+    # The built-ins the templates use, as in Python
+    environment.globals.update(
+        len=len, enumerate=enumerate, zip=zip, sorted=sorted, str=str)
+    return environment
+
+
+TEMPLATES = template_environment(HERE / 'templates')
 LANGUAGES = ['sq', 'en']
 DEFAULT_LANGUAGE = 'sq'
 LANGUAGE_COOKIE = 'ossis_portal_language'
@@ -105,7 +119,7 @@ class Portal:
     "The request of a page with what its templates need"
     # Other modules' pages (e.g. the training) have templates and a
     # session of their own
-    loader = LOADER
+    templates = TEMPLATES
     session_cookie = SESSION_COOKIE
 
     def __init__(self, request, pool):
@@ -239,8 +253,8 @@ class Portal:
         "Return the page of the template as UTF-8 bytes"
         values.setdefault('lgu', self.lgu)
         values.update(portal=self, _=self.gettext)
-        stream = self.loader.load(template).generate(**values)
-        return stream.render('html', doctype='html5', encoding='utf-8')
+        return self.templates.get_template(template).render(
+            **values).encode()
 
     def html(self, body, status=200):
         return Response(

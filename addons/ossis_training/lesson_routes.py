@@ -1,9 +1,9 @@
 # This file is part of OSSIS.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
 """A lesson: its text with images, its PDF and video, "mark as read\""""
-from genshi.core import Markup
 from genshi.filters import HTMLSanitizer
 from genshi.input import HTML, ParseError
+from markupsafe import Markup
 from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response
 
@@ -23,9 +23,11 @@ SANITIZER = LessonSanitizer()
 
 
 def lesson_body(text):
-    "Return the body of a lesson as safe markup"
+    """Return the body of a lesson as safe markup: its HTML once sanitized,
+    or its text escaped when it is not HTML"""
     try:
-        return HTML(text or '', encoding='utf-8') | SANITIZER
+        return Markup((HTML(text or '', encoding='utf-8') | SANITIZER).render(
+                'html', encoding=None))
     except ParseError:
         return Markup.escape(text or '')
 

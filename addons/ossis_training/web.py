@@ -16,7 +16,6 @@ from contextlib import ExitStack
 from functools import wraps
 from pathlib import Path
 
-from genshi.template import TemplateLoader
 from werkzeug.exceptions import NotFound
 
 from trytond import config
@@ -26,15 +25,15 @@ from trytond.modules.ossis_portal.web import Portal, route
 from trytond.transaction import Transaction, check_access, without_check_access
 
 HERE = Path(__file__).parent
-LOADER = TemplateLoader(
-    [str(HERE / 'templates'), str(portal_web.HERE / 'templates')],
-    auto_reload=False)
+# The training's own layout.html comes first; languages.html is the portal's
+TEMPLATES = portal_web.template_environment(
+    HERE / 'templates', portal_web.HERE / 'templates')
 PREFIX = '/training'
 
 
 class Learning(Portal):
     "The request of a learner's page"
-    loader = LOADER
+    templates = TEMPLATES
     session_cookie = 'ossis_training_session'
 
     def __init__(self, request, pool):
