@@ -40,7 +40,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / 'tests'))
 
-from ossis_testserver import DEMO_PASSWORD, OssisServer  # noqa: E402
+from ossis_testserver import (  # noqa: E402
+    DEMO_PASSWORD, OssisServer, ServerProcess)
 from portal import Visitor  # noqa: E402
 
 from ossis_client import Client  # noqa: E402
@@ -73,20 +74,39 @@ def group_cpu(pgid):
     return total / CLOCK_TICKS
 
 
+def database_cpu():
+    """Return the CPU seconds of the local PostgreSQL server: its running
+    processes and those that ended (counted in their parent's)"""
+    total = 0
+    for stat in Path('/proc').glob('[0-9]*/stat'):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        name = text[text.find('(') + 1:text.rfind(')')]
+        if not name.startswith('postgres'):
+            continue
+        fields = text.rsplit(')', 1)[1].split()
+        # fields: ..., utime (12), stime (13), cutime (14), cstime (15)
+        total += sum(int(f) for f in fields[11:15])
+    return total / CLOCK_TICKS
+
+
 def loadavg():
     return '%.2f %.2f %.2f' % os.getloadavg()
 
 
-class GunicornServer(OssisServer):
-    "The server as production runs it: gunicorn workers under python -O"
+class GunicornProcess(ServerProcess):
+    """The server as production runs it: gunicorn workers under python -O
+    serving ossis.wsgi:app"""
 
     workers = 4
 
-    def _spawn(self):
-        env = self.environ()
+    def spawn(self):
+        env = self.server.environ()
         env.update(
             TRYTOND_CONFIG=str(self.config),
-            TRYTOND_DATABASE_NAMES=self.database,
+            TRYTOND_DATABASE_NAMES=self.server.database,
             PYTHONOPTIMIZE='1')
         log = open(self.log_path, 'ab')
         try:
@@ -94,7 +114,7 @@ class GunicornServer(OssisServer):
                 [str(Path(sys.executable).parent / 'gunicorn'),
                     '--bind', f'127.0.0.1:{self.port}',
                     '--workers', str(self.workers), '--timeout', '120',
-                    'trytond.application:app'],
+                    'ossis.wsgi:app'],
                 env=env, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=log,
                 stderr=subprocess.STDOUT, start_new_session=True)
         finally:
@@ -103,12 +123,22 @@ class GunicornServer(OssisServer):
     def wait_ready(self, timeout=300):
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
+            self.check_running()
             try:
                 self.version(timeout=5)
                 return
-            except Exception:
+            except OSError:
                 time.sleep(0.5)
         raise RuntimeError("gunicorn did not answer")
+
+
+class GunicornServer(OssisServer):
+    "The demo database or an existing one, served by gunicorn"
+
+    def __init__(self, workdir):
+        super().__init__(workdir)
+        self.main = GunicornProcess(
+            self, self.workdir / 'server.log', self.config)
 
 
 def use_existing(server, database):
@@ -252,14 +282,15 @@ def load(server, load_page, clients, requests, prepare=()):
             with lock:
                 durations.append(time.perf_counter() - started)
     threads = [threading.Thread(target=visit) for _ in range(clients)]
-    cpu = server_cpu(server)
+    cpu, db_cpu = server_cpu(server), database_cpu()
     started = time.perf_counter()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     elapsed = time.perf_counter() - started
-    return durations, errors, elapsed, server_cpu(server) - cpu
+    return (durations, errors, elapsed, server_cpu(server) - cpu,
+        database_cpu() - db_cpu)
 
 
 def run(backend, uri, options):
@@ -291,11 +322,11 @@ def run(backend, uri, options):
             if name == 'status page':
                 steps.append(prepare['lookup (post + status)'])
             before = loadavg()
-            durations, errors, elapsed, cpu = load(
+            durations, errors, elapsed, cpu, db_cpu = load(
                 server, load_page, options.clients, options.requests,
                 prepare=steps)
             rows.append((name, requests, durations, errors, elapsed, cpu,
-                    before, loadavg()))
+                    db_cpu, before, loadavg()))
         print_rows(backend, options, rows, executed)
     finally:
         server.stop()
@@ -305,18 +336,18 @@ def run(backend, uri, options):
 
 def print_rows(backend, options, rows, executed):
     print(f"\n{backend}, {options.server}"
-        f"{f' ({GunicornServer.workers} workers, python -O)' if options.server == 'gunicorn' else ''}"  # noqa: E501
+        f"{f' ({GunicornProcess.workers} workers, python -O)' if options.server == 'gunicorn' else ''}"  # noqa: E501
         f", {options.clients} visitors at once, "
         f"{options.requests} pages each"
         f"{f', database {options.database}' if options.database else ''}")
     print(f"{'page':<24}{'median ms':>11}{'p95 ms':>9}{'max ms':>9}"
-        f"{'pages/s':>9}{'req/s':>8}{'CPU ms/req':>11}{'errors':>8}"
-        f"  load average before / after")
-    for name, requests, durations, errors, elapsed, cpu, before, after in (
-            rows):
+        f"{'pages/s':>9}{'req/s':>8}{'CPU ms/req':>11}{'DB ms/req':>10}"
+        f"{'errors':>8}  load average before / after")
+    for (name, requests, durations, errors, elapsed, cpu, db_cpu, before,
+            after) in rows:
         if not durations:
             print(f"{name:<24}{'-':>11}{'-':>9}{'-':>9}{'-':>9}{'-':>8}"
-                f"{'-':>11}{len(errors):>8}  {before} / {after}")
+                f"{'-':>11}{'-':>10}{len(errors):>8}  {before} / {after}")
             continue
         done = len(durations)
         print(f"{name:<24}"
@@ -326,6 +357,7 @@ def print_rows(backend, options, rows, executed):
             f"{done / elapsed:>9.1f}"
             f"{done * requests / elapsed:>8.1f}"
             f"{cpu * 1000 / (done * requests):>11.1f}"
+            f"{db_cpu * 1000 / (done * requests):>10.1f}"
             f"{len(errors):>8}  {before} / {after}")
         if errors:
             print(f"    first error: {errors[0]}")
