@@ -6,16 +6,17 @@
 Create a database with the demo data (``ossis init`` and ``ossis demo``),
 or take an existing PostgreSQL database (``--database``, e.g. a copy of
 the million applications of large_database.py, which is neither changed
-nor dropped), serve it as production does (gunicorn with trytond's WSGI
-application, under python -O) or with ``ossis serve``, and let C visitors
-at once load the catalogue, a fiche, the tracking form, the tracking
-lookup (the form posted with a number and its code, then the status page
-it leads to), the status page again and, as the floor of the same server,
-the portal's style sheet.  The lookups take applications of every
-published municipality in turn.  Print for each the median, the 95th
-percentile, the requests per second, the CPU time of the server per
-request and the load average of the machine; for the lookup, the SQL
-statements it runs, counted in this process on the same database.
+nor dropped), serve it as production does (gunicorn with OSSIS's WSGI
+application, ``ossis.wsgi:app``, under python -O) or with ``ossis serve``,
+and let C visitors at once load the catalogue, a fiche, the tracking
+form, the tracking lookup (the form posted with a number and its code,
+then the status page it leads to), the status page again and, as the
+floor of the same server, the portal's style sheet.  The lookups take
+applications of every published municipality in turn.  Print for each
+the median, the 95th percentile, the requests per second, the CPU time
+of the server and of the local PostgreSQL server per request and the
+load average of the machine; for the lookup, the SQL statements it runs,
+counted in this process on the same database.
 
     python benchmarks/portal_load.py
     python benchmarks/portal_load.py --backend postgresql \\

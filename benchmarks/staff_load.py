@@ -6,9 +6,10 @@ applications
 
 For each size, the large database of benchmarks/large_database.py (built
 or extended from its seed when it has fewer applications), served as
-production does (gunicorn with trytond's WSGI application, under python
--O); then C back office clerks at once, each of another municipality (the
-largest first), do over JSON-RPC what the web client does, R rounds each:
+production does (gunicorn with OSSIS's WSGI application, ossis.wsgi:app,
+under python -O); then C back office clerks at once, each of another
+municipality (the largest first), do over JSON-RPC what the web client
+does, R rounds each:
 
 - inbox: open "My Tasks" on the tab of their units, i.e. the search of its
   first page (the action's order, the client's limit of 1000), the count
@@ -110,7 +111,7 @@ class Gunicorn:
                 [str(Path(sys.executable).parent / 'gunicorn'),
                     '--bind', f'127.0.0.1:{self.port}',
                     '--workers', str(self.workers), '--timeout', '300',
-                    'trytond.application:app'],
+                    'ossis.wsgi:app'],
                 env=env, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=log,
                 stderr=subprocess.STDOUT, start_new_session=True)
         deadline = time.monotonic() + 300

@@ -3,8 +3,8 @@
 """The quiz of the learner's pages under load, for benchmarks/training.py
 
 Create a database with the demo data (``ossis init`` and ``ossis demo``),
-serve it as production does (gunicorn with trytond's WSGI application,
-under python -O), create C learners (front office operators of Elbasan)
+serve it as production does (gunicorn with ``ossis.wsgi:app`` under
+python -O), create C learners (front office operators of Elbasan)
 and a quiz of 10 true or false questions drawn from a bank of 20, with no
 limit of attempts.  The C learners sign in on the learner's pages, then at
 once each takes the quiz R times: the quiz page, the start of an attempt
