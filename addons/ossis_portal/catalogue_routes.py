@@ -7,6 +7,7 @@ from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response
 
 from trytond.modules.ossis_base.text import fold
+from trytond.tools import timezone as tz
 from trytond.transaction import Transaction
 
 from .page_cache import cached_page, kept_values
@@ -31,10 +32,11 @@ SEARCH_LENGTH = 100
 
 
 def today(pool, company):
-    "Return the date of today in the municipality"
+    """Return the date of today in the municipality, in its time zone as
+    the pages keep it (Portal.set_lgu)"""
     Date = pool.get('ir.date')
-    with Transaction().set_context(company=company.id):
-        return Date.today()
+    return Date.today(
+        timezone=tz.ZoneInfo(company.timezone) if company.timezone else None)
 
 
 def offers(pool, company, code=None):

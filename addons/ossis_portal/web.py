@@ -32,6 +32,8 @@ from trytond.protocols.wrappers import with_pool, with_transaction
 from trytond.transaction import Transaction, TransactionError
 from trytond.wsgi import app
 
+from .page_cache import kept_values
+
 logger = logging.getLogger(__name__)
 
 HERE = Path(__file__).parent
@@ -50,6 +52,10 @@ def template_environment(*folders):
 
 
 TEMPLATES = template_environment(HERE / 'templates')
+# What the pages show of each published municipality, by code, kept as the
+# pages: dropped when a municipality changes.  Named after the module,
+# which the tests may import under a second name.
+_municipalities = kept_values(f'{__name__}.municipalities')
 LANGUAGES = ['sq', 'en']
 DEFAULT_LANGUAGE = 'sq'
 LANGUAGE_COOKIE = 'ossis_portal_language'
@@ -232,7 +238,21 @@ class Portal:
     # Municipality
 
     def set_lgu(self, code):
-        "Find the published municipality of the address or fail with 404"
+        """Find the published municipality of the address or fail with 404
+
+        The municipality comes with what every page shows of it (its code,
+        name, crest, colour and time zone), kept as the pages are."""
+        values = _municipalities.get(code)
+        if values is None:
+            values = _municipalities.set(code, self._read_lgu(code))
+        if not values:
+            raise NotFound()
+        Company = self.pool.get('company.company')
+        self.lgu = Company(**values)
+        return self.lgu
+
+    def _read_lgu(self, code):
+        "Return what the pages show of the municipality, or False"
         Company = self.pool.get('company.company')
         companies = Company.search([
                 ('code', '=', code),
@@ -240,9 +260,18 @@ class Portal:
                 ('ossis_practice', '=', False),
                 ], limit=1)
         if not companies:
-            raise NotFound()
-        self.lgu, = companies
-        return self.lgu
+            return False
+        company, = companies
+        return {
+            'id': company.id,
+            'code': company.code,
+            'rec_name': company.rec_name,
+            'crest_id': company.crest_id,
+            'portal_colour': company.portal_colour,
+            'timezone': company.timezone,
+            'portal_published': True,
+            'ossis_practice': False,
+            }
 
     # Responses
 
