@@ -86,6 +86,12 @@ def answer(visitor, page, label):
     return visitor.post(action, fields)
 
 
+def trail(page):
+    "Return the addresses of the page's breadcrumb under the portal"
+    return [a.get('href').split('/portal', 1)[1]
+        for a in page.html.cssselect('nav.breadcrumb a')]
+
+
 def test_sign_in_with_the_ossis_login(learner, training):
     "Test the pages need the staff's own login, and signing out ends it"
     page = learner.get('/training/')
@@ -117,6 +123,8 @@ def test_lesson_and_quiz(learner, training, users):
     first, second = training['lessons']
     page = learner.get(f'/training/lessons/{first}')
     assert page.status == 200
+    # The trail leads back to the training's home and to the course
+    assert trail(page) == ['/training', f"/training/courses/{training['id']}"]
     body = page.html.cssselect('article.lesson-body')[0]
     assert body.cssselect('img')[0].get('src').startswith('data:image/png')
     assert not page.html.cssselect('script')
@@ -138,6 +146,9 @@ def test_lesson_and_quiz(learner, training, users):
         selector='main form[method="post"]')
     attempt_url = page.url
     assert re.search(r'/training/attempts/\d+$', attempt_url)
+    assert trail(page) == [
+        '/training', f"/training/courses/{training['id']}",
+        f'/training/quizzes/{quiz}']
     assert len(page.html.cssselect('fieldset.question')) == 2
     results = answer(learner, page, "Wrong")
     assert "You did not pass: 0% of right answers" in results.text
