@@ -7,5 +7,7 @@ from . import cache  # noqa: F401
 from . import cursor  # noqa: F401
 # trytond's long JSON-RPC answers in large pieces, without a false header
 from . import jsonrpc  # noqa: F401
+# psycopg's placeholders of long queries converted without a Python loop
+from . import placeholders  # noqa: F401
 # trytond's labels of selection values built once per list
 from . import selection  # noqa: F401

@@ -3,6 +3,7 @@
 import datetime as dt
 from unittest import mock
 
+from trytond import backend
 from trytond.cache import LRUDict
 from trytond.exceptions import UserError
 from trytond.model.exceptions import (
@@ -122,6 +123,44 @@ class OssisBaseTestCase(LGUTestMixin, TranslationTestMixin, ModuleTestCase):
         self.assertEqual(
             modelsql.cursor_dict.__code__.co_filename,
             ossis_cursor.cursor_dict.__code__.co_filename)
+
+    @with_transaction()
+    def test_long_query_placeholders(self):
+        """psycopg converts the placeholders of long queries as its own code
+        does, and runs them"""
+        from sql import Table
+
+        from psycopg import _queries
+
+        from trytond.modules.ossis_base import placeholders
+        self.assertEqual(
+            _queries._query2pg_nocache.__code__.co_filename,
+            placeholders.query2pg.__code__.co_filename)
+        table = Table('t')
+        rows = [[i, f'{i}%', None] for i in range(60)]
+        queries = [
+            tuple(table.insert([table.a, table.b, table.c], rows)),
+            tuple(table.select(table.a, where=table.a.in_(range(70)))),
+            ('SELECT %s', (1,)),
+            ("SELECT '100%%', %s", (1,)),
+            ('SELECT %(a)s, %(a)s', {'a': 1}),
+            ('SELECT %b, %t', (b'x', 'y')),
+            ('SELECT 1', None),
+            ]
+        for query, params in queries:
+            with self.subTest(query=query[:40]):
+                query = query.encode()
+                given = placeholders.query2pg(query, 'utf-8')
+                expected = placeholders.psycopg_query2pg(query, 'utf-8')
+                self.assertEqual(given[:3], expected[:3])
+                self.assertEqual(len(given[3]), len(expected[3]))
+                self.assertEqual(given[3][0].item, expected[3][0].item)
+        if backend.name == 'postgresql':
+            cursor = Transaction().connection.cursor()
+            values = list(range(200))
+            cursor.execute(
+                'SELECT ' + ', '.join(['%s::integer'] * len(values)), values)
+            self.assertEqual(list(cursor.fetchone()), values)
 
     @with_transaction()
     def test_cache_ignores_wizard_records(self):
