@@ -3,7 +3,7 @@
 from sql.functions import CurrentTimestamp
 
 from trytond import backend
-from trytond.model import fields
+from trytond.model import Model, fields
 from trytond.pool import PoolMeta
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
@@ -41,11 +41,20 @@ class ModelLog(metaclass=PoolMeta):
             getattr(table, n) for n in names]
         values = [
             [transaction.user, CurrentTimestamp()] + [
-                cls._fields[n].sql_format(row.get(n)) for n in names]
+                cls._sql_value(n, row.get(n)) for n in names]
             for row in rows]
         size = backend.MAX_QUERY_PARAMS // len(columns)
         for sub_values in grouped_slice(values, size):
             cursor.execute(*table.insert(columns, list(sub_values)))
+
+    @classmethod
+    def _sql_value(cls, name, value):
+        field = cls._fields[name]
+        if isinstance(field, fields.Reference) and isinstance(value, Model):
+            # What sql_format writes, without trying first to unpack the
+            # record as a pair, which raises an exception for each line
+            return f'{value.__name__},{value.id}'
+        return field.sql_format(value)
 
     @classmethod
     def _is_column(cls, name):
