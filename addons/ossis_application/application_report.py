@@ -28,19 +28,32 @@ ISSUED = {'ready', 'delivered', 'closed'}
 
 def local(company, value):
     "Return the UTC datetime in the time zone of the municipality"
-    if not value or not company.timezone:
+    if not value:
         return value
-    try:
-        zone = ZoneInfo(company.timezone)
-    except ZoneInfoNotFoundError:
-        return value
-    return value.replace(tzinfo=dt.timezone.utc).astimezone(zone).replace(
-        tzinfo=None)
+    return in_zone(time_zone(company), value)
 
 
 def local_date(company, value):
     value = local(company, value)
     return value.date() if value else None
+
+
+def time_zone(company):
+    "Return the time zone of the municipality, None when unknown"
+    if not company.timezone:
+        return None
+    try:
+        return ZoneInfo(company.timezone)
+    except ZoneInfoNotFoundError:
+        return None
+
+
+def in_zone(zone, value):
+    "Return the UTC datetime in the time zone (kept when None)"
+    if not value or zone is None:
+        return value
+    return value.replace(tzinfo=dt.timezone.utc).astimezone(zone).replace(
+        tzinfo=None)
 
 
 def party(applicant):

@@ -21,7 +21,8 @@ from sql.aggregate import Max, Min, Sum
 from trytond import backend
 from trytond.model import Index, ModelSQL, fields
 from trytond.model.fields import SQL_OPERATORS
-from trytond.modules.ossis_application.application_report import local_date
+from trytond.modules.ossis_application.application_report import (
+    in_zone, time_zone)
 from trytond.pool import Pool, PoolMeta
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction, without_check_access
@@ -356,13 +357,13 @@ class Application(metaclass=PoolMeta):
         if where is not None:
             cursor.execute(*query.select(
                     *columns, where=where(application) & real))
-            rows = [dict(zip(names, r)) for r in cursor]
+            rows = [dict(zip(names, r)) for r in cursor.fetchall()]
         else:
             for sub_ids in grouped_slice(ids, backend.MAX_QUERY_PARAMS):
                 cursor.execute(*query.select(*columns,
                         where=SQL_OPERATORS['in'](application.id, sub_ids)
                         & real))
-                rows.extend(dict(zip(names, r)) for r in cursor)
+                rows.extend(dict(zip(names, r)) for r in cursor.fetchall())
         for row in rows:
             if isinstance(row['due_date'], str):
                 row['due_date'] = dt.date.fromisoformat(row['due_date'])
@@ -385,20 +386,22 @@ class Application(metaclass=PoolMeta):
         with without_check_access():
             companies = {c.id: c for c in Company.browse(
                     {r['company'] for r in rows})}
+        # Each row's dates in the time zone of its municipality, read once
+        zones = {i: time_zone(c) for i, c in companies.items()}
         decided = []
         for row in rows:
-            company = companies[row['company']]
+            zone = zones[row['company']]
             gender = gender_key(row['kind'], row['gender'])
             dimensions = (
                 row['company'], row['lgu_service'],
                 row['administrative_unit'], row['channel'], gender)
-            submitted = local_date(company, row['submitted_date'])
+            submitted = _date(in_zone(zone, row['submitted_date']))
             if submitted:
                 key = dimensions + (month_of(submitted), week_of(submitted))
                 volume[key]['received'] += sign
             if row['state'] in COMPLETED and row['decided_date']:
                 row['submitted'] = submitted
-                row['decided'] = local_date(company, row['decided_date'])
+                row['decided'] = _date(in_zone(zone, row['decided_date']))
                 row['gender_key'] = gender
                 decided.append(row)
         for company_id, company_rows in _by_company(decided).items():
@@ -667,6 +670,10 @@ class Application(metaclass=PoolMeta):
         ratings = Feedback._rating_contributions(
             Feedback._rating_rows(companies=companies))
         return volume, days, ratings
+
+
+def _date(value):
+    return value.date() if value else None
 
 
 def _merge(target, deltas):
