@@ -342,9 +342,10 @@ def save_for_later(portal, offer, draft):
 def may_send_draft_email(portal, email):
     "Count the email for the client network and the address"
     Attempt = portal.pool.get('ossis.portal.attempt')
-    return (Attempt.reserve('draft_email_network',
-            Attempt.network_key(portal.request.remote_addr))
-        and Attempt.reserve('draft_email_address', Attempt.key(email)))
+    with Attempt.counting() as counter:
+        return (counter.reserve('draft_email_network',
+                Attempt.network_key(portal.request.remote_addr))
+            and counter.reserve('draft_email_address', Attempt.key(email)))
 
 
 def municipality_name(portal):
@@ -456,13 +457,14 @@ def resume(portal, lgu, token):
     company = portal.set_lgu(lgu)
     portal.private = True
     key = Attempt.network_key(portal.request.remote_addr)
-    if not Attempt.reserve('resume', key):
-        return portal.error(429, portal.gettext('resume_blocked'))
-    draft = Draft.find(company, token)
-    if not draft or not draft.lgu_service.online:
-        # Answered, not raised, so that the attempt stays counted
-        return portal.error(404, portal.gettext('resume_unknown'))
-    Attempt.release('resume', key)
+    with Attempt.counting() as counter:
+        if not counter.reserve('resume', key):
+            return portal.error(429, portal.gettext('resume_blocked'))
+        draft = Draft.find(company, token)
+        if not draft or not draft.lgu_service.online:
+            # Answered, not raised, so that the attempt stays counted
+            return portal.error(404, portal.gettext('resume_unknown'))
+        counter.release('resume', key)
     portal.session['draft'] = draft.id
     return portal.redirect(portal.lgu_url(
             'services', draft.lgu_service.service_code, 'apply'))

@@ -8,10 +8,10 @@ An attempt is counted and checked against the limit in one SQL statement
 before it is made, so that parallel requests cannot all pass the check
 before any of them is counted.  The counters live in the database: every
 server process shares them."""
+import contextlib
 import datetime as dt
 import hashlib
 import ipaddress
-from contextlib import nullcontext
 
 from sql import Conflict
 from sql.conditionals import Case
@@ -124,26 +124,20 @@ class Attempt(ModelSQL):
     def reserve(cls, kind, key):
         """Count one more attempt of the kind for the key and tell whether
         it is within the limit; a refused attempt counts too"""
-        with cls._counting():
-            cls._purge()
-            return cls._increment(kind, key) <= cls.maximum(kind)
+        with cls.counting() as counter:
+            return counter.reserve(kind, key)
 
     @classmethod
     def release(cls, kind, key):
         "Give back an attempt that succeeded: only failures count"
-        table = cls.__table__()
-        with cls._counting():
-            cursor = Transaction().connection.cursor()
-            cursor.execute(*table.update(
-                    [table.attempts], [table.attempts - 1],
-                    where=(table.kind == kind) & (table.subject == key)
-                    & (table.attempts > 0)))
+        with cls.counting() as counter:
+            counter.release(kind, key)
 
     @classmethod
-    def count(cls, kind, key):
+    def count(cls, kind, key, cursor=None):
         "Return the attempts of the kind counted for the key in its window"
         table = cls.__table__()
-        cursor = Transaction().connection.cursor()
+        cursor = cursor or Transaction().connection.cursor()
         cursor.execute(*table.select(table.attempts, where=(
                     (table.kind == kind) & (table.subject == key)
                     & (table.started_at
@@ -151,22 +145,32 @@ class Attempt(ModelSQL):
         row = cursor.fetchone()
         return row[0] if row else 0
 
-    @staticmethod
-    def _counting():
-        """Return the transaction that counts: on PostgreSQL a transaction
-        of its own, committed by each statement, so that the count holds
-        whatever the request does and other requests wait for the row, not
-        for the request; SQLite writes one transaction at a time, so the
-        request's own"""
-        if POSTGRESQL:
-            return Transaction().new_transaction(autocommit=True)
-        return nullcontext()
+    @classmethod
+    @contextlib.contextmanager
+    def counting(cls):
+        """Yield the counter of the attempts of a request
+
+        On PostgreSQL it writes through a connection of its own in
+        autocommit mode, so that the count holds whatever the request does
+        and other requests wait for the row, not for the request; the
+        connection is taken once for all the attempts of the block, a
+        lookup's reservation and its release alike.  SQLite writes one
+        transaction at a time: the counter writes in the request's."""
+        transaction = Transaction()
+        if not POSTGRESQL:
+            yield AttemptCounter(cls, transaction.connection.cursor())
+            return
+        database = transaction.database
+        connection = database.get_connection(autocommit=True)
+        try:
+            yield AttemptCounter(cls, connection.cursor())
+        finally:
+            database.put_connection(connection)
 
     @classmethod
-    def _increment(cls, kind, key):
+    def _increment(cls, cursor, kind, key):
         "Count the attempt and return the attempts in the window"
         table = cls.__table__()
-        cursor = Transaction().connection.cursor()
         now = dt.datetime.now()
         expired = table.started_at < now - cls.window(kind)
         cursor.execute(*table.insert(
@@ -185,10 +189,18 @@ class Attempt(ModelSQL):
             return attempts
         # SQLite qualifies no column of RETURNING; the request holds the
         # write lock of the database until it ends, so the count is its own
-        return cls.count(kind, key)
+        return cls.count(kind, key, cursor=cursor)
 
     @classmethod
-    def _purge(cls):
+    def _decrement(cls, cursor, kind, key):
+        table = cls.__table__()
+        cursor.execute(*table.update(
+                [table.attempts], [table.attempts - 1],
+                where=(table.kind == kind) & (table.subject == key)
+                & (table.attempts > 0)))
+
+    @classmethod
+    def _purge(cls, cursor):
         database = Transaction().database.name
         now = dt.datetime.now()
         if now - cls._purged_at.get(database, dt.datetime.min) < (
@@ -197,6 +209,24 @@ class Attempt(ModelSQL):
         cls._purged_at[database] = now
         table = cls.__table__()
         longest = max(cls.window(k) for k in LIMITS)
-        cursor = Transaction().connection.cursor()
         cursor.execute(*table.delete(
                 where=table.started_at < dt.datetime.now() - longest))
+
+
+class AttemptCounter:
+    "The attempts of a request, counted through one cursor"
+
+    def __init__(self, Attempt, cursor):
+        self._attempt = Attempt
+        self._cursor = cursor
+
+    def reserve(self, kind, key):
+        """Count one more attempt of the kind for the key and tell whether
+        it is within the limit; a refused attempt counts too"""
+        self._attempt._purge(self._cursor)
+        return self._attempt._increment(
+            self._cursor, kind, key) <= self._attempt.maximum(kind)
+
+    def release(self, kind, key):
+        "Give back an attempt that succeeded: only failures count"
+        self._attempt._decrement(self._cursor, kind, key)

@@ -8,6 +8,9 @@ The tracking form is common to all municipalities: the number and the
 tracking code together open the application, whose id is then kept in the
 session.  The pages of an application are under its municipality and show
 it only to a session that opened it."""
+import contextlib
+import functools
+
 from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response
 
@@ -31,19 +34,17 @@ WITHDRAWABLE = ['submitted', 'in_progress', 'waiting']
 DONE = {'answered', 'withdrawn', 'feedback'}
 
 
-def reserve_attempt(portal, kind):
-    """Count the lookup before it is made and refuse the client that
-    failed too many lately"""
+@contextlib.contextmanager
+def counted_attempt(portal, kind):
+    """Count the lookup of the block before it is made and refuse the
+    client that failed too many lately; yield the function that gives the
+    attempt back when the lookup found: only failures count"""
     Attempt = portal.pool.get('ossis.portal.attempt')
     key = Attempt.network_key(portal.request.remote_addr)
-    if not Attempt.reserve(kind, key):
-        raise PortalRequestError(429, portal.gettext('too_many_attempts'))
-
-
-def attempt_succeeded(portal, kind):
-    "Give back the attempt of a lookup that found: only failures count"
-    Attempt = portal.pool.get('ossis.portal.attempt')
-    Attempt.release(kind, Attempt.network_key(portal.request.remote_addr))
+    with Attempt.counting() as counter:
+        if not counter.reserve(kind, key):
+            raise PortalRequestError(429, portal.gettext('too_many_attempts'))
+        yield functools.partial(counter.release, kind, key)
 
 
 def remember(portal, application):
@@ -94,10 +95,12 @@ def track(portal):
     if portal.request.method == 'POST':
         errors = required_errors(portal, values, ['number', 'code'])
         if not errors:
-            reserve_attempt(portal, 'tracking')
-            application = lookup(portal, values['number'], values['code'])
+            with counted_attempt(portal, 'tracking') as succeeded:
+                application = lookup(
+                    portal, values['number'], values['code'])
+                if application:
+                    succeeded()
             if application:
-                attempt_succeeded(portal, 'tracking')
                 remember(portal, application)
                 return portal.redirect(status_url(
                         portal, application.lgu, application.number))

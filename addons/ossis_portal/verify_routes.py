@@ -14,7 +14,7 @@ from trytond.modules.ossis_application.exceptions import SealError
 from trytond.modules.ossis_application.upload import MAX_FILE_SIZE
 from trytond.modules.ossis_application.verification import verification_code
 
-from .track_routes import NUMBER_LENGTH, attempt_succeeded, reserve_attempt
+from .track_routes import NUMBER_LENGTH, counted_attempt
 from .verify_seal import digest, held_data, held_file, lookup_file, seal_data
 from .web import route
 
@@ -80,14 +80,14 @@ def verify_page(portal, text):
             and not file_error):
         missing = True
     elif text:
-        reserve_attempt(portal, 'verification')
-        application = lookup(portal, text)
-        if not application:
-            other = lookup_other(portal, text)
-        if application or other:
-            attempt_succeeded(portal, 'verification')
-        else:
-            unknown = True
+        with counted_attempt(portal, 'verification') as succeeded:
+            application = lookup(portal, text)
+            if not application:
+                other = lookup_other(portal, text)
+            if application or other:
+                succeeded()
+            else:
+                unknown = True
     elif held is not None:
         # The file alone: a hash cannot be guessed, no attempt is counted
         application = lookup_file(portal, held)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import polib
 
-from trytond import config
+from trytond import backend, config
 from trytond.model.exceptions import ValidationError
 from trytond.modules.ossis_base.tests.test_module import lgu
 from trytond.modules.ossis_base.tests.tools import (
@@ -191,6 +191,17 @@ class OssisPortalTestCase(
         for _ in range(maximum + 5):
             self.assertTrue(Attempt.reserve('tracking', other))
             Attempt.release('tracking', other)
+        # The attempts of a request share one counter, whose counts hold
+        # whatever the request does on PostgreSQL
+        with Attempt.counting() as counter:
+            for _ in range(maximum + 5):
+                self.assertTrue(counter.reserve('verification', other))
+                counter.release('verification', other)
+            self.assertTrue(counter.reserve('verification', other))
+        self.assertEqual(Attempt.count('verification', other), 1)
+        if backend.name == 'postgresql':
+            Transaction().rollback()
+            self.assertEqual(Attempt.count('verification', other), 1)
 
     @with_transaction()
     def test_attempts_window(self):
