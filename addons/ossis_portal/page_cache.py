@@ -10,14 +10,24 @@ dropped in every process when a municipality, an offer, a service or a
 desk changes.  Only the addresses without parameters but the language are
 kept: a search is not, nor any address that a visitor may vary at will.
 What a search lists, the entries of the catalogue and the texts searched,
-is kept in the same way."""
+is kept in the same way.
+
+The texts of the portal's messages are kept in the same way, all those of a
+language at once, by database: a status page shows about 25 of them, and
+asking trytond for each was a sixth of the page's CPU.  A translation
+corrected in the client shows on the portal within ten minutes, as it does
+on the kept pages."""
 from trytond.cache import Cache
+from trytond.i18n import gettext
+from trytond.pool import Pool
 
 KEPT = 10 * 60
 # Named after the module, which the tests may import under a second name
 _pages = Cache(f'{__name__}.pages', duration=KEPT, context=False)
+# The texts of the messages of a module, by database, module and language
+_texts = Cache(f'{__name__}.texts', duration=KEPT, context=False)
 # The caches of what those pages show, dropped with them
-_kept = [_pages]
+_kept = [_pages, _texts]
 
 
 def kept_values(name):
@@ -26,6 +36,27 @@ def kept_values(name):
     cache = Cache(name, duration=KEPT)
     _kept.append(cache)
     return cache
+
+
+def module_texts(database, module, language):
+    """Return the texts of the messages of the module in the language, by
+    XML id, read once and kept as the pages"""
+    key = (database, module, language)
+    texts = _texts.get(key)
+    if texts is None:
+        texts = _texts.set(key, _read_texts(module, language))
+    return texts
+
+
+def _read_texts(module, language):
+    pool = Pool()
+    ModelData = pool.get('ir.model.data')
+    messages = ModelData.search([
+            ('module', '=', module),
+            ('model', '=', 'ir.message'),
+            ])
+    return {m.fs_id: gettext(f'{module}.{m.fs_id}', language)
+        for m in messages}
 
 
 def page_key(portal):

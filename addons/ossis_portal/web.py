@@ -32,7 +32,7 @@ from trytond.protocols.wrappers import with_pool, with_transaction
 from trytond.transaction import Transaction, TransactionError
 from trytond.wsgi import app
 
-from .page_cache import kept_values
+from .page_cache import kept_values, module_texts
 
 logger = logging.getLogger(__name__)
 
@@ -144,6 +144,7 @@ class Portal:
         self.private = False
         self.lgu = None
         self._lang = None
+        self._texts = None
 
     def _language(self):
         language = self.request.args.get('lang')
@@ -155,7 +156,13 @@ class Portal:
 
     def gettext(self, name, **variables):
         "Return the text of the message msg_<name> in the page's language"
-        return gettext(f'ossis_portal.msg_{name}', **variables)
+        if self._texts is None:
+            self._texts = module_texts(
+                self.database, 'ossis_portal', self.language)
+        text = self._texts.get(f'msg_{name}')
+        if text is None:
+            return gettext(f'ossis_portal.msg_{name}', **variables)
+        return text % variables if variables else text
 
     def services_text(self, name, **variables):
         "Return a text of the service fiche (module ossis_services)"

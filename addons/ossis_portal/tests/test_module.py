@@ -7,11 +7,12 @@ from pathlib import Path
 import polib
 
 from trytond import backend, config
+from trytond.i18n import gettext
 from trytond.model.exceptions import ValidationError
 from trytond.modules.ossis_base.tests.test_module import lgu
 from trytond.modules.ossis_base.tests.tools import (
     LGUTestMixin, TranslationTestMixin)
-from trytond.modules.ossis_portal import web
+from trytond.modules.ossis_portal import page_cache, web
 from trytond.modules.ossis_portal.attempt import client_network
 from trytond.modules.ossis_portal.catalogue_routes import fold
 from trytond.modules.ossis_portal.company import contrast_with_white
@@ -202,6 +203,26 @@ class OssisPortalTestCase(
         if backend.name == 'postgresql':
             Transaction().rollback()
             self.assertEqual(Attempt.count('verification', other), 1)
+
+    @with_transaction()
+    def test_texts_kept(self):
+        """The portal's texts are read once per language, as trytond gives
+        them, and dropped with the kept pages"""
+        database = Transaction().database.name
+        texts = page_cache.module_texts(database, 'ossis_portal', 'en')
+        self.assertEqual(
+            texts['msg_too_many_attempts'],
+            gettext('ossis_portal.msg_too_many_attempts', 'en'))
+        self.assertIs(
+            page_cache.module_texts(database, 'ossis_portal', 'en'), texts)
+        variables = {'colour': '#123', 'company': 'Elbasan'}
+        with Transaction().set_context(language='en'):
+            self.assertEqual(
+                texts['msg_colour_invalid'] % variables,
+                gettext('ossis_portal.msg_colour_invalid', **variables))
+        page_cache.clear_pages()
+        self.assertIsNot(
+            page_cache.module_texts(database, 'ossis_portal', 'en'), texts)
 
     @with_transaction()
     def test_attempts_window(self):
