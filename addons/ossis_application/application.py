@@ -6,7 +6,7 @@ import datetime as dt
 import hashlib
 from collections import defaultdict
 
-from sql import Literal
+from sql import Expression, Flavor, Literal
 
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Unique, Workflow, fields
@@ -243,14 +243,53 @@ def _pop_created(values, name):
     return created
 
 
-def grouped(to_write):
-    "Merge the (records, values) pairs of Model.write with equal values"
+def grouped(to_write, each=()):
+    """Merge the (records, values) pairs of Model.write with equal values
+
+    The fields of each may differ between the records merged: each record
+    gets its own value of them from the same statement."""
     groups = {}
     for records, values in zip(to_write[::2], to_write[1::2]):
-        groups.setdefault(
-            tuple(sorted(values.items())), (values, []))[1].extend(records)
-    return [a for values, records in groups.values()
-        for a in (records, values)]
+        common = {k: v for k, v in values.items() if k not in each}
+        own = sorted(k for k in values if k in each)
+        key = (tuple(sorted(common.items())), tuple(own))
+        _, merged, by_record = groups.setdefault(
+            key, (common, [], defaultdict(dict)))
+        merged.extend(records)
+        for name in own:
+            by_record[name].update((r.id, values[name]) for r in records)
+    result = []
+    for common, records, by_record in groups.values():
+        values = dict(common)
+        for name, record_values in by_record.items():
+            if len(set(record_values.values())) == 1:
+                values[name], = set(record_values.values())
+            else:
+                values[name] = ByRecord(record_values)
+        result.extend((records, values))
+    return result
+
+
+class ByRecord(Expression):
+    """The value of a column of an UPDATE for each row, by its id: one
+    statement writes rows that differ in a few values, where trytond's
+    write sends one per row"""
+    __slots__ = ('_values',)
+
+    def __init__(self, values):
+        super().__init__()
+        self._values = values
+
+    def __str__(self):
+        param = Flavor.get().param
+        cases = ' '.join(
+            f'WHEN {param} THEN {param}' for _ in self._values)
+        # The column of the updated table, which has no alias in SET
+        return f'(CASE "id" {cases} END)'
+
+    @property
+    def params(self):
+        return tuple(p for item in self._values.items() for p in item)
 
 
 class Application(Workflow, LGUOwnedMixin, ModelSQL, ModelView):
@@ -1088,7 +1127,7 @@ class Application(Workflow, LGUOwnedMixin, ModelSQL, ModelView):
                 values['service'] = service.id
             to_write.extend(([application], values))
         if to_write:
-            cls.write(*to_write)
+            cls.write(*grouped(to_write, each={'number'}))
             History.create(history)
         return applications
 
@@ -1520,7 +1559,9 @@ class Application(Workflow, LGUOwnedMixin, ModelSQL, ModelView):
                         step=application.step.rec_name))
 
     @classmethod
-    def _store_step(cls, applications, action, state, to_write, public=True):
+    def _store_step(
+            cls, applications, action, state, to_write, public=True,
+            each=()):
         """Write the values with the state and store the history of a
         transition to the state, whose method is decorated with
         state_transition"""
@@ -1545,7 +1586,7 @@ class Application(Workflow, LGUOwnedMixin, ModelSQL, ModelView):
                             if action in {'withdraw', 'cancel'} else None),
                         public=public,
                         message=application.applicant_message))
-        cls.write(*grouped(to_write))
+        cls.write(*grouped(to_write, each=each))
         History.create(history)
 
     @classmethod
@@ -1575,7 +1616,9 @@ class Application(Workflow, LGUOwnedMixin, ModelSQL, ModelView):
                             application,
                             OUTPUT_KINDS.get(application.decision)),
                         }))
-        cls._store_step(applications, 'issue', 'ready', to_write)
+        cls._store_step(
+            applications, 'issue', 'ready', to_write,
+            each={'verification_code'})
         # The documents are rendered and sealed after the commit, by the
         # task queue, one task for the batch; whoever needs one sooner
         # gets it from issued_documents
@@ -1760,7 +1803,9 @@ class Application(Workflow, LGUOwnedMixin, ModelSQL, ModelView):
                         'delivered_to': recipient or application.holder_name(),
                         **deliverers.get(application, {}),
                         }))
-        cls._store_step(applications, 'deliver', 'delivered', to_write)
+        cls._store_step(
+            applications, 'deliver', 'delivered', to_write,
+            each={'delivered_to'})
 
     @classmethod
     @ModelView.button

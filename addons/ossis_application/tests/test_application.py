@@ -6,6 +6,7 @@ import re
 from trytond.exceptions import UserError
 from trytond.model.exceptions import (
     AccessError, RequiredValidationError, SelectionValidationError)
+from trytond.modules.ossis_application.application import ByRecord, grouped
 from trytond.modules.ossis_application.exceptions import (
     ApplicantValidationError, ApplicationAccessError, ApplicationActionError,
     ApplicationDecidedError, ApplicationDocumentError,
@@ -200,10 +201,26 @@ class ApplicationTestCase(
         self.assertNotIn('service', Application._in_hand)
         applications = [scenario.draft(setup, serial=s) for s in [1, 2]]
         self.button(setup.front, applications, 'submit')
+        # Each gets its own number, the values they share written with it
+        # in one statement
+        numbers = [a.number for a in Application.browse(applications)]
+        self.assertEqual(len(set(numbers)), 2)
+        self.assertTrue(all(numbers))
+        self.assertEqual(
+            len({a.submitted_date for a in Application.browse(applications)}),
+            1)
         self.act(setup.back, applications, 'forward')
         self.act(setup.head, applications, 'forward')
         self.act(setup.head, applications, 'approve')
         self.button(setup.back, applications, 'issue')
+        codes = [a.verification_code
+            for a in Application.browse(applications)]
+        self.assertEqual(len(set(codes)), 2)
+        self.assertTrue(all(codes))
+        for application, code in zip(applications, codes):
+            self.assertEqual(
+                Application.search([('verification_code', '=', code)]),
+                [application])
 
         # Only the groups of the Deliver button deliver
         with as_user(setup.back), Transaction().set_context(
@@ -231,6 +248,32 @@ class ApplicationTestCase(
             [[h.action for h in reversed(a.history)] for a in applications],
             [['submit', 'forward', 'forward', 'forward', 'approve', 'issue',
                     'deliver']] * 2)
+
+    @with_transaction()
+    def test_grouped_each(self):
+        """Writes with equal values are merged, those that differ in the
+        fields of each too, each record keeping its own value"""
+        pool = Pool()
+        Application = pool.get('ossis.application')
+        a, b, c, d = Application.browse([1, 2, 3, 4])
+        merged = grouped([
+                [a], {'state': 'ready', 'verification_code': 'A'},
+                [b], {'state': 'ready', 'verification_code': 'B'},
+                [c], {'state': 'closed', 'verification_code': 'C'},
+                [d], {'state': 'closed', 'verification_code': 'C'},
+                ], each={'verification_code'})
+        self.assertEqual(merged[0], [a, b])
+        self.assertEqual(merged[1]['state'], 'ready')
+        code = merged[1]['verification_code']
+        self.assertIsInstance(code, ByRecord)
+        self.assertEqual(code.params, (1, 'A', 2, 'B'))
+        self.assertIn('CASE "id" WHEN', str(code))
+        # Records that share the value get it as it is
+        self.assertEqual(merged[2:], [
+                [c, d], {'state': 'closed', 'verification_code': 'C'}])
+        self.assertEqual(
+            grouped([[a], {'state': 'ready'}, [b], {'state': 'ready'}]),
+            [[a, b], {'state': 'ready'}])
 
     @with_transaction()
     def test_batch_follows_each_condition(self):
