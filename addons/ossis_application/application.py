@@ -153,6 +153,13 @@ class _Batch:
         self._conditional = {}
         # The transitions and values of an action, by Application._plan
         self.plans = {}
+        self._once = {}
+
+    def once(self, key, compute):
+        "Return what compute returns, called once for the batch per key"
+        if key not in self._once:
+            self._once[key] = compute()
+        return self._once[key]
 
     def today(self, company):
         pool = Pool()
@@ -1116,10 +1123,14 @@ class Application(Workflow, LGUOwnedMixin, ModelSQL, ModelView):
                 'number': numbers[application],
                 'workflow': workflow.id,
                 'submitted_date': now,
-                'due_date': cls._due_date(application, today),
+                'due_date': batch.once(
+                    ('due date', application.company.id,
+                        application.lgu_service.id),
+                    lambda: cls._due_date(application, today)),
                 'receipt_template': batch.template(application, 'receipt'),
                 }
-            values.update(cls._step_values(application, step, today, now))
+            values.update(cls._first_step_values(
+                    application, step, today, now, batch))
             service = application.lgu_service.service
             if application.service != service:
                 # Written when it changed only: the domain of the fee
@@ -1130,6 +1141,16 @@ class Application(Workflow, LGUOwnedMixin, ModelSQL, ModelView):
             cls.write(*grouped(to_write, each={'number'}))
             History.create(history)
         return applications
+
+    @classmethod
+    def _first_step_values(cls, application, step, today, now, batch):
+        """Return the values of the step where the submitted application
+        starts, computed once for the applications of the batch for the
+        same offer at the same desk"""
+        key = ('first step', step.id, application.company.id,
+            application.lgu_service.id, _id(application.desk))
+        return batch.once(key, lambda: cls._step_values(
+                application, step, today, now))
 
     @classmethod
     def _intake_at_submit(cls, application):
@@ -1170,6 +1191,8 @@ class Application(Workflow, LGUOwnedMixin, ModelSQL, ModelView):
 
     @classmethod
     def _due_date(cls, application, date):
+        """Return the legal deadline of the application filed at the date:
+        it depends on its municipality and offer only"""
         pool = Pool()
         Calendar = pool.get('ossis.calendar')
         lgu_service = application.lgu_service
@@ -1185,6 +1208,8 @@ class Application(Workflow, LGUOwnedMixin, ModelSQL, ModelView):
 
     @classmethod
     def _step_values(cls, application, step, today, now):
+        """Return the values of the application at the step: they depend on
+        its municipality, offer and desk only"""
         pool = Pool()
         Calendar = pool.get('ossis.calendar')
         unit = step.unit_for(

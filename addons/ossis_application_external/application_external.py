@@ -71,7 +71,7 @@ class Application(metaclass=PoolMeta):
         super()._check_submit(application, roles, units, batch)
         if roles is None:
             return
-        external = cls._is_external_system()
+        external = batch.once('external system', cls._is_external_system)
         if application.channel == 'system' and not external:
             raise ApplicationAccessError(gettext(
                     'ossis_application_external.msg_external_channel_refused',
