@@ -8,6 +8,7 @@ from collections import defaultdict
 
 from sql import Expression, Flavor, Literal
 
+from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Unique, Workflow, fields
 from trytond.model.fields.field import get_eval_fields
@@ -19,7 +20,7 @@ from trytond.modules.ossis_workflow.workflow_graph import ROLE_GROUPS
 from trytond.pool import Pool
 from trytond.pyson import Eval, Id, If
 from trytond.rpc import RPC
-from trytond.tools import slugify
+from trytond.tools import grouped_slice, slugify
 from trytond.tools.domain_inversion import eval_domain
 from trytond.transaction import (
     Transaction, TransactionError, without_check_access)
@@ -267,14 +268,27 @@ def grouped(to_write, each=()):
             by_record[name].update((r.id, values[name]) for r in records)
     result = []
     for common, records, by_record in groups.values():
-        values = dict(common)
-        for name, record_values in by_record.items():
-            if len(set(record_values.values())) == 1:
-                values[name], = set(record_values.values())
-            else:
-                values[name] = ByRecord(record_values)
-        result.extend((records, values))
+        size = _by_record_size(len(by_record)) if by_record else None
+        for sub_records in (
+                grouped_slice(records, size) if size else [records]):
+            sub_records = list(sub_records)
+            values = dict(common)
+            for name, record_values in by_record.items():
+                record_values = {
+                    r.id: record_values[r.id] for r in sub_records}
+                if len(set(record_values.values())) == 1:
+                    values[name], = set(record_values.values())
+                else:
+                    values[name] = ByRecord(record_values)
+            result.extend((sub_records, values))
     return result
+
+
+def _by_record_size(fields):
+    """Return how many records one statement writes with their own values
+    of the fields: each takes two parameters per field, within a quarter of
+    what the database takes, the rest for the ids and the other values"""
+    return max(1, backend.MAX_QUERY_PARAMS // 4 // (2 * fields))
 
 
 class ByRecord(Expression):

@@ -6,7 +6,8 @@ import re
 from trytond.exceptions import UserError
 from trytond.model.exceptions import (
     AccessError, RequiredValidationError, SelectionValidationError)
-from trytond.modules.ossis_application.application import ByRecord, grouped
+from trytond.modules.ossis_application.application import (
+    ByRecord, _by_record_size, grouped)
 from trytond.modules.ossis_application.exceptions import (
     ApplicantValidationError, ApplicationAccessError, ApplicationActionError,
     ApplicationDecidedError, ApplicationDocumentError,
@@ -274,6 +275,16 @@ class ApplicationTestCase(
         self.assertEqual(
             grouped([[a], {'state': 'ready'}, [b], {'state': 'ready'}]),
             [[a, b], {'state': 'ready'}])
+        # A statement takes a bounded number of parameters
+        size = _by_record_size(1)
+        many = Application.browse(range(1, size + 2))
+        merged = grouped([
+                x for r in many
+                for x in ([r], {'state': 'ready', 'number': str(r.id)})],
+            each={'number'})
+        self.assertEqual([len(r) for r in merged[::2]], [size, 1])
+        self.assertEqual(len(merged[1]['number'].params), 2 * size)
+        self.assertEqual(merged[3]['number'], str(size + 1))
 
     @with_transaction()
     def test_batch_follows_each_condition(self):
