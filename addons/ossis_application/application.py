@@ -203,10 +203,7 @@ class _Batch:
         """Return whether a condition of a transition out of the step, or
         out of a step it leads to, reads the application"""
         if step.id not in self._conditional:
-            steps = [step] + [t.to_step for t in step.transitions
-                if t.to_step]
-            self._conditional[step.id] = any(
-                t.condition for s in steps for t in s.transitions)
+            self._conditional[step.id] = step.conditions_read_application()
         return self._conditional[step.id]
 
     def missing_documents(self, application):

@@ -4,6 +4,7 @@ import json
 
 from sql.aggregate import Max
 
+from trytond.cache import Cache
 from trytond.i18n import gettext, ngettext
 from trytond.model import ModelSQL, ModelView, Unique
 from trytond.model import Workflow as WorkflowMixin
@@ -423,6 +424,11 @@ class WorkflowLineMixin:
                         'ossis_workflow.msg_workflow_not_draft',
                         workflow=line.workflow.rec_name))
 
+    @classmethod
+    def on_modification(cls, mode, lines, field_names=None):
+        super().on_modification(mode, lines, field_names=field_names)
+        Pool().get('ossis.workflow.step')._conditions_cache.clear()
+
 
 class WorkflowStep(WorkflowLineMixin, sequence_ordered(), ModelSQL, ModelView):
     "Workflow Step"
@@ -465,6 +471,10 @@ class WorkflowStep(WorkflowLineMixin, sequence_ordered(), ModelSQL, ModelView):
     transitions = fields.One2Many(
         'ossis.workflow.transition', 'from_step', "Transitions",
         readonly=True)
+    # Whether conditions read the application, by step: a workflow's lines
+    # change only while it is a draft, and any change drops what is kept
+    _conditions_cache = Cache(
+        'ossis.workflow.step.conditions', context=False)
 
     @classmethod
     def __setup__(cls):
@@ -508,6 +518,18 @@ class WorkflowStep(WorkflowLineMixin, sequence_ordered(), ModelSQL, ModelView):
                 raise WorkflowValidationError(gettext(
                         'ossis_workflow.msg_workflow_step_org_unit',
                         step=step.rec_name))
+
+    def conditions_read_application(self):
+        """Return whether a condition of a transition out of the step, or
+        out of a step it leads to, reads the application, kept per process
+        """
+        result = self._conditions_cache.get(self.id)
+        if result is None:
+            steps = [self] + [
+                t.to_step for t in self.transitions if t.to_step]
+            result = any(t.condition for s in steps for t in s.transitions)
+            self._conditions_cache.set(self.id, result)
+        return result
 
     def unit_for(self, company, lgu_service=None, desk=None):
         """Return the org unit responsible for the step in the municipality

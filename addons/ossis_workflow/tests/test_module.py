@@ -131,6 +131,36 @@ class OssisWorkflowTestCase(
             {t.from_step.workflow for t in national.transitions}, {national})
 
     @with_transaction()
+    def test_conditions_read_application(self):
+        """Whether the conditions out of a step read the application is
+        kept, and follows a change of the draft's transitions"""
+        pool = Pool()
+        Workflow = pool.get('ossis.workflow')
+        Transition = pool.get('ossis.workflow.transition')
+        national, = Workflow.search([
+                ('service_code', '=', 'TAX-05'),
+                ('company', '=', None),
+                ('state', '=', 'active'),
+                ])
+        copy, = Workflow.copy([national])
+        for transition in copy.transitions:
+            transition.condition = None
+        Transition.save(copy.transitions)
+        step = copy.start_step
+        self.assertFalse(step.conditions_read_application())
+        cache = type(step)._conditions_cache
+        hits = cache.hit
+        self.assertFalse(step.conditions_read_application())
+        self.assertEqual(cache.hit, hits + 1)
+
+        # A condition on a transition of the step it leads to counts too
+        following = next(t.to_step for t in step.transitions if t.to_step)
+        transition = following.transitions[0]
+        transition.condition = '[["channel", "=", "desk"]]'
+        transition.save()
+        self.assertTrue(step.conditions_read_application())
+
+    @with_transaction()
     def test_municipality_versions(self):
         "Test the administrator of a municipality makes and activates its "
         "own version of a national workflow, never a national one"
