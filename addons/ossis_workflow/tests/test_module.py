@@ -15,6 +15,17 @@ from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
 
 
+def national_workflow(code):
+    "Return the active national workflow of the service"
+    Workflow = Pool().get('ossis.workflow')
+    workflow, = Workflow.search([
+            ('service_code', '=', code),
+            ('company', '=', None),
+            ('state', '=', 'active'),
+            ])
+    return workflow
+
+
 class OssisWorkflowTestCase(
         LGUTestMixin, TranslationTestMixin, ModuleTestCase):
     "Test OSSIS Workflow module"
@@ -109,11 +120,7 @@ class OssisWorkflowTestCase(
         "transitions"
         pool = Pool()
         Workflow = pool.get('ossis.workflow')
-        national, = Workflow.search([
-                ('service_code', '=', 'TAX-05'),
-                ('company', '=', None),
-                ('state', '=', 'active'),
-                ])
+        national = national_workflow('TAX-05')
 
         copy, = Workflow.copy([national])
 
@@ -137,11 +144,7 @@ class OssisWorkflowTestCase(
         pool = Pool()
         Workflow = pool.get('ossis.workflow')
         Transition = pool.get('ossis.workflow.transition')
-        national, = Workflow.search([
-                ('service_code', '=', 'TAX-05'),
-                ('company', '=', None),
-                ('state', '=', 'active'),
-                ])
+        national = national_workflow('TAX-05')
         copy, = Workflow.copy([national])
         for transition in copy.transitions:
             transition.condition = None
@@ -169,11 +172,7 @@ class OssisWorkflowTestCase(
         elbasan, pogradec = lgu('elbasan'), lgu('pogradec')
         admin = create_lgu_user('elbasan.admin', elbasan)
         other = create_lgu_user('pogradec.admin', pogradec)
-        national, = Workflow.search([
-                ('service_code', '=', 'TAX-05'),
-                ('company', '=', None),
-                ('state', '=', 'active'),
-                ])
+        national = national_workflow('TAX-05')
         # A national draft, as the national administrator makes it
         national_draft = national.copy_as_draft()
         count = Workflow.search_count([])
