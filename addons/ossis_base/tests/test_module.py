@@ -119,6 +119,9 @@ class OssisBaseTestCase(LGUTestMixin, TranslationTestMixin, ModuleTestCase):
             [{'a': 1, 'b': 2}, {'a': 3, 'b': 4}, {'a': 5, 'b': 6}])
         cursor.execute('SELECT 1 AS a WHERE 1 = 0')
         self.assertEqual(list(cursor_dict(cursor)), [])
+        # Names as the database gives them, decoded
+        cursor.execute('SELECT 1 AS "Çelësi", 2 AS "B"')
+        self.assertEqual(list(cursor_dict(cursor)), [{'Çelësi': 1, 'B': 2}])
         # The modules that imported it by name run the same code
         self.assertEqual(
             modelsql.cursor_dict.__code__.co_filename,
