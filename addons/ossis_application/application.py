@@ -125,6 +125,8 @@ COMPUTED_FIELDS = {
 # The computed fields checked in hand during an action
 _checked_in_hand = contextvars.ContextVar(
     'ossis_application_checked_in_hand', default=frozenset())
+# The service and fee of each offer, read once per call to create
+_offers = contextvars.ContextVar('ossis_application_offers', default=None)
 
 _draft = {
     'readonly': Eval('state') != 'draft',
@@ -763,7 +765,7 @@ class Application(Workflow, LGUOwnedMixin, ModelSQL, ModelView):
         if mode == 'create':
             values.setdefault('tracking_code', new_tracking_code())
             if values.get('lgu_service') and not values.get('service'):
-                cls._set_service_values(values)
+                cls._set_service_values(values, _offers.get())
         if values.get('fee_state') == 'paid' and not values.get(
                 'fee_paid_date'):
             # A fee marked paid without its date was paid today
@@ -771,15 +773,20 @@ class Application(Workflow, LGUOwnedMixin, ModelSQL, ModelView):
         return values
 
     @classmethod
-    def _set_service_values(cls, values):
+    def _set_service_values(cls, values, offers=None):
+        """Set the service and the fee of the offer, read once per offer
+        kept in offers"""
         pool = Pool()
         LGUService = pool.get('ossis.lgu.service')
-        with without_check_access():
-            lgu_service = LGUService(values['lgu_service'])
-            values['service'] = lgu_service.service.id
-            values['fee'] = lgu_service.fee
-            if 'fee_state' not in values:
-                values['fee_state'] = 'due' if lgu_service.fee else 'none'
+        offers = {} if offers is None else offers
+        offer = values['lgu_service']
+        if offer not in offers:
+            with without_check_access():
+                lgu_service = LGUService(offer)
+                offers[offer] = (lgu_service.service.id, lgu_service.fee)
+        values['service'], values['fee'] = offers[offer]
+        if 'fee_state' not in values:
+            values['fee_state'] = 'due' if values['fee'] else 'none'
 
     @classmethod
     def create(cls, vlist):
@@ -789,7 +796,11 @@ class Application(Workflow, LGUOwnedMixin, ModelSQL, ModelView):
         Document = pool.get('ossis.application.document')
         vlist = [v.copy() for v in vlist]
         lines = [_pop_created(values, 'documents') for values in vlist]
-        applications = super().create(vlist)
+        token = _offers.set({})
+        try:
+            applications = super().create(vlist)
+        finally:
+            _offers.reset(token)
         checklists = {}
         to_create = []
         for application, created in zip(applications, lines):
