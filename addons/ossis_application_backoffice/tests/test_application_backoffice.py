@@ -4,6 +4,7 @@ import datetime as dt
 
 from lxml import etree
 
+from trytond import backend
 from trytond.exceptions import UserError
 from trytond.modules.ossis_application.application import RUNNING
 from trytond.modules.ossis_application.exceptions import (
@@ -16,6 +17,7 @@ from trytond.modules.ossis_base.tests.tools import (
 from trytond.pool import Pool
 from trytond.pyson import PYSONDecoder, PYSONEncoder
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
+from trytond.transaction import Transaction
 
 
 class ApplicationBackOfficeTestCase(
@@ -48,6 +50,15 @@ class ApplicationBackOfficeTestCase(
         self.assertEqual(
             self.search(setup.back, [('in_my_unit', '=', True)]),
             {free, taken})
+        for user, value, found in [
+                (setup.back, True, {free, taken}),
+                (setup.back, False, set()),
+                (setup.head, True, {free, taken}),
+                (setup.other, True, set())]:
+            with self.subTest(user=user, value=value):
+                self.assertEqual(
+                    self.search(user, [('step_in_my_unit', '=', value)]),
+                    found)
         self.assertEqual(
             self.search(setup.back, [('headed_by_me', '=', True)]), set())
         self.assertEqual(
@@ -65,9 +76,49 @@ class ApplicationBackOfficeTestCase(
             self.search(setup.back, [('due_this_week', '=', True)]), {free})
         with scenario.as_staff(setup.back):
             self.assertEqual(
-                [(a.is_mine, a.in_my_unit, a.due_this_week)
+                [(a.is_mine, a.in_my_unit, a.step_in_my_unit,
+                        a.due_this_week)
                     for a in Application.browse([free, taken])],
-                [(False, True, True), (True, True, False)])
+                [(False, True, True, True), (True, True, True, False)])
+
+    @with_transaction()
+    def test_unit_list_read_in_order(self):
+        """Test the running applications of one unit are searched as an
+        equality that PostgreSQL reads from an index in the lists' order"""
+        pool = Pool()
+        Application = pool.get('ossis.application')
+        setup = scenario.municipality('elbasan')
+        clause = ('step_in_my_unit', '=', True)
+        with scenario.as_staff(setup.back):
+            _, units, _ = Application._task_context()
+            self.assertEqual(len(units), 1)
+            self.assertEqual(
+                Application.search_step_in_my_unit(clause[0], clause),
+                [('step_unit', '=', list(units)[0])])
+        with scenario.as_staff(setup.head):
+            _, units, _ = Application._task_context()
+            domain = Application.search_step_in_my_unit(clause[0], clause)
+            if len(units) > 1:
+                self.assertEqual(
+                    domain, [('step_unit', 'in', sorted(units))])
+        if backend.name != 'postgresql':
+            return
+        cursor = Transaction().connection.cursor()
+        cursor.execute(
+            "SELECT indexdef FROM pg_indexes "
+            "WHERE tablename = 'ossis_application' "
+            "AND indexdef LIKE '%%step_due_date%%'")
+        definitions = [d for d, in cursor.fetchall()]
+        # Ascending, nulls last: PostgreSQL's default order
+        self.assertTrue(any(
+                '(step_unit, step_due_date, due_date, id) WHERE' in d
+                for d in definitions), definitions)
+        cursor.execute(
+            "SELECT stxkind FROM pg_statistic_ext "
+            "WHERE stxname = 'ossis_application_unit_state_company'")
+        kinds, = cursor.fetchone()
+        self.assertIn('m', kinds)
+        self.assertIn('f', kinds)
 
     @with_transaction()
     def test_task_list_actions(self):
