@@ -11,7 +11,8 @@ by themselves.
 """
 import secrets
 
-from sao import login, settle
+from playwright.sync_api import expect
+from sao import TIMEOUT, login, settle
 from test_web_application import open_record, pick
 
 CLERK = 'elbasan.front'
@@ -47,8 +48,14 @@ def test_ticket_from_application_form(ossis_server, users, page):
     login(page, ossis_server, CLERK)
     shown = show_server_error(page)
     tab = open_record(page, ossis_server, application['id'])
+    # The button checks the form's fields before it calls the server:
+    # press it once the record is shown
+    expect(tab.locator('input[name="number"]').first).to_have_value(
+        application['number'], timeout=TIMEOUT)
+    settle(page)
     tab.locator('button[name="raise_ticket"]').first.click()
-    dialog = page.locator('.modal-dialog:visible').last
+    dialog = page.locator('.modal-dialog:visible').filter(
+        has=page.locator('input[name="subject"]')).last
     dialog.locator('input[name="subject"]').wait_for()
     settle(page)
     dialog.locator('input[name="subject"]').fill(subject)
