@@ -174,7 +174,7 @@ def opened_status(portal, lgu, number):
 def render_status(portal, lgu, number, status=200, errors=None,
         values=None, form=None):
     application = opened_status(portal, lgu, number)
-    lines = tracking_read.history(application.id)
+    lines = application.history
     waiting = application.state == 'waiting'
     done = portal.request.args.get('done')
     return portal.render(

@@ -4,9 +4,9 @@
 
 A lookup at a million applications must not read record by record: the
 form finds the application with its municipality in one statement, the
-status page reads the application with its municipality, service and step
-in one, its history in another, and the missing documents only while the
-municipality waits for them.
+status page reads the application with its municipality, service, step and
+history in one, and the missing documents only while the municipality
+waits for them.
 
 The pages run as root and show a visitor only what they proved to know:
 the number with the tracking code, or an application their session opened
@@ -60,6 +60,7 @@ def _tables():
                 ('service', 'ossis.service'),
                 ('step', 'ossis.workflow.step'),
                 ('history', 'ossis.application.history'),
+                ('line_step', 'ossis.workflow.step'),
                 ('document', 'ossis.application.document'),
                 ('document_type', 'ossis.document.type'),
                 ('feedback', 'ossis.application.feedback'),
@@ -162,24 +163,52 @@ def status(ids, lgu, number):
     """Return what the status page shows of the application of the
     municipality and the number if its id is among the ids, else None:
     the application with its municipality ``lgu``, its ``service_name``,
-    its step (``step_kind``, ``step_name``) and ``has_feedback``"""
+    its step (``step_kind``, ``step_name``), ``has_feedback`` and its
+    ``history``: the lines the applicant may read and the requests for
+    information, the oldest first, with the step they led to
+    (``step_kind``, ``step_name``)"""
     if not ids:
         return None
     rows = _rows(_status_query, ids=list(ids), lgu=lgu, number=number)
     if not rows:
         return None
-    row, = rows
-    row.has_feedback = bool(row.has_feedback)
-    return row
+    application, _ = _split_line(rows[0])
+    application.has_feedback = bool(application.has_feedback)
+    application.history = [
+        line for _, line in map(_split_line, rows) if line.id is not None]
+    return application
+
+
+# The columns of the history in the rows of the status query
+LINE = 'line_'
+
+
+def _split_line(row):
+    "Return the application and the line of history of a row of the status"
+    values = vars(row)
+    return (
+        SimpleNamespace(**{
+                k: v for k, v in values.items() if not k.startswith(LINE)}),
+        SimpleNamespace(**{
+                k[len(LINE):]: v for k, v in values.items()
+                if k.startswith(LINE)}))
 
 
 def _status_query(ids, lgu, number):
+    # One row per line of the history (one without a line when it has
+    # none): a statement less for each status page than reading the
+    # history apart
     t = _tables()
-    application = t.application
+    application, history, line_step = t.application, t.history, t.line_step
     query = _published(t).join(
         t.party, condition=t.company.party == t.party.id
         ).join(t.service, condition=application.service == t.service.id
         ).join(t.step, 'LEFT', condition=application.step == t.step.id
+        ).join(history, 'LEFT',
+            condition=(history.application == application.id)
+            & ((history.public == Literal(True))
+                | (history.action == 'request_info'))
+        ).join(line_step, 'LEFT', condition=history.to_step == line_step.id
         ).select(
         application.id, application.number, application.state,
         application.decision, application.due_date,
@@ -198,32 +227,17 @@ def _status_query(ids, lgu, number):
                 t.feedback.id,
                 where=t.feedback.application == application.id)
             ).as_('has_feedback'),
+        history.id.as_(LINE + 'id'), history.date.as_(LINE + 'date'),
+        history.action.as_(LINE + 'action'),
+        history.to_state.as_(LINE + 'to_state'),
+        history.message.as_(LINE + 'message'),
+        history.public.as_(LINE + 'public'),
+        line_step.kind.as_(LINE + 'step_kind'),
+        step_name(line_step).as_(LINE + 'step_name'),
         where=application.id.in_(ids)
         & (t.company.code == lgu) & (application.number == number),
-        limit=1)
-    return query
-
-
-def history(application_id):
-    """Return the lines of the history the applicant may read and the
-    requests for information, the oldest first, with the step they led to
-    (``step_kind``, ``step_name``)"""
-    return _rows(_history_query, application_id=application_id)
-
-
-def _history_query(application_id):
-    t = _tables()
-    history = t.history
-    return history.join(
-        t.step, 'LEFT', condition=history.to_step == t.step.id
-        ).select(
-        history.id, history.date, history.action, history.to_state,
-        history.message, history.public,
-        t.step.kind.as_('step_kind'), step_name(t.step).as_('step_name'),
-        where=(history.application == application_id)
-        & ((history.public == Literal(True))
-            | (history.action == 'request_info')),
         order_by=[history.date.asc, history.id.asc])
+    return query
 
 
 def missing_documents(application_id):

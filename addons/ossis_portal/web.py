@@ -188,9 +188,8 @@ class Portal:
     def format_date(self, date):
         if not date:
             return ''
-        if hasattr(date, 'date'):
-            date = date.date()
-        return self.lang().strftime(date, '%d.%m.%Y')
+        # Digits only: nothing of the language to apply
+        return date.strftime('%d.%m.%Y')
 
     def format_number(self, value, digits=0):
         if value is None:
