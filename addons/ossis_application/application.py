@@ -13,6 +13,7 @@ from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Unique, Workflow, fields
 from trytond.model.fields.field import get_eval_fields
 from trytond.model.modelview import AccessButtonError
+from trytond.modules.ossis_base.client_search import ClientSearchMixin
 from trytond.modules.ossis_base.lock import lock_for_update, lock_unchanged
 from trytond.modules.ossis_base.model import LGUOwnedMixin
 from trytond.modules.ossis_base.workflow import state_transition
@@ -312,7 +313,8 @@ class ByRecord(Expression):
         return tuple(p for item in self._values.items() for p in item)
 
 
-class Application(Workflow, LGUOwnedMixin, ModelSQL, ModelView):
+class Application(
+        ClientSearchMixin, Workflow, LGUOwnedMixin, ModelSQL, ModelView):
     """Application
 
     The request of an applicant for a service of the municipality, from its

@@ -11,6 +11,7 @@ from trytond.modules.ossis_base.tests.test_module import (
 from trytond.modules.ossis_base.tests.tools import LGUDelegationTestMixin
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
+from trytond.transaction import Transaction
 
 
 def lines_state(application):
@@ -111,6 +112,58 @@ class ApplicationIsolationTestCase(
 
         for user in [pogradec.front, pogradec.back, pogradec.head]:
             self.assert_lines_hidden(user, application)
+
+    @with_transaction()
+    def test_client_search(self):
+        """Test the client's search finds the applications the server's
+        search finds, in their order, within the user's municipality,
+        without reading their columns"""
+        pool = Pool()
+        Application = pool.get('ossis.application')
+        elbasan = scenario.municipality('elbasan')
+        pogradec = scenario.municipality('pogradec')
+        submitted = [self.submitted(elbasan, serial=s) for s in range(3)]
+        other = self.submitted(pogradec)
+        client_search = Application.__rpc__['search'].decorate(
+            Application.search)
+        domains = [
+            [],
+            [('state', '=', 'submitted')],
+            [('applicant.identifier', '=', other.applicant.identifier)],
+            [('company', '=', pogradec.company.id)],
+            [('number', '=', other.number)],
+            ]
+
+        def cached(applications):
+            "Return the ids of the applications whose state is cached"
+            cache = Transaction().get_cache()[Application.__name__]
+            return {a.id for a in applications
+                if a.id in cache and 'state' in cache[a.id]}
+
+        users = [(elbasan.front, submitted), (pogradec.head, [other])]
+        for user, own in users:
+            for domain in domains:
+                with self.subTest(user=user.login, domain=domain), \
+                        scenario.as_staff(user):
+                    Transaction().cache.clear()
+                    found = client_search(
+                        domain, 0, None, [('number', 'DESC')])
+                    self.assertFalse(cached(found))
+                    self.assertEqual(found, Application.search(
+                            domain, order=[('number', 'DESC')]))
+                    self.assertLessEqual(set(found), set(own))
+                    self.assertEqual(
+                        client_search(domain, 1, 1, [('number', 'ASC')]),
+                        Application.search(
+                            domain, offset=1, limit=1,
+                            order=[('number', 'ASC')]))
+            with scenario.as_staff(user):
+                Transaction().cache.clear()
+                self.assertEqual(
+                    set(client_search([], 0, None, None)), set(own))
+                # The server's search keeps the columns for what reads next
+                self.assertEqual(
+                    cached(Application.search([])), {a.id for a in own})
 
     @with_transaction()
     def test_checklist_of_another_municipality_unchanged(self):
