@@ -6,15 +6,17 @@ drafts per client network and per address
 
 An attempt is counted and checked against the limit in one SQL statement
 before it is made, so that parallel requests cannot all pass the check
-before any of them is counted.  The counters live in the database: every
-server process shares them."""
+before any of them is counted; on PostgreSQL a lookup may be made in the
+same statement (``counted_with``).  The counters live in the database:
+every server process shares them."""
 import contextlib
 import datetime as dt
 import hashlib
 import ipaddress
 
-from sql import Conflict
+from sql import Conflict, Literal, Select, With
 from sql.conditionals import Case
+from sql.operators import Exists
 
 from trytond import backend, config
 from trytond.model import Index, ModelSQL, Unique, fields
@@ -163,7 +165,7 @@ class Attempt(ModelSQL):
         database = transaction.database
         connection = database.get_connection(autocommit=True)
         try:
-            yield AttemptCounter(cls, connection.cursor())
+            yield AttemptCounter(cls, connection.cursor(), apart=True)
         finally:
             database.put_connection(connection)
 
@@ -192,6 +194,38 @@ class Attempt(ModelSQL):
         return cls.count(kind, key, cursor=cursor)
 
     @classmethod
+    def counted_with(cls, found, kind, key, now, since, maximum):
+        """Return the common table expression that counts an attempt of the
+        kind for the key and returns its ``attempts``, on PostgreSQL
+
+        The attempt is given back at once when found, a common table
+        expression of the lookup, has a row and the key is within the
+        maximum: only failures count, and a client refused is refused even
+        when its lookup finds.  The lookup is counted in the statement that
+        makes it, so that parallel lookups wait for the counter's row one
+        after the other; the attempts returned above the maximum refuse it.
+        since is the start of the window of the kind that ends at now."""
+        table = cls.__table__()
+        expired = table.started_at < since
+        kept = Case((expired, 0), else_=table.attempts)
+        hit = Exists(found.select(Literal(1)))
+        counted = table.insert(
+            [table.kind, table.subject, table.attempts, table.started_at,
+                table.create_uid, table.create_date],
+            Select([Literal(kind), Literal(key),
+                    Case((hit & (Literal(0) < maximum), 0), else_=1),
+                    Literal(now),
+                    Literal(0), Literal(now)]),
+            on_conflict=Conflict(
+                table, indexed_columns=[table.kind, table.subject],
+                columns=[table.attempts, table.started_at],
+                values=[
+                    kept + Case((hit & (kept < maximum), 0), else_=1),
+                    Case((expired, now), else_=table.started_at)]),
+            returning=[table.attempts])
+        return With('attempts', query=counted)
+
+    @classmethod
     def _decrement(cls, cursor, kind, key):
         table = cls.__table__()
         cursor.execute(*table.update(
@@ -216,17 +250,23 @@ class Attempt(ModelSQL):
 class AttemptCounter:
     "The attempts of a request, counted through one cursor"
 
-    def __init__(self, Attempt, cursor):
+    def __init__(self, Attempt, cursor, apart=False):
         self._attempt = Attempt
-        self._cursor = cursor
+        self.cursor = cursor
+        # Whether the cursor counts apart from the request's transaction
+        self.apart = apart
 
     def reserve(self, kind, key):
         """Count one more attempt of the kind for the key and tell whether
         it is within the limit; a refused attempt counts too"""
-        self._attempt._purge(self._cursor)
+        self.purge()
         return self._attempt._increment(
-            self._cursor, kind, key) <= self._attempt.maximum(kind)
+            self.cursor, kind, key) <= self._attempt.maximum(kind)
 
     def release(self, kind, key):
         "Give back an attempt that succeeded: only failures count"
-        self._attempt._decrement(self._cursor, kind, key)
+        self._attempt._decrement(self.cursor, kind, key)
+
+    def purge(self):
+        "Delete the counters out of every window, at most once a minute"
+        self._attempt._purge(self.cursor)

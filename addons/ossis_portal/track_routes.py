@@ -67,14 +67,19 @@ def remembered(portal):
     return tracking_read.opened(list(reversed(session_ids(portal))))
 
 
-def lookup(portal, number, code):
+def counted_lookup(portal, number, code):
     """Return the application of the number and the tracking code on a
-    published municipality, or None"""
-    code = tracking_code(code)
-    number = number.strip().upper()
-    if not code or not number:
-        return None
-    return tracking_read.find(number, code)
+    published municipality, or None; the lookup is counted, and refused to
+    the client that failed too many lately"""
+    Attempt = portal.pool.get('ossis.portal.attempt')
+    key = Attempt.network_key(portal.request.remote_addr)
+    with Attempt.counting() as counter:
+        allowed, application = tracking_read.counted_find(
+            counter, 'tracking', key, number.strip().upper(),
+            tracking_code(code) or '')
+    if not allowed:
+        raise PortalRequestError(429, portal.gettext('too_many_attempts'))
+    return application
 
 
 def required_errors(portal, values, names):
@@ -95,11 +100,8 @@ def track(portal):
     if portal.request.method == 'POST':
         errors = required_errors(portal, values, ['number', 'code'])
         if not errors:
-            with counted_attempt(portal, 'tracking') as succeeded:
-                application = lookup(
-                    portal, values['number'], values['code'])
-                if application:
-                    succeeded()
+            application = counted_lookup(
+                portal, values['number'], values['code'])
             if application:
                 remember(portal, application)
                 return portal.redirect(status_url(

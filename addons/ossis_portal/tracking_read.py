@@ -3,7 +3,8 @@
 """What the tracking pages read, each in one SQL statement
 
 A lookup at a million applications must not read record by record: the
-form finds the application with its municipality in one statement, the
+form finds the application with its municipality in one statement (on
+PostgreSQL the one that counts the attempt), the
 status page reads the application with its municipality, service, step and
 history in one, and the missing documents only while the municipality
 waits for them.
@@ -14,9 +15,10 @@ under the municipality and the number of the address; a municipality that
 is not published shows nothing.  The names of the service, the steps and
 the documents are read in the language of the page as the ORM reads them:
 the translation of the language when there is one, else the field."""
+import datetime as dt
 from types import SimpleNamespace
 
-from sql import Literal, Null
+from sql import Literal, Null, With
 from sql.conditionals import Coalesce, NullIf
 from sql.operators import Concat, Exists
 
@@ -93,7 +95,7 @@ class _Value:
 _WRITTEN = {}
 
 
-def _rows(build, **values):
+def _rows(build, cursor=None, **values):
     """Return the rows of the query that build makes of the values
 
     The SQL is written once per language and number of values: python-sql
@@ -113,7 +115,7 @@ def _rows(build, **values):
             for name, length in shape}
         written = _WRITTEN[key] = tuple(build(**placeholders))
     sql, params = written
-    cursor = transaction.connection.cursor()
+    cursor = cursor or transaction.connection.cursor()
     cursor.execute(sql, [
             p.of(values) if isinstance(p, _Value) else p for p in params])
     return [SimpleNamespace(**r) for r in cursor_dict(cursor)]
@@ -124,6 +126,48 @@ def find(number, code):
     application of the number and the tracking code, or None"""
     rows = _rows(_find_query, number=number, code=code)
     return rows[0] if rows else None
+
+
+def counted_find(counter, kind, key, number, code):
+    """Count the lookup of the number and the tracking code with the
+    attempt counter of the request, for the kind and the key of the client,
+    and find the application as find does
+
+    Return whether the client is within its limit and the application,
+    None when not found or refused."""
+    if not counter.apart:
+        # SQLite: the request's transaction counts, holding the database's
+        # write lock until it ends
+        if not counter.reserve(kind, key):
+            return False, None
+        application = find(number, code)
+        if application:
+            counter.release(kind, key)
+        return True, application
+    Attempt = Pool().get('ossis.portal.attempt')
+    counter.purge()
+    now = dt.datetime.now()
+    maximum = Attempt.maximum(kind)
+    row, = _rows(
+        _counted_find_query, cursor=counter.cursor, number=number, code=code,
+        kind=kind, key=key, now=now, since=now - Attempt.window(kind),
+        maximum=maximum)
+    if row.attempts > maximum:
+        return False, None
+    if row.id is None:
+        return True, None
+    return True, SimpleNamespace(id=row.id, number=row.number, lgu=row.lgu)
+
+
+def _counted_find_query(number, code, kind, key, now, since, maximum):
+    # A round trip less than the attempt counted apart, and two less than
+    # giving it back when found
+    Attempt = Pool().get('ossis.portal.attempt')
+    found = With('id', 'number', 'lgu', query=_find_query(number, code))
+    counted = Attempt.counted_with(found, kind, key, now, since, maximum)
+    return counted.join(found, 'LEFT', condition=Literal(True)).select(
+        counted.attempts, found.id, found.number, found.lgu,
+        with_=[found, counted])
 
 
 def _find_query(number, code):

@@ -4,10 +4,12 @@
 import html
 import os
 import re
+import time
 import unittest
 
 from werkzeug.test import Client
 
+from trytond import backend, config
 from trytond.modules.ossis_application.tests import scenario
 from trytond.pool import Pool
 from trytond.protocols.wrappers import Response
@@ -91,6 +93,68 @@ class TrackingQueriesTestCase(unittest.TestCase):
             print(f"\n{len(executed)} statements:", *executed, sep='\n')
         self.assertLessEqual(
             len(executed), MAX_STATEMENTS, '\n'.join(executed))
+        if backend.name == 'postgresql':
+            # The form post counts the attempt in the statement that looks
+            # the application up; the status page reads it in one more
+            self.assertEqual(len(executed), 2, '\n'.join(executed))
+
+    def test_counted_find(self):
+        """Test a lookup counted in its statement counts the failures only
+        and refuses a client past the maximum, even with the right code"""
+        from trytond.modules.ossis_portal import tracking_read
+        with Transaction().start(DB_NAME, 0) as transaction:
+            Attempt = Pool().get('ossis.portal.attempt')
+            # Counts of other runs on the database are committed
+            key = Attempt.key(f'network {time.time_ns()}')
+            other = Attempt.key(f'other {time.time_ns()}')
+            maximum = Attempt.maximum('tracking')
+
+            def find(key, code, number=self.number):
+                with Attempt.counting() as counter:
+                    return tracking_read.counted_find(
+                        counter, 'tracking', key, number, code)
+
+            def count(key, kind='tracking'):
+                # Read as the counter reads, not in the transaction's
+                # snapshot
+                with Attempt.counting() as counter:
+                    return Attempt.count(kind, key, cursor=counter.cursor)
+
+            for _ in range(maximum + 3):
+                allowed, found = find(key, self.code)
+                self.assertTrue(allowed)
+                self.assertEqual(
+                    (found.number, found.lgu), (self.number, 'elbasan'))
+            self.assertEqual(count(key), 0)
+            for code in ['WRONG'] * (maximum - 1) + ['']:
+                self.assertEqual(find(key, code), (True, None))
+            self.assertEqual(find(other, 'WRONG'), (True, None))
+            self.assertEqual(
+                find(key, self.code, 'ELB-0000-000000'), (False, None))
+            self.assertEqual(find(key, self.code), (False, None))
+            self.assertEqual(count(key), maximum + 2)
+            self.assertTrue(find(other, self.code)[1])
+            self.assertEqual(count(other), 1)
+            self.assertEqual(count(key, 'verification'), 0)
+            if backend.name == 'postgresql':
+                # Counted whatever the request does
+                transaction.rollback()
+                self.assertEqual(
+                    Attempt.count('tracking', key), maximum + 2)
+
+            # The count starts again once its window is over
+            if not config.has_section('ossis_portal'):
+                config.add_section('ossis_portal')
+            window = config.get('ossis_portal', 'attempt_window')
+            config.set('ossis_portal', 'attempt_window', '1')
+            try:
+                time.sleep(1.1)
+                self.assertTrue(find(key, self.code)[1])
+                self.assertEqual(count(key), 0)
+                self.assertEqual(find(key, 'WRONG'), (True, None))
+                self.assertEqual(count(key), 1)
+            finally:
+                config.set('ossis_portal', 'attempt_window', window or '900')
 
     def test_queries_written_once(self):
         """Test the queries are written once per language and take the
