@@ -6,6 +6,7 @@ from trytond.i18n import gettext
 from trytond.model import DeactivableMixin, ModelSQL, ModelView, Unique, fields
 from trytond.modules.ossis_base import identifier
 from trytond.modules.ossis_base.model import LGUOwnedMixin
+from trytond.modules.ossis_base.rec_name import RecNameFieldsMixin
 from trytond.pyson import Eval
 
 from .exceptions import ApplicantValidationError
@@ -60,7 +61,9 @@ def email_address(value):
     return f'{local}@{domain}'.lower()
 
 
-class Applicant(LGUOwnedMixin, DeactivableMixin, ModelSQL, ModelView):
+class Applicant(
+        RecNameFieldsMixin, LGUOwnedMixin, DeactivableMixin, ModelSQL,
+        ModelView):
     """Applicant
 
     A citizen or a business that files applications with a municipality.
@@ -69,6 +72,7 @@ class Applicant(LGUOwnedMixin, DeactivableMixin, ModelSQL, ModelView):
     """
     __name__ = 'ossis.applicant'
     __string__ = "Applicant"
+    _rec_name_fields = ('name', 'identifier')
     _lgu_links = ('administrative_unit',)
 
     company = fields.Many2One(

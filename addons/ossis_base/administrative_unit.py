@@ -5,13 +5,16 @@ from trytond.model import (
 from trytond.pyson import Eval
 
 from .model import LGUOwnedMixin
+from .rec_name import RecNameFieldsMixin
 
 
 class AdministrativeUnit(
-        LGUOwnedMixin, DeactivableMixin, tree(), ModelSQL, ModelView):
+        RecNameFieldsMixin, LGUOwnedMixin, DeactivableMixin, tree(), ModelSQL,
+        ModelView):
     "Administrative Unit"
     __name__ = 'ossis.administrative_unit'
     __string__ = "Administrative Unit"
+    _rec_name_fields = ('name', 'parent')
     _lgu_links = ('parent',)
 
     company = fields.Many2One(

@@ -13,6 +13,7 @@ from trytond.pyson import Eval
 from . import identifier
 from .exceptions import InvalidIdentifier
 from .model import LGUOwnedMixin
+from .rec_name import RecNameFieldsMixin
 
 OSSIS_STATUSES = [
     ('planned', "Planned"),
@@ -36,9 +37,10 @@ def day_start(date, timezone):
         tzinfo=None)
 
 
-class Company(metaclass=PoolMeta):
+class Company(RecNameFieldsMixin, metaclass=PoolMeta):
     "A municipality (local government unit, LGU)"
     __name__ = 'company.company'
+    _rec_name_fields = ('party',)
 
     code = fields.Char(
         "Code", required=True, strip=True,

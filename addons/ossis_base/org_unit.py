@@ -10,6 +10,7 @@ from trytond.pyson import Eval
 from trytond.transaction import Transaction, without_check_access
 
 from .model import LGUOwnedMixin
+from .rec_name import RecNameFieldsMixin
 
 # The ids of a user's employees and of the units they are members of (in
 # the order of the user's fields), and of the units they head
@@ -24,12 +25,13 @@ ORG_UNIT_TYPES = [
 
 
 class OrgUnit(
-        LGUOwnedMixin, DeactivableMixin, sequence_ordered(),
-        tree(separator=' / '),
+        RecNameFieldsMixin, LGUOwnedMixin, DeactivableMixin,
+        sequence_ordered(), tree(separator=' / '),
         ModelSQL, ModelView):
     "Org Unit"
     __name__ = 'ossis.org_unit'
     __string__ = "Org Unit"
+    _rec_name_fields = ('name', 'parent')
     _lgu_links = ('parent', 'administrative_unit', 'head', 'employees')
 
     company = fields.Many2One(

@@ -3,9 +3,12 @@
 from trytond.model import fields
 from trytond.pool import PoolMeta
 
+from .rec_name import RecNameFieldsMixin
 
-class Party(metaclass=PoolMeta):
+
+class Party(RecNameFieldsMixin, metaclass=PoolMeta):
     __name__ = 'party.party'
+    _rec_name_fields = ('name', 'code')
 
     # The record rule hides the staff of other municipalities through it
     employees = fields.One2Many(

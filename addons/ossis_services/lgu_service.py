@@ -4,6 +4,7 @@ from trytond.i18n import gettext
 from trytond.model import (
     DeactivableMixin, ModelSQL, ModelView, Unique, fields)
 from trytond.modules.ossis_base.model import LGUOwnedMixin
+from trytond.modules.ossis_base.rec_name import RecNameFieldsMixin
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, If
 from trytond.transaction import without_check_access
@@ -11,7 +12,9 @@ from trytond.transaction import without_check_access
 from .exceptions import OfferValidationError
 
 
-class LGUService(LGUOwnedMixin, DeactivableMixin, ModelSQL, ModelView):
+class LGUService(
+        RecNameFieldsMixin, LGUOwnedMixin, DeactivableMixin, ModelSQL,
+        ModelView):
     """Municipal Service
 
     A service of the national catalogue that a municipality offers, with
@@ -20,6 +23,7 @@ class LGUService(LGUOwnedMixin, DeactivableMixin, ModelSQL, ModelView):
     """
     __name__ = 'ossis.lgu.service'
     __string__ = "Municipal Service"
+    _rec_name_fields = ('service', 'service_code')
     _lgu_links = ('responsible_unit', 'desks')
 
     company = fields.Many2One(

@@ -6,6 +6,7 @@ from trytond.i18n import gettext
 from trytond.model import (
     ModelSQL, ModelView, Unique, Workflow, fields, sequence_ordered)
 from trytond.pool import Pool
+from trytond.modules.ossis_base.rec_name import RecNameFieldsMixin
 from trytond.pyson import Bool, Eval, If
 from trytond.transaction import Transaction
 
@@ -45,7 +46,7 @@ _states = {
     }
 
 
-class Service(Workflow, ModelSQL, ModelView):
+class Service(RecNameFieldsMixin, Workflow, ModelSQL, ModelView):
     """National Service
 
     One version of a service of the national catalogue.  A published
@@ -54,6 +55,7 @@ class Service(Workflow, ModelSQL, ModelView):
     """
     __name__ = 'ossis.service'
     __string__ = "Service"
+    _rec_name_fields = ('code', 'name')
 
     code = fields.Char(
         "Code", required=True, strip=True, states=_states,

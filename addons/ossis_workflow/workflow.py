@@ -10,6 +10,7 @@ from trytond.model import ModelSQL, ModelView, Unique
 from trytond.model import Workflow as WorkflowMixin
 from trytond.model import fields, sequence_ordered
 from trytond.modules.ossis_base.model import LGUOwnedMixin
+from trytond.modules.ossis_base.rec_name import RecNameFieldsMixin
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
@@ -64,7 +65,8 @@ _readonly = {
     }
 
 
-class Workflow(LGUOwnedMixin, WorkflowMixin, ModelSQL, ModelView):
+class Workflow(
+        RecNameFieldsMixin, LGUOwnedMixin, WorkflowMixin, ModelSQL, ModelView):
     """Workflow
 
     The steps of the procedure of a service and the transitions between
@@ -73,6 +75,7 @@ class Workflow(LGUOwnedMixin, WorkflowMixin, ModelSQL, ModelView):
     """
     __name__ = 'ossis.workflow'
     __string__ = "Workflow"
+    _rec_name_fields = ('name', 'version')
 
     name = fields.Char(
         "Name", required=True, translate=True,
@@ -430,10 +433,13 @@ class WorkflowLineMixin:
         Pool().get('ossis.workflow.step')._conditions_cache.clear()
 
 
-class WorkflowStep(WorkflowLineMixin, sequence_ordered(), ModelSQL, ModelView):
+class WorkflowStep(
+        RecNameFieldsMixin, WorkflowLineMixin, sequence_ordered(), ModelSQL,
+        ModelView):
     "Workflow Step"
     __name__ = 'ossis.workflow.step'
     __string__ = "Workflow Step"
+    _rec_name_fields = ('name',)
 
     code = fields.Char("Code", required=True, strip=True, states=_readonly)
     name = fields.Char("Name", required=True, translate=True, states=_readonly)

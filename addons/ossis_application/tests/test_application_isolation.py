@@ -166,6 +166,84 @@ class ApplicationIsolationTestCase(
                     cached(Application.search([])), {a.id for a in own})
 
     @with_transaction()
+    def test_rec_name_read_with_fields(self):
+        """Test the names of an application's records are read with the
+        fields they are made of, as each record makes them, within the
+        user's municipality and the fields they may read"""
+        pool = Pool()
+        Application = pool.get('ossis.application')
+        Applicant = pool.get('ossis.applicant')
+        FieldAccess = pool.get('ir.model.field.access')
+        ModelData = pool.get('ir.model.data')
+        elbasan = scenario.municipality('elbasan')
+        pogradec = scenario.municipality('pogradec')
+        application = scenario.draft(
+            elbasan, administrative_unit=elbasan.admin_unit.id)
+        with scenario.as_staff(elbasan.front):
+            Application.submit([Application(application.id)])
+        application = Application(application.id)
+        links = [
+            'company', 'lgu_service', 'service', 'workflow', 'desk',
+            'administrative_unit', 'applicant', 'step', 'step_unit']
+        applicant = application.applicant
+        # What each record makes of the fields it loads
+        expected = {link: getattr(application, link).get_rec_name(None)
+            for link in links}
+        self.assertEqual(
+            expected['applicant'],
+            f'{applicant.name} ({applicant.identifier})')
+
+        def names(user):
+            with scenario.as_staff(user):
+                Transaction().cache.clear()
+                row, = Application.read(
+                    [application.id], [f'{link}.rec_name' for link in links])
+            return {link: row[f'{link}.'] for link in links}
+
+        def cached(record):
+            "Return the fields of the record in the transaction's cache"
+            cache = Transaction().get_cache()[record.__name__]
+            return set(cache[record.id]._keys() if record.id in cache else [])
+
+        for link, value in names(elbasan.back).items():
+            with self.subTest(link=link):
+                self.assertEqual(value, {
+                        'id': getattr(application, link).id,
+                        'rec_name': expected[link],
+                        })
+        with scenario.as_staff(elbasan.back):
+            Transaction().cache.clear()
+            self.assertEqual(
+                Applicant.read([applicant.id], ['rec_name']),
+                [{'id': applicant.id, 'rec_name': expected['applicant']}])
+            # Not the other fields of the applicant (trytond keeps the
+            # date of the last change with every row it reads)
+            self.assertEqual(
+                cached(applicant) - {'write_date'}, {'name', 'identifier'})
+
+        # A user who may not read the identifier still reads the name
+        back_office = ModelData.get_id('ossis_base', 'group_back_office')
+        FieldAccess.create([{
+                    'model': 'ossis.applicant',
+                    'field': 'identifier',
+                    'group': back_office,
+                    'perm_read': False,
+                    }])
+        self.assertEqual(
+            names(elbasan.back)['applicant']['rec_name'],
+            expected['applicant'])
+        with scenario.as_staff(elbasan.back), \
+                self.assertRaises(AccessError):
+            Applicant.read([applicant.id], ['identifier'])
+
+        # Nor the names of another municipality's applicant
+        with scenario.as_staff(pogradec.back):
+            for names_ in [['rec_name'], ['rec_name', 'name']]:
+                with self.subTest(names=names_), \
+                        self.assertRaises(AccessError):
+                    Applicant.read([applicant.id], names_)
+
+    @with_transaction()
     def test_checklist_of_another_municipality_unchanged(self):
         "Test staff of another municipality change no checklist line"
         elbasan = scenario.municipality('elbasan')
